@@ -1,0 +1,27 @@
+# make demo: set up, extract the bundled corpus into db/claims.db and serve it.
+# make test: set up and run the test suite.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --upgrade pip
+	$(BIN)/pip install -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/annotator extract corpus/ --db db/claims.db || test $$? -eq 1
+	$(BIN)/annotator serve --db db/claims.db
+
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --quick
+
+clean:
+	rm -rf $(VENV) db/*.db db/*.db-wal db/*.db-shm

@@ -1,0 +1,346 @@
+"""Who says a claim, and with which words: dependency rules over the parse, cue words as data.
+
+For each claim span the ``annotator_attribution`` component sets ``span._.annotator_source`` and
+``span._.annotator_cue`` (spans of the same paragraph, or None), ``span._.annotator_cue_classes``
+(the class of every cue in the chain, ``denied`` for a negated one) and
+``span._.annotator_content`` (the token heading the attributed content), which the stance
+component reads. Rule set: ``annotator.attribution_rules.v1``.
+
+Rules, in order:
+
+1. a cue word heading the clause, with a subject and a complement its lexicon frame allows
+   (``X said that …``, ``"…", said X``, ``X denied the report``, ``X called it a fraud``), then,
+   inside its clausal complement, nested cues: the innermost speaker is the source;
+2. a cue in an adverbial or parenthetical clause attached to the head that has its own clausal
+   complement (``It began when the paper alleged that …``) or no complement (``…, officials said``);
+3. ``be`` + a cue adjective (``Officials are concerned …``);
+4. ``according to X`` (also the misspelt ``According X``);
+5. an attributing adverb (``reportedly``) with no named source;
+6. a quotation with no cue of its own continues the quotation of the sentence before.
+"""
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from . import lexicon
+from .claims import SPANS_KEY
+
+RULES = "annotator.attribution_rules.v1"
+QUOTES = "\"“”«»‘’„‟‹›'"
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+_BLOCKED = ("relcl", "acl", "amod", "compound", "pcomp", "pobj", "advmod", "npadvmod", "appos")
+
+
+def _register() -> None:
+    for name, default in [
+        ("annotator_source", None),
+        ("annotator_cue", None),
+        ("annotator_cue_classes", None),
+        ("annotator_content", None),
+    ]:
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=default)
+
+
+_register()
+
+
+@dataclass
+class CueMatch:
+    cue: lexicon.Cue
+    cue_span: Span
+    source: Span | None
+    content: Token | None  # head of the attributed clause, when the cue takes one
+    negated: bool
+
+    @property
+    def cls(self) -> str:
+        return "denied" if self.negated else self.cue.cls
+
+
+@dataclass
+class Attribution:
+    source: Span | None = None
+    cue: Span | None = None
+    classes: tuple[str, ...] = ()
+    content: Token | None = None
+
+
+@Language.factory("annotator_attribution", default_config={"spans_key": SPANS_KEY})
+def make_attribution(nlp: Language, name: str, spans_key: str):
+    return Attributor(spans_key)
+
+
+class Attributor:
+    def __init__(self, spans_key: str = SPANS_KEY):
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        previous: tuple[Span, Attribution] | None = None
+        for claim in doc.spans[self.spans_key]:
+            a = attribute(claim)
+            if a.cue is None and previous is not None and continues_quotation(claim, previous[0]):
+                prev = previous[1]
+                a = Attribution(prev.source, prev.cue, prev.classes, claim.root)
+            claim._.annotator_source = a.source
+            claim._.annotator_cue = a.cue
+            claim._.annotator_cue_classes = list(a.classes)
+            claim._.annotator_content = a.content.i if a.content is not None else None
+            previous = (claim, a)
+        return doc
+
+
+# --- cue words -------------------------------------------------------------------------------
+
+
+def lookup(token: Token) -> lexicon.Cue | None:
+    cues = lexicon.cues()
+    if token.pos_ in ("VERB", "AUX"):
+        found = cues.get((token.lemma_.lower(), "VERB"))
+        if found:
+            return found
+    if token.pos_ in ("ADJ", "VERB"):
+        return cues.get((token.lower_, "ADJ"))
+    return None
+
+
+def _negated(token: Token) -> bool:
+    return any(c.dep_ == "neg" for c in token.children)
+
+
+def _cue_span(token: Token) -> Span:
+    """The cue word with its particle, and with its auxiliaries and negation when negated."""
+    doc = token.doc
+    start, end = token.i, token.i + 1
+    for c in token.children:
+        if c.dep_ == "prt" and c.i == end:
+            end = c.i + 1
+    if _negated(token):
+        before = [c.i for c in token.children if c.dep_ in ("aux", "neg", "auxpass") and c.i < token.i]
+        if before:
+            start = min(before)
+    return doc[start:end]
+
+
+def subject_of(token: Token) -> Token | None:
+    for c in token.children:
+        if c.dep_ in _SUBJ:
+            if c.pos_ in ("VERB", "AUX"):  # "X reports, Y has denied": the parse took the verb
+                nouns = [g for g in c.children if g.dep_ in ("npadvmod", "dobj") and g.i > c.i]
+                return nouns[0] if nouns else None
+            return c
+    if token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
+        return subject_of(token.head)
+    return None
+
+
+def _span_of(token: Token) -> Span:
+    doc = token.doc
+    start, end = token.left_edge.i, token.right_edge.i + 1
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in ")]"
+                           or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end]
+
+
+def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
+    """Whether ``token`` has a complement its frames allow, and the clause head if clausal."""
+    kids = list(token.children)
+    if "clause" in cue.frames or "predicative" in cue.frames:
+        for c in kids:
+            if c.dep_ in ("ccomp", "parataxis") and c.pos_ in ("VERB", "AUX"):
+                return True, c
+    if "predicative" in cue.frames:
+        if any(c.dep_ in ("oprd", "xcomp") for c in kids):
+            return True, None
+        if any(c.dep_ == "prep" and c.lower_ == "as" for c in kids) and any(c.dep_ == "dobj" for c in kids):
+            return True, None
+    if "object" in cue.frames:
+        for c in kids:
+            if c.dep_ in ("dobj", "xcomp") or (c.dep_ == "prep" and c.lower_ in ("of", "with")):
+                return True, None
+    return False, None
+
+
+def cue_match(token: Token, need_subject: bool = True) -> CueMatch | None:
+    """``token`` as a cue with a subject and an allowed complement, or None."""
+    cue = lookup(token)
+    if cue is None or token.dep_ in _BLOCKED or token.tag_ == "VBG" and token.dep_ == "advcl":
+        return None
+    ok, content = complement(token, cue)
+    if not ok:
+        return None
+    subj = subject_of(token)
+    source = None
+    if subj is not None and not (subj.dep_ == "nsubjpass" and subj.lower_ == "it"):
+        source = _span_of(subj)
+    elif need_subject and not (subj is not None and subj.lower_ == "it"):
+        return None
+    cue_span = _cue_span(token)
+    if subj is not None and subj.lower_ == "it" and source is None:
+        aux = [c.i for c in token.children if c.dep_ == "auxpass" and c.i < token.i]
+        if aux:
+            cue_span = token.doc[min(aux):cue_span.end]
+    return CueMatch(cue, cue_span, source, content, _negated(token))
+
+
+# --- the chain of cues -----------------------------------------------------------------------
+
+
+def chain_from(head: Token) -> list[CueMatch]:
+    """Cues heading ``head``'s clause, then nested ones inside each clausal complement."""
+    chain: list[CueMatch] = []
+    node: Token | None = head
+    while node is not None:
+        m = cue_match(node) or _attached_cue(node) if not chain else _nested_cue(node)
+        if m is None:
+            break
+        chain.append(m)
+        node = m.content
+    return chain
+
+
+def _nested_cue(node: Token) -> CueMatch | None:
+    m = cue_match(node)
+    if m is not None:
+        return m
+    for c in node.children:  # "Al-Fayed had approached the paper and accused Greer of ..."
+        if c.dep_ == "conj":
+            m = cue_match(c)
+            if m is not None and m.cue.cls != "hedged":
+                return m
+    return None
+
+
+def _attached_cue(head: Token) -> CueMatch | None:
+    for c in head.children:
+        if c.dep_ == "advcl" and c.i < head.i + 50:
+            m = cue_match(c)
+            if m is not None and m.content is not None:
+                return m
+        if c.dep_ in ("parataxis", "ccomp") and c.i > head.i:
+            cue = lookup(c)
+            subj = subject_of(c)
+            if cue and subj is not None and not complement(c, cue)[0]:
+                return CueMatch(cue, _cue_span(c), _span_of(subj), head, _negated(c))
+    return None
+
+
+def _adjective_cue(claim: Span) -> CueMatch | None:
+    """``be`` + cue adjective: ``Officials are concerned (that) …``."""
+    doc = claim.doc
+    for t in claim:
+        if t.lemma_ != "be" or t.i + 1 >= claim.end:
+            continue
+        adj = doc[t.i + 1]
+        cue = lexicon.cues().get((adj.lower_, "ADJ"))
+        if cue is None:
+            continue
+        subj = next((c for c in t.children if c.dep_ in _SUBJ), None)
+        if subj is None:
+            subj = next((c for c in adj.children if c.dep_ in _SUBJ), None)
+        if subj is None or adj.i + 1 >= claim.end:
+            continue
+        rest = doc[adj.i + 1:claim.end]
+        if rest[0].lower_ in ("about", "by", "with", "for", "at", "of", "in"):
+            continue
+        return CueMatch(cue, doc[t.i:adj.i + 1], _span_of(subj), rest.root, _negated(t))
+    return None
+
+
+def _according_to(claim: Span) -> CueMatch | None:
+    doc = claim.doc
+    for t in claim:
+        if t.lower_ != "according":
+            continue
+        nxt = doc[t.i + 1] if t.i + 1 < claim.end else None
+        cue_end = t.i + 2 if nxt is not None and nxt.lower_ == "to" else t.i + 1
+        end = cue_end
+        depth = 0
+        while end < claim.end:
+            tok = doc[end]
+            depth += tok.text in "([" and 1 or (-1 if tok.text in ")]" else 0)
+            if depth <= 0 and (tok.text in ",;:" or tok.pos_ in ("VERB", "AUX") and tok.tag_ in
+                               ("VBD", "VBZ", "VBP", "MD")):
+                break
+            end += 1
+        # "According to ESISC the key figure …": without a comma stop after the object's subtree
+        obj = next((c for c in (nxt.children if cue_end == t.i + 2 and nxt is not None else t.children)
+                    if c.dep_ == "pobj"), None)
+        if obj is not None and obj.right_edge.i + 1 < end:
+            end = obj.right_edge.i + 1
+        if end == cue_end:
+            continue
+        cue = lexicon.Cue("according to", "reported", frozenset({"clause"}), "ADP")
+        content = claim.root if claim.root.i >= end or claim.root.i < t.i else None
+        return CueMatch(cue, doc[t.i:cue_end], _span_of_range(doc, cue_end, end), content, False)
+    return None
+
+
+def _span_of_range(doc: Doc, start: int, end: int) -> Span:
+    while end > start and doc[end - 1].is_punct and doc[end - 1].text not in ")]":
+        end -= 1
+    return doc[start:end]
+
+
+def _adverb(head: Token) -> Token | None:
+    adverbs = lexicon.table("adverbs.tsv")
+    for c in head.children:
+        if c.dep_ == "advmod" and c.lower_ in adverbs:
+            return c
+    return None
+
+
+def attribute(claim: Span) -> Attribution:
+    """The source, cue, cue classes and content head of one claim."""
+    head = claim.root
+    chain = chain_from(head)
+    if not chain:
+        extra = _according_to(claim) or _adjective_cue(claim)
+        if extra is not None:
+            chain = [extra]
+            if extra.content is not None:
+                nested = _nested_cue(extra.content)
+                if nested is not None and nested.source is not None:
+                    chain.append(nested)
+    if not chain:
+        adverb = _adverb(head)
+        if adverb is not None:
+            cls = lexicon.table("adverbs.tsv")[adverb.lower_]
+            return Attribution(None, claim.doc[adverb.i:adverb.i + 1], (cls,), head)
+        return Attribution(content=head)
+    speaker = chain[0]
+    for m in chain[1:]:
+        # an inner belief verb with a pronoun subject is the outer speaker's hedge, not a new source
+        if m.cue.cls == "hedged" and (m.source is None or m.source.root.pos_ == "PRON"):
+            continue
+        speaker = m
+    content = chain[-1].content or head
+    classes = [m.cls for m in chain]
+    adverb = _adverb(content)
+    if adverb is not None:
+        classes.append(lexicon.table("adverbs.tsv")[adverb.lower_])
+    return Attribution(speaker.source, speaker.cue_span, tuple(classes), content)
+
+
+def _opens_with_quote(span: Span) -> bool:
+    return span.text[:1] in QUOTES
+
+
+def continues_quotation(claim: Span, previous: Span) -> bool:
+    """``claim`` is a quotation with no cue that follows a quoted, attributed sentence."""
+    if previous._.annotator_cue is None:
+        return False
+    prev_quoted = any(ch in QUOTES for ch in previous.text)
+    if not prev_quoted:
+        return False
+    if _opens_with_quote(claim):
+        return True
+    # inside a quotation left open by the sentence before
+    between = claim.doc.text[previous.start_char:claim.start_char]
+    opened = sum(between.count(q) for q in "\"")
+    return opened % 2 == 1 or between.count("“") > between.count("”")

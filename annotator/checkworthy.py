@@ -1,0 +1,151 @@
+"""How worth checking a claim is: ClaimBuster's cfs/ufs/nfs, a score in [0, 1], Full Fact's type.
+
+Features of the claim (numbers, money, dates, named entities, words of accusation, evaluative
+words, first person, predictions, explanations of intent, procedure and naming) give a class and
+a score; sorting by score puts the claims a fact-checker would check first. The
+``annotator_checkworthy`` component sets ``span._.annotator_checkworthy``,
+``span._.annotator_checkworthy_score`` and ``span._.annotator_claim_type``.
+"""
+
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from . import lexicon
+from .claims import SPANS_KEY
+
+CLASSES = ("cfs", "ufs", "nfs")
+CLAIM_TYPES = (
+    "quantity",
+    "correlation_causation",
+    "laws_rules",
+    "prediction",
+    "personal_experience",
+    "other",
+    "not_a_claim",
+)
+QUANTITY_LABELS = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}
+TIME_LABELS = {"DATE", "TIME"}
+NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW"}
+FIRST_PERSON = {"i", "we", "my", "our", "me", "us"}
+CAUSAL = {"cause", "because", "lead", "result", "due", "trigger", "prompt", "spark", "blame"}
+LAW_WORDS = {"law", "act", "bill", "rule", "regulation", "treaty", "constitution", "legal",
+             "illegal", "ban", "ratify", "court", "statute", "decree", "privilege", "libel"}
+FUTURE = {"will", "would", "shall", "'ll"}
+
+for _name in ("annotator_checkworthy", "annotator_checkworthy_score", "annotator_claim_type"):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=None)
+
+
+@dataclass
+class Features:
+    quantities: int = 0
+    dates: int = 0
+    names: int = 0
+    accusation: int = 0
+    subjective: int = 0
+    first_person: bool = False
+    prediction: bool = False
+    explanation: bool = False
+    procedure: bool = False
+    role: bool = False
+    causal: bool = False
+    law: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@Language.factory("annotator_checkworthy", default_config={"spans_key": SPANS_KEY})
+def make_checkworthy(nlp: Language, name: str, spans_key: str):
+    return CheckworthyTagger(spans_key)
+
+
+class CheckworthyTagger:
+    def __init__(self, spans_key: str = SPANS_KEY):
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        for claim in doc.spans[self.spans_key]:
+            f = features(claim)
+            stance = claim._.get("annotator_stance") if Span.has_extension("annotator_stance") else None
+            cls, score = classify(f, stance)
+            claim._.annotator_checkworthy = cls
+            claim._.annotator_checkworthy_score = score
+            claim._.annotator_claim_type = claim_type(f)
+        return doc
+
+
+def features(claim: Span) -> Features:
+    f = Features()
+    for ent in claim.ents:
+        if ent.label_ in QUANTITY_LABELS:
+            f.quantities += 1
+        elif ent.label_ in TIME_LABELS:
+            f.dates += 1
+        elif ent.label_ in NAME_LABELS:
+            f.names += 1
+    if not f.quantities:
+        f.quantities = sum(1 for t in claim if t.like_num and t.ent_type_ not in TIME_LABELS)
+    accusation = lexicon.words("accusation.txt")
+    subjective = lexicon.words("subjective.txt")
+    lower = {t.lower_ for t in claim}
+    lemmas = {t.lemma_.lower() for t in claim}
+    f.accusation = len((lower | lemmas) & accusation)
+    f.subjective = len((lower | lemmas) & subjective) + sum(1 for t in claim if t.tag_ in ("JJS", "RBS"))
+    f.first_person = bool(lower & FIRST_PERSON)
+    f.prediction = any(t.lower_ in FUTURE and t.tag_ == "MD" for t in claim)
+    f.explanation = any(
+        t.lemma_ in ("aim", "intend", "attempt", "try", "seek") and any(
+            c.dep_ in ("xcomp", "prep", "acl") for c in t.children) for t in claim
+    )
+    words = [t.lower_ for t in claim]
+    for lemma, follower in lexicon.pairs("procedure.txt"):
+        for t in claim:
+            if t.lemma_.lower() == lemma and t.pos_ == "VERB" and (
+                follower == "*" or follower in words[t.i - claim.start + 1:]
+            ):
+                f.procedure = True
+    root = claim.root
+    if root.lemma_ == "be" and any(c.dep_ == "attr" for c in root.children):
+        subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+        attr = next(c for c in root.children if c.dep_ == "attr")
+        if subj is not None and (subj.ent_type_ in ("PERSON", "ORG") or subj.pos_ == "PROPN") \
+                and attr.pos_ == "NOUN" and not f.quantities and not f.accusation:
+            f.role = True
+    f.causal = bool(lemmas & CAUSAL)
+    f.law = bool(lemmas & LAW_WORDS)
+    return f
+
+
+def classify(f: Features, stance: str | None = None) -> tuple[str, float]:
+    """The class and a score: higher for claims a fact-checker should check first."""
+    opinion = f.subjective + 2 * f.first_person + 2 * f.explanation + f.prediction + (stance == "hedged")
+    factual = f.quantities * 2 + f.dates + min(f.names, 3) + 2 * f.accusation
+    if opinion >= 2 or (opinion >= 1 and factual < 3):
+        cls = "nfs"
+    elif (f.procedure or f.role) and f.accusation == 0 and f.quantities == 0:
+        cls = "ufs"
+    elif factual == 0:
+        cls = "ufs"
+    else:
+        cls = "cfs"
+    score = min(1.0, 0.1 * factual + (0.1 if stance in ("alleged", "denied") else 0.0))
+    base = {"cfs": 0.5, "ufs": 0.2, "nfs": 0.0}[cls]
+    width = {"cfs": 0.5, "ufs": 0.3, "nfs": 0.2}[cls]
+    return cls, round(base + width * score, 3)
+
+
+def claim_type(f: Features) -> str:
+    """Full Fact's claim typology, by the strongest feature."""
+    if f.first_person:
+        return "personal_experience"
+    if f.prediction:
+        return "prediction"
+    if f.quantities:
+        return "quantity"
+    if f.causal:
+        return "correlation_causation"
+    if f.law:
+        return "laws_rules"
+    return "other"

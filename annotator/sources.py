@@ -1,0 +1,194 @@
+"""Canonical source names: abbreviations, appositions and titles, pronouns, documents' authors.
+
+Works on one document's plain claim rows after parsing, because resolving ``he`` or ``The
+report`` needs what came before in the whole document, not just the paragraph.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import lexicon
+
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+GROUP_PRONOUNS = {"they", "them"}
+THING_PRONOUNS = {"it"}
+ARTICLES = ("the ", "a ", "an ")
+TITLES = {"mr", "mrs", "ms", "dr", "general", "gen", "president", "prime", "minister", "senator",
+          "sen", "rep", "congressman", "congresswoman", "judge", "sir", "lord", "lady", "professor",
+          "prof", "chairman", "secretary", "governor", "mayor", "king", "queen", "pope"}
+
+_LONG_THEN_ABBR = re.compile(
+    r"\b((?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|of|for|and|the|on|in|de|du|des|la|le|&))*)"
+    r"\s+\(([A-Z][A-Za-z&.]{1,11})\)"
+)
+_ABBR_THEN_LONG = re.compile(r"\b([A-Z][A-Z&.]{1,11})\s+\(([A-Z][^()]{3,100})\)")
+
+
+@dataclass(frozen=True)
+class Entity:
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+def _initials_match(abbr: str, long: str) -> bool:
+    letters = [c for c in abbr.upper() if c.isalpha()]
+    caps = [w[0].upper() for w in re.findall(r"[\w'’-]+", long) if w[0].isupper()]
+    it = iter(caps)
+    return len(letters) >= 2 and all(any(c == l for c in it) for l in letters) and caps[0] == letters[0]
+
+
+def abbreviations(text: str) -> dict[str, str]:
+    """Abbreviations the document defines, ``{"ESI": "European Stability Initiative"}``."""
+    found: dict[str, str] = {}
+    for m in _LONG_THEN_ABBR.finditer(text):
+        words, abbr = m.group(1).split(), m.group(2)
+        # the shortest tail of the capitalised run whose initials spell the abbreviation
+        tails = (" ".join(words[i:]) for i in range(len(words) - 1, -1, -1) if words[i][0].isupper())
+        long_form = next((t for t in tails if _initials_match(abbr, t)), None)
+        if long_form and abbr not in found:
+            found[abbr] = long_form
+    for m in _ABBR_THEN_LONG.finditer(text):
+        abbr, long = m.group(1), m.group(2).strip()
+        if abbr not in found and _initials_match(abbr, long):
+            found[abbr] = long
+    return found
+
+
+def strip_articles(s: str) -> str:
+    low = s.lower()
+    for a in ARTICLES:
+        if low.startswith(a):
+            return s[len(a):]
+    return s
+
+
+def clean(source: str, abbrs: dict[str, str]) -> str:
+    """Drop articles, a trailing abbreviation or parenthesis, and resolve an abbreviation."""
+    s = source.strip().strip(",;:")
+    s = re.sub(r"\s*\([^()]*\)\s*$", "", s) or s
+    s = strip_articles(s).strip()
+    if s in abbrs:
+        return abbrs[s]
+    return s
+
+
+def _name_without_title(text: str) -> str:
+    words = text.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def canonical_from_parts(
+    source: str, head_entity: Entity | None, appos_entity: Entity | None, head_phrase: str | None,
+    abbrs: dict[str, str],
+) -> str:
+    """A canonical name from the syntactic analysis of the source span (see pipeline)."""
+    for ent in (head_entity, appos_entity):
+        if ent is not None and ent.label in ("PERSON", "ORG", "NORP", "GPE"):
+            name = clean(ent.text, abbrs)
+            return _name_without_title(name) if ent.label == "PERSON" else name
+    if head_phrase:
+        return clean(head_phrase, abbrs)
+    return clean(source, abbrs)
+
+
+def resolve(rows: Sequence[dict], text: str, entities: Sequence[Entity]) -> None:
+    """Fill ``source_canonical`` and ``source_label`` of a document's claim rows in place.
+
+    Each row has ``source``, ``source_start``, ``source_canonical`` (a first guess from the parse)
+    and ``source_label`` (the entity label of the source's head, if any), in document order.
+    """
+    abbrs = abbreviations(text)
+    persons = [e for e in entities if e.label == "PERSON"]
+    seen: list[tuple[str, str | None, int]] = []  # (canonical, label, start) of earlier sources
+    for row in rows:
+        src = row.get("source")
+        if not src:
+            continue
+        start = row["source_start"]
+        low = src.lower().strip()
+        canon = row.get("source_canonical") or clean(src, abbrs)
+        label = row.get("source_label")
+        if low in PERSON_PRONOUNS:
+            hit = next((c for c in reversed(seen) if c[1] == "PERSON"), None)
+            if hit is None:
+                hit = _nearest_person(persons, start)
+            if hit:
+                canon, label = hit[0], "PERSON"
+        elif low in GROUP_PRONOUNS | THING_PRONOUNS:
+            want = ("ORG", "NORP", "GPE") if low in THING_PRONOUNS else None
+            hit = next((c for c in reversed(seen) if want is None or c[1] in want), None)
+            if hit:
+                canon, label = hit[0], hit[1]
+        elif " " not in canon and canon[:1].isupper():
+            full = _full_name(canon, seen, persons, start)
+            if full:
+                canon, label = full, "PERSON"
+        elif _is_document(canon):
+            author = _author(canon, text, entities, start, abbrs)
+            if author:
+                canon, label = author
+        elif label is None:
+            person = _described_person(canon, text, persons, start)
+            if person:
+                canon, label = person, "PERSON"
+        if canon in abbrs:
+            canon = abbrs[canon]
+        row["source_canonical"] = canon
+        row["source_label"] = label
+        seen.append((canon, label, start))
+
+
+def _nearest_person(persons: Sequence[Entity], before: int) -> tuple[str, str, int] | None:
+    for e in reversed(persons):
+        if e.end <= before and " " in e.text.strip():
+            return _name_without_title(e.text), "PERSON", e.start
+    return None
+
+
+def _full_name(name: str, seen, persons: Sequence[Entity], before: int) -> str | None:
+    """``Kraisak`` → ``Kraisak Choonhavan``: an earlier longer name holding this one."""
+    for canon, label, _ in reversed(seen):
+        if label == "PERSON" and name in canon.split() and canon != name:
+            return canon
+    for e in reversed([e for e in persons if e.end <= before]):
+        full = _name_without_title(e.text)
+        if name in full.split() and full != name:
+            return full
+    return None
+
+
+def _is_document(canon: str) -> bool:
+    words = canon.lower().split()
+    return bool(words) and words[-1] in lexicon.words("document_nouns.txt") and len(words) <= 3
+
+
+def _author(canon: str, text: str, entities: Sequence[Entity], before: int,
+            abbrs: dict[str, str]) -> tuple[str, str] | None:
+    """``The report`` → the organization that the text says published it."""
+    noun = canon.lower().split()[-1]
+    orgs = [e for e in entities if e.label in ("ORG", "PERSON") and e.end <= before]
+    for m in reversed(list(re.finditer(rf"\b{re.escape(noun)}\b", text[:before], re.I))):
+        sent_start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        in_sentence = [e for e in orgs if sent_start <= e.start < m.start()]
+        if in_sentence:
+            e = in_sentence[0]
+            return clean(e.text, abbrs), e.label
+    return None
+
+
+def _described_person(canon: str, text: str, persons: Sequence[Entity], before: int) -> str | None:
+    """``The general`` → the person earlier called ``General X`` or ``X, the general``."""
+    words = [w for w in canon.lower().split() if w.isalpha()]
+    if not words or len(words) > 3:
+        return None
+    head = words[-1]
+    for e in reversed([e for e in persons if e.end <= before]):
+        window = text[max(0, e.start - 40):e.start].lower() + " " + text[e.end:e.end + 60].lower()
+        if re.search(rf"\b{re.escape(head)}\b", window) or head in e.text.lower().split():
+            return _name_without_title(e.text)
+    return None

@@ -1,0 +1,298 @@
+"""The one place that touches SQLite: schema (as migrations), runs, documents, claims, upserts.
+
+Every span is stored as ``start``/``end``/``text`` character offsets into ``documents.text``.
+Ids are deterministic, so re-running upserts instead of duplicating. A changed document is
+replaced in one transaction; claims that vanish keep their row (marked superseded) when a
+reviewer has worked on them, so no review is ever orphaned.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from .pipeline import DocumentResult
+
+VERDICTS = ("true", "false", "misleading", "unverifiable", "not_a_claim")
+BUSY_TIMEOUT_MS = 30_000
+
+migrations = Migrations("annotator")
+
+
+@migrations()
+def m001_core(db: sqlite_utils.Database) -> None:
+    db["runs"].create(
+        {
+            "id": str, "started": str, "ended": str, "status": str, "annotator_version": str,
+            "spacy_version": str, "model": str, "model_version": str, "config": str,
+            "n_documents": int, "n_extracted": int, "n_unchanged": int, "n_refused": int,
+            "n_claims": int, "n_words": int, "refused": str,
+        },
+        pk="id",
+    )
+    db["documents"].create(
+        {
+            "id": str, "path": str, "sha256": str, "size": int, "encoding": str, "text": str,
+            "n_chars": int, "n_words": int, "n_paragraphs": int, "n_claims": int, "run_id": str,
+            "extracted_at": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["documents"].create_index(["path"], unique=True)
+    db["blocks"].create(
+        {
+            "id": str, "document_id": str, "idx": int, "kind": str, "start": int, "end": int,
+            "text": str, "level": int, "section_path": str, "paragraph_index": int,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["blocks"].create_index(["document_id", "idx"])
+    db["sources"].create(
+        {"id": str, "canonical": str, "label": str, "aliases": str, "n_claims": int, "n_documents": int},
+        pk="id",
+    )
+    db["claims"].create(
+        {
+            "id": str, "document_id": str, "doc": str, "doc_sha256": str, "section_path": str,
+            "paragraph_index": int, "sentence_index": int, "clause_index": int,
+            "start": int, "end": int, "text": str,
+            "source": str, "source_start": int, "source_end": int, "source_canonical": str,
+            "source_label": str, "source_id": str,
+            "cue": str, "cue_start": int, "cue_end": int,
+            "stance": str, "checkworthy": str, "checkworthy_score": float, "claim_type": str,
+            "run_id": str, "superseded": int, "superseded_run": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("document_id", "documents", "id"),
+            ("source_id", "sources", "id"),
+            ("run_id", "runs", "id"),
+        ],
+        defaults={"superseded": 0},
+        not_null={"document_id", "start", "end", "text"},
+    )
+    db["claims"].create_index(["document_id", "start"])
+    db["claims"].create_index(["source_id"])
+    db["claims"].create_index(["checkworthy_score"])
+    db["claims"].enable_fts(["text"], fts_version="FTS5", create_triggers=True)
+    db["entities"].create(
+        {"id": str, "text": str, "label": str, "n_mentions": int, "n_claims": int, "n_documents": int},
+        pk="id",
+    )
+    db["claim_entities"].create(
+        {"id": str, "claim_id": str, "entity_id": str, "start": int, "end": int, "text": str, "label": str},
+        pk="id",
+        foreign_keys=[("claim_id", "claims", "id"), ("entity_id", "entities", "id")],
+    )
+    db["claim_entities"].create_index(["claim_id"])
+    db["claim_entities"].create_index(["entity_id"])
+    verdicts = ", ".join(f"'{v}'" for v in VERDICTS)
+    db.execute(
+        f"""
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            claim_id TEXT NOT NULL REFERENCES claims(id),
+            verdict TEXT CHECK (verdict IS NULL OR verdict IN ({verdicts})),
+            note TEXT,
+            reviewer TEXT NOT NULL,
+            created TEXT NOT NULL,
+            source TEXT, source_canonical TEXT, cue TEXT, stance TEXT, checkworthy TEXT,
+            claim_type TEXT
+        )"""
+    )
+    db["reviews"].create_index(["claim_id", "id"])
+    db.execute(
+        """
+        CREATE TABLE evidence (
+            id INTEGER PRIMARY KEY,
+            claim_id TEXT NOT NULL REFERENCES claims(id),
+            url TEXT NOT NULL,
+            quote TEXT,
+            relation TEXT CHECK (relation IN ('supports', 'refutes', 'context')),
+            reviewer TEXT NOT NULL,
+            created TEXT NOT NULL
+        )"""
+    )
+    db["evidence"].create_index(["claim_id"])
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _hash(*parts: object) -> str:
+    return hashlib.sha1("\x00".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+def connect(path: str | os.PathLike, create: bool = True) -> sqlite_utils.Database:
+    """Open (and migrate) the database: WAL mode, foreign keys on, a busy timeout."""
+    if path != ":memory:":
+        p = Path(path)
+        if not p.exists() and not create:
+            raise FileNotFoundError(f"{path}: no such database (run 'annotator extract' first)")
+        p.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if path != ":memory:":
+        db.enable_wal()
+    db.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(db)
+    return db
+
+
+# --- runs --------------------------------------------------------------------------------------
+
+
+def start_run(db: sqlite_utils.Database, info: dict) -> str:
+    run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    with db.atomic():
+        db["runs"].insert({"id": run_id, "started": _now(), "status": "running", **info})
+    return run_id
+
+
+def finish_run(db: sqlite_utils.Database, run_id: str, counts: dict, status: str = "done") -> None:
+    with db.atomic():
+        db["runs"].update(run_id, {"ended": _now(), "status": status, **counts})
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+
+def stored_hash(db: sqlite_utils.Database, path: str) -> str | None:
+    row = db.execute("select sha256 from documents where path = ?", [path]).fetchone()
+    return row[0] if row else None
+
+
+def _reviewed(db: sqlite_utils.Database, claim_ids: Iterable[str]) -> set[str]:
+    ids = list(claim_ids)
+    if not ids:
+        return set()
+    found: set[str] = set()
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        for table in ("reviews", "evidence"):
+            found.update(r[0] for r in db.execute(
+                f"select distinct claim_id from {table} where claim_id in ({marks})", chunk))
+    return found
+
+
+def save_document(db: sqlite_utils.Database, result: DocumentResult, run_id: str) -> None:
+    """Insert or replace one document with its blocks, claims and entity mentions, atomically."""
+    doc = result.document
+    doc_id = doc.id
+    with db.atomic():
+        old_ids = {r[0] for r in db.execute(
+            "select id from claims where document_id = ? and superseded = 0", [doc_id])}
+        new_ids = {c["id"] for c in result.claims}
+        db.execute(
+            "delete from claim_entities where claim_id in "
+            "(select id from claims where document_id = ?)", [doc_id])
+        db.execute("delete from blocks where document_id = ?", [doc_id])
+        db["documents"].upsert(
+            {
+                "id": doc_id, "path": doc.path, "sha256": doc.sha256, "size": doc.size,
+                "encoding": doc.encoding, "text": doc.text, "n_chars": len(doc.text),
+                "n_words": result.n_words,
+                "n_paragraphs": sum(1 for b in result.blocks if b.kind == "paragraph"),
+                "n_claims": len(result.claims), "run_id": run_id, "extracted_at": _now(),
+            },
+            pk="id",
+        )
+        db["blocks"].insert_all(
+            (
+                {
+                    "id": _hash(doc_id, b.index), "document_id": doc_id, "idx": b.index,
+                    "kind": b.kind, "start": b.start, "end": b.end, "text": b.text,
+                    "level": b.level, "section_path": b.section_path,
+                    "paragraph_index": b.paragraph_index,
+                }
+                for b in result.blocks
+            ),
+            pk="id",
+        )
+        _upsert_sources(db, result.claims)
+        db["claims"].upsert_all(
+            (
+                {
+                    **c,
+                    "document_id": doc_id, "doc": doc.path, "doc_sha256": doc.sha256,
+                    "source_id": _hash(c["source_canonical"].casefold()) if c.get("source_canonical") else None,
+                    "run_id": run_id, "superseded": 0, "superseded_run": None,
+                }
+                for c in result.claims
+            ),
+            pk="id",
+        )
+        gone = old_ids - new_ids
+        keep = _reviewed(db, gone)
+        for cid in gone - keep:
+            db.execute("delete from claims where id = ?", [cid])
+        for cid in keep:
+            db.execute("update claims set superseded = 1, superseded_run = ? where id = ?", [run_id, cid])
+        _insert_mentions(db, result.mentions)
+
+
+def _upsert_sources(db: sqlite_utils.Database, claims: list[dict]) -> None:
+    for c in claims:
+        canon = c.get("source_canonical")
+        if not canon:
+            continue
+        sid = _hash(canon.casefold())
+        row = db.execute("select aliases from sources where id = ?", [sid]).fetchone()
+        aliases = set(json.loads(row[0])) if row and row[0] else set()
+        aliases.add(c["source"])
+        db["sources"].upsert(
+            {"id": sid, "canonical": canon, "label": c.get("source_label"),
+             "aliases": json.dumps(sorted(aliases), ensure_ascii=False)},
+            pk="id",
+        )
+
+
+def _insert_mentions(db: sqlite_utils.Database, mentions: list[dict]) -> None:
+    rows = []
+    for m in mentions:
+        eid = _hash(m["text"], m["label"])
+        db["entities"].insert({"id": eid, "text": m["text"], "label": m["label"]}, pk="id", ignore=True)
+        rows.append({"id": _hash(m["claim_id"], m["start"], m["end"]), "entity_id": eid, **m})
+    db["claim_entities"].insert_all(rows, pk="id", replace=True)
+
+
+def refresh_counts(db: sqlite_utils.Database) -> None:
+    """Recompute the per-entity and per-source counts from the current claims."""
+    with db.atomic():
+        db.execute(
+            """
+            update entities set
+              n_mentions = (select count(*) from claim_entities ce join claims c on c.id = ce.claim_id
+                            where ce.entity_id = entities.id and c.superseded = 0),
+              n_claims = (select count(distinct ce.claim_id) from claim_entities ce
+                          join claims c on c.id = ce.claim_id
+                          where ce.entity_id = entities.id and c.superseded = 0),
+              n_documents = (select count(distinct c.document_id) from claim_entities ce
+                             join claims c on c.id = ce.claim_id
+                             where ce.entity_id = entities.id and c.superseded = 0)
+            """
+        )
+        db.execute("delete from entities where n_mentions = 0")
+        db.execute(
+            """
+            update sources set
+              n_claims = (select count(*) from claims c where c.source_id = sources.id and c.superseded = 0),
+              n_documents = (select count(distinct c.document_id) from claims c
+                             where c.source_id = sources.id and c.superseded = 0)
+            """
+        )
+        db.execute(
+            "delete from sources where n_claims = 0 and id not in "
+            "(select source_id from claims where source_id is not null)"
+        )
