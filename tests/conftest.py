@@ -1,0 +1,49 @@
+"""Shared fixtures: one real spaCy pipeline and one extracted corpus per test session."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SEED = CORPUS / "000_ee9db8dafe7a1c02.txt"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from annotator.pipeline import build_nlp
+
+    return build_nlp()
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory) -> Path:
+    """The bundled corpus extracted once into a real SQLite file (treat as read-only)."""
+    from annotator import extract
+
+    path = tmp_path_factory.mktemp("corpus") / "claims.db"
+    extract.run([str(CORPUS)], str(path), progress=False)
+    return path
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A writable copy of the bundled corpus."""
+    dest = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dest)
+    return dest
+
+
+@pytest.fixture
+def db_copy(corpus_db, tmp_path) -> Path:
+    """A writable copy of the extracted corpus database."""
+    import sqlite3
+
+    dest = tmp_path / "claims.db"
+    src = sqlite3.connect(corpus_db)
+    out = sqlite3.connect(dest)
+    src.backup(out)
+    src.close()
+    out.close()
+    return dest
