@@ -154,8 +154,18 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
         for c in kids:
             if c.dep_ in ("ccomp", "parataxis") and c.pos_ in ("VERB", "AUX"):
                 return True, c
-    if "predicative" in cue.frames:
-        if any(c.dep_ in ("oprd", "xcomp") for c in kids):
+    if "clause" in cue.frames:
+        # "X asserted that …" even where the parse lost the clause
+        nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        if nxt is not None and nxt.lower_ == "that" and nxt.dep_ == "mark" and nxt.head != token:
+            return True, nxt.head
+    if "predicative" in cue.frames and not any(
+        c.dep_ == "prep" and c.lower_ in ("on", "for", "upon") for c in kids
+    ):
+        # "called the count a fraud", "judged Azerbaijan to be …", "described it as …";
+        # not "called on X to act"
+        if any(c.dep_ == "oprd" or c.dep_ == "xcomp" and (c.lemma_ == "be" or c.pos_ in ("ADJ", "NOUN"))
+               for c in kids):
             return True, None
         if any(c.dep_ == "prep" and c.lower_ == "as" for c in kids) and any(c.dep_ == "dobj" for c in kids):
             return True, None
@@ -166,26 +176,52 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
     return False, None
 
 
-def cue_match(token: Token, need_subject: bool = True) -> CueMatch | None:
+def _quoted_as_saying(token: Token) -> CueMatch | None:
+    """``Reuters quoted the minister as saying …``: the quoted person is the source."""
+    if token.lemma_.lower() not in ("quote", "cite"):
+        return None
+    obj = next((c for c in token.children if c.dep_ == "dobj"), None)
+    prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+    verb = next((c for c in prep.children if c.dep_ in ("pcomp", "pobj")), None) if prep else None
+    cue = lookup(verb) if verb is not None else None
+    if obj is None or verb is None or cue is None:
+        return None
+    content = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
+    return CueMatch(cue, token.doc[token.i:verb.i + 1], _span_of(obj), content,
+                    _negated(token) or _negated(verb))
+
+
+def cue_match(token: Token) -> CueMatch | None:
     """``token`` as a cue with a subject and an allowed complement, or None."""
+    quoted = _quoted_as_saying(token)
+    if quoted is not None:
+        return quoted
     cue = lookup(token)
     if cue is None or token.dep_ in _BLOCKED or token.tag_ == "VBG" and token.dep_ == "advcl":
         return None
+    if any(c.dep_ == "auxpass" for c in token.children):
+        return _passive(token, cue)
     ok, content = complement(token, cue)
-    if not ok:
-        return None
     subj = subject_of(token)
-    source = None
-    if subj is not None and not (subj.dep_ == "nsubjpass" and subj.lower_ == "it"):
-        source = _span_of(subj)
-    elif need_subject and not (subj is not None and subj.lower_ == "it"):
+    if not ok or subj is None:
         return None
-    cue_span = _cue_span(token)
-    if subj is not None and subj.lower_ == "it" and source is None:
-        aux = [c.i for c in token.children if c.dep_ == "auxpass" and c.i < token.i]
-        if aux:
-            cue_span = token.doc[min(aux):cue_span.end]
-    return CueMatch(cue, cue_span, source, content, _negated(token))
+    return CueMatch(cue, _cue_span(token), _span_of(subj), content, _negated(token))
+
+
+def _passive(token: Token, cue: lexicon.Cue) -> CueMatch | None:
+    """``X is accused of …``, ``It is alleged that …``, ``The claims were denied by Y``."""
+    subj = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+    ok, content = complement(token, cue)
+    if subj is not None and subj.lower_ == "it":
+        if not ok or content is None:
+            return None
+    elif "object" not in cue.frames:
+        return None
+    agent = next((c for c in token.children if c.dep_ == "agent"), None)
+    by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    aux = [c.i for c in token.children if c.dep_ in ("auxpass", "aux", "neg") and c.i < token.i]
+    cue_span = token.doc[min(aux, default=token.i):token.i + 1]
+    return CueMatch(cue, cue_span, _span_of(by) if by is not None else None, content, _negated(token))
 
 
 # --- the chain of cues -----------------------------------------------------------------------
