@@ -45,15 +45,13 @@ class Features:
     dates: int = 0
     names: int = 0
     accusation: int = 0
-    subjective: int = 0
+    opinion: int = 0  # weighted evaluative, intention, cognition and obligation words
     first_person: bool = False
     prediction: bool = False
-    explanation: bool = False
     procedure: bool = False
-    role: bool = False
+    description: bool = False  # "X is the main challenger", "Y was a scandal of the 1990s"
     causal: bool = False
     law: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 @Language.factory("annotator_checkworthy", default_config={"spans_key": SPANS_KEY})
@@ -76,6 +74,26 @@ class CheckworthyTagger:
         return doc
 
 
+TITLE_CUES = {"titled", "entitled", "called", "named", "title", "headlined"}
+QUOTES = "\"“”«»"
+MEMBERSHIP = {"member", "part", "one", "party", "signatory"}
+
+
+def _words(claim: Span) -> list:
+    """The claim's tokens, less quoted titles (``a report titled "…"``)."""
+    out, skipping = [], False
+    for i, t in enumerate(claim):
+        if t.text in QUOTES:
+            if skipping:
+                skipping = False
+            elif i > 0 and claim[i - 1].lower_ in TITLE_CUES:
+                skipping = True
+            continue
+        if not skipping:
+            out.append(t)
+    return out
+
+
 def features(claim: Span) -> Features:
     f = Features()
     for ent in claim.ents:
@@ -87,53 +105,48 @@ def features(claim: Span) -> Features:
             f.names += 1
     if not f.quantities:
         f.quantities = sum(1 for t in claim if t.like_num and t.ent_type_ not in TIME_LABELS)
-    accusation = lexicon.words("accusation.txt")
-    subjective = lexicon.words("subjective.txt")
-    lower = {t.lower_ for t in claim}
-    lemmas = {t.lemma_.lower() for t in claim}
-    f.accusation = len((lower | lemmas) & accusation)
-    f.subjective = len((lower | lemmas) & subjective) + sum(1 for t in claim if t.tag_ in ("JJS", "RBS"))
-    f.first_person = bool(lower & FIRST_PERSON)
-    f.prediction = any(t.lower_ in FUTURE and t.tag_ == "MD" for t in claim)
-    f.explanation = any(
-        t.lemma_ in ("aim", "intend", "attempt", "try", "seek") and any(
-            c.dep_ in ("xcomp", "prep", "acl") for c in t.children) for t in claim
-    )
-    words = [t.lower_ for t in claim]
+    words = _words(claim)
+    keys = {t.lower_ for t in words} | {t.lemma_.lower() for t in words}
+    f.accusation = len(keys & lexicon.words("accusation.txt"))
+    weights = {row[0]: (row[1], int(row[2])) for row in lexicon.rows("opinion.tsv")}
+    for t in words:
+        kind, weight = weights.get(t.lower_) or weights.get(t.lemma_.lower()) or ("", 0)
+        # a passive cognition verb states a schedule or a fact ("results are not expected until …")
+        if kind == "cognition" and any(c.dep_ == "auxpass" for c in t.children):
+            continue
+        f.opinion += weight
+    f.first_person = bool({t.lower_ for t in words} & FIRST_PERSON)
+    f.prediction = any(t.lower_ in FUTURE and t.tag_ == "MD" for t in words)
+    lower = [t.lower_ for t in claim]
     for lemma, follower in lexicon.pairs("procedure.txt"):
         for t in claim:
             if t.lemma_.lower() == lemma and t.pos_ == "VERB" and (
-                follower == "*" or follower in words[t.i - claim.start + 1:]
+                follower == "*" or follower in lower[t.i - claim.start + 1:]
             ):
                 f.procedure = True
     root = claim.root
-    if root.lemma_ == "be" and any(c.dep_ == "attr" for c in root.children):
-        subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
-        attr = next(c for c in root.children if c.dep_ == "attr")
-        if subj is not None and (subj.ent_type_ in ("PERSON", "ORG") or subj.pos_ == "PROPN") \
-                and attr.pos_ == "NOUN" and not f.quantities and not f.accusation:
-            f.role = True
-    f.causal = bool(lemmas & CAUSAL)
-    f.law = bool(lemmas & LAW_WORDS)
+    attr = next((c for c in root.children if c.dep_ == "attr"), None)
+    if root.lemma_ == "be" and attr is not None and attr.pos_ in ("NOUN", "PROPN"):
+        f.description = attr.lemma_.lower() not in MEMBERSHIP
+    f.causal = any(t.lemma_.lower() in CAUSAL and (t.pos_ == "VERB" or t.lower_ in ("because", "due"))
+                   for t in words)
+    f.law = bool(keys & LAW_WORDS)
     return f
 
 
 def classify(f: Features, stance: str | None = None) -> tuple[str, float]:
     """The class and a score: higher for claims a fact-checker should check first."""
-    opinion = f.subjective + 2 * f.first_person + 2 * f.explanation + f.prediction + (stance == "hedged")
-    factual = f.quantities * 2 + f.dates + min(f.names, 3) + 2 * f.accusation
-    if opinion >= 2 or (opinion >= 1 and factual < 3):
+    opinion = f.opinion + 2 * f.first_person + 2 * f.prediction
+    factual = 2 * f.quantities + f.dates + min(f.names, 3) + 2 * f.accusation
+    if opinion >= 2 or (opinion == 1 and factual <= 2):
         cls = "nfs"
-    elif (f.procedure or f.role) and f.accusation == 0 and f.quantities == 0:
-        cls = "ufs"
-    elif factual == 0:
+    elif (f.procedure or f.description) and not f.accusation and not f.quantities:
         cls = "ufs"
     else:
         cls = "cfs"
-    score = min(1.0, 0.1 * factual + (0.1 if stance in ("alleged", "denied") else 0.0))
-    base = {"cfs": 0.5, "ufs": 0.2, "nfs": 0.0}[cls]
-    width = {"cfs": 0.5, "ufs": 0.3, "nfs": 0.2}[cls]
-    return cls, round(base + width * score, 3)
+    strength = min(1.0, 0.1 * factual + (0.15 if stance in ("alleged", "denied") else 0.0))
+    base, width = {"cfs": (0.5, 0.5), "ufs": (0.2, 0.3), "nfs": (0.0, 0.2)}[cls]
+    return cls, round(base + width * strength, 3)
 
 
 def claim_type(f: Features) -> str:

@@ -61,3 +61,8 @@ def cues() -> dict[tuple[str, str], Cue]:
 def pairs(name: str) -> tuple[tuple[str, str], ...]:
     """A two-column list that may repeat keys, as ``(key, value)`` pairs."""
     return tuple((row[0].strip().lower(), row[1].strip().lower()) for row in _rows(name))
+
+
+def rows(name: str) -> list[list[str]]:
+    """The raw tab-separated rows of a lexicon file."""
+    return [[c.strip() for c in row] for row in _rows(name)]
