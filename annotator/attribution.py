@@ -136,9 +136,21 @@ def subject_of(token: Token) -> Token | None:
     return None
 
 
+def _balanced(text: str) -> bool:
+    return text.count('"') % 2 == 0 and all(
+        text.count(a) == text.count(b) for a, b in ("“”", "«»", "()", "[]"))
+
+
 def _span_of(token: Token) -> Span:
+    """The phrase ``token`` heads, without edge punctuation; only its name when the parse ran wild."""
     doc = token.doc
     start, end = token.left_edge.i, token.right_edge.i + 1
+    if not _balanced(doc[start:end].text):
+        start, end = token.i, token.i + 1
+        while start > 0 and doc[start - 1].head == token and doc[start - 1].dep_ in (
+                "compound", "amod", "det", "nmod", "poss", "nummod") or \
+                start > 0 and doc[start - 1].dep_ == "case" and doc[start - 1].head.head == token:
+            start -= 1
     while start < end and (doc[start].is_punct or doc[start].is_space):
         start += 1
     while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in ")]"
@@ -205,7 +217,23 @@ def cue_match(token: Token) -> CueMatch | None:
     subj = subject_of(token)
     if not ok or subj is None:
         return None
-    return CueMatch(cue, _cue_span(token), _span_of(subj), content, _negated(token))
+    source = _span_of(subj)
+    if subj.is_punct or not _balanced(subj.doc[subj.left_edge.i:subj.right_edge.i + 1].text):
+        source = _noun_phrase_before(token) or source
+    return CueMatch(cue, _cue_span(token), source, content, _negated(token))
+
+
+def _noun_phrase_before(token: Token) -> Span | None:
+    """The names and nouns right before ``token``, where the parse lost the subject."""
+    doc = token.doc
+    end = token.i
+    while end > 0 and doc[end - 1].dep_ in ("aux", "neg", "advmod"):
+        end -= 1
+    start = end
+    while start > 0 and doc[start - 1].pos_ in ("PROPN", "NOUN") and doc[start - 1].ent_type_ not in (
+            "DATE", "TIME", "CARDINAL"):
+        start -= 1
+    return doc[start:end] if end > start else None
 
 
 def _passive(token: Token, cue: lexicon.Cue) -> CueMatch | None:

@@ -97,33 +97,73 @@ def _span_fields(prefix: str, span: Span | None, offset: int) -> dict:
     }
 
 
+NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+OUTLETS = frozenset({"newspaper", "paper", "agency", "magazine", "channel", "broadcaster", "website",
+                     "daily", "weekly", "network", "station", "tabloid"})
+
+
 def _entity_at(token, offset: int) -> sources.Entity | None:
     for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end:
+        if ent.start <= token.i < ent.end and ent.label_ in NAME_LABELS:
             return sources.Entity(offset + ent.start_char, offset + ent.end_char, ent.text, ent.label_)
     return None
+
+
+def name_chain(token) -> Span | None:
+    """A proper name ending at ``token``: ``Jan Kubis`` in ``… to Afghanistan Jan Kubis``."""
+    if token.pos_ != "PROPN":
+        return None
+    start = token.i
+    while start > 0:
+        prev = token.doc[start - 1]
+        if prev.pos_ != "PROPN" or prev.head.i != token.i or prev.ent_type_ in ("GPE", "ORG", "NORP") \
+                and prev.ent_type_ != token.ent_type_:
+            break
+        start -= 1
+    return token.doc[start:token.i + 1]
+
+
+def _name_chains(doc: Doc, offset: int) -> list[sources.Entity]:
+    """Proper names of two words or more that NER missed, as PERSON candidates."""
+    out = []
+    for t in doc:
+        if t.pos_ == "PROPN" and t.dep_ != "compound" and not t.ent_type_:
+            chain = name_chain(t)
+            if chain is not None and len(chain) >= 2:
+                out.append(sources.Entity(offset + chain.start_char, offset + chain.end_char,
+                                          chain.text, "PERSON"))
+    return out
 
 
 def _source_guess(span: Span, offset: int) -> tuple[str | None, str | None]:
     """A first canonical name and entity label for a source span, from its head."""
     head = span.root
+    doc = span.doc
+    if any(c.dep_ == "conj" and span.start <= c.i < span.end for c in head.children):
+        return sources.clean(span.text, {}), None  # "Hamilton and Greer": resolved part by part
     ent = _entity_at(head, offset)
     appos = next((c for c in head.children if c.dep_ == "appos" and span.start <= c.i < span.end), None)
     appos_ent = _entity_at(appos, offset) if appos is not None else None
-    phrase = None
-    if ent is None and appos_ent is None:
-        left = [t for t in span if t.i <= head.i and t.dep_ not in ("det", "poss", "case")
-                and not t.is_punct and (t.head == head or t.head.head == head or t == head)]
-        start = min((t.i for t in left), default=head.i)
-        end = head.i + 1
-        for c in head.rights:  # keep "of Milan", drop relative clauses and participles
-            if c.dep_ == "prep" and c.lower_ == "of" and c.i == end:
-                end = c.right_edge.i + 1
-        phrase = span.doc[start:end].text
-    abbrs: dict[str, str] = {}
-    canon = sources.canonical_from_parts(span.text, ent, appos_ent, phrase, abbrs)
-    label = (ent or appos_ent).label if (ent or appos_ent) else None
-    return canon, label
+    if appos_ent is not None and appos_ent.label == "PERSON" and (ent is None or ent.label != "PERSON"):
+        ent = appos_ent
+    if ent is None and appos is not None and appos.pos_ == "PROPN":
+        chain = name_chain(appos)
+        ent = sources.Entity(0, 0, chain.text, "PERSON") if chain is not None else None
+    if ent is None and head.pos_ == "PROPN" and name_chain(head) is not None:
+        ent = sources.Entity(0, 0, name_chain(head).text, "PERSON" if head.ent_type_ != "ORG" else "ORG")
+    if ent is None and head.lower_ in OUTLETS:
+        named = [c for c in head.children if c.dep_ == "compound" and _entity_at(c, offset)]
+        ent = _entity_at(named[0], offset) if named else None
+    if ent is not None:
+        return sources.canonical_from_parts(span.text, ent, None, None, {}), ent.label
+    left = [t for t in span if t.i <= head.i and t.dep_ not in ("det", "poss", "case", "predet")
+            and not t.is_punct and t.head.i in (head.i, *(c.i for c in head.lefts))]
+    start = min((t.i for t in left), default=head.i)
+    end = head.i + 1
+    for c in head.rights:  # keep "of Milan", "for Mr. Yanukovich"; drop clauses and participles
+        if c.dep_ == "prep" and c.lower_ in ("of", "for", "at", "to") and c.i == end:
+            end = c.right_edge.i + 1
+    return sources.clean(doc[start:end].text, {}), None
 
 
 def paragraph_rows(doc: Doc, block: structure.Block, document: Document) -> tuple[list[dict], list[dict]]:
@@ -181,6 +221,7 @@ def finish(result: DocumentResult, docs: list[tuple[structure.Block, Doc]]) -> D
             sources.Entity(block.start + e.start_char, block.start + e.end_char, e.text, e.label_)
             for e in doc.ents
         )
+        entities.extend(_name_chains(doc, block.start))
     sources.resolve(result.claims, document.text, entities)
     seen: dict[str, int] = {}
     ids = {}

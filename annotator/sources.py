@@ -75,9 +75,13 @@ def clean(source: str, abbrs: dict[str, str]) -> str:
     return s
 
 
+_NAME_WORD = re.compile(r"^(?:[A-Z][a-zà-ÿ'’]+(?:-[A-Z]?[a-zà-ÿ'’]+)*|[A-Z]\.|[A-Z][a-z]?-[A-Z][a-z]+.*)$")
+
+
 def _name_without_title(text: str) -> str:
+    """``Mr. Thaksin`` → ``Thaksin``, ``then-MPs Neil Hamilton`` → ``Neil Hamilton``."""
     words = text.split()
-    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+    while len(words) > 1 and (words[0].lower().rstrip(".") in TITLES or not _NAME_WORD.match(words[0])):
         words = words[1:]
     return " ".join(words)
 
@@ -119,6 +123,12 @@ def resolve(rows: Sequence[dict], text: str, entities: Sequence[Entity]) -> None
                 hit = _nearest_person(persons, start)
             if hit:
                 canon, label = hit[0], "PERSON"
+        elif " and " in canon:  # "Hamilton and Greer" → "Neil Hamilton and Ian Greer"
+            parts = [p.strip() for p in canon.split(" and ")]
+            canon = " and ".join(
+                (_full_name(p, seen, persons, start) or p) if " " not in p and p[:1].isupper() else p
+                for p in parts
+            )
         elif low in GROUP_PRONOUNS | THING_PRONOUNS:
             want = ("ORG", "NORP", "GPE") if low in THING_PRONOUNS else None
             hit = next((c for c in reversed(seen) if want is None or c[1] in want), None)
@@ -132,7 +142,7 @@ def resolve(rows: Sequence[dict], text: str, entities: Sequence[Entity]) -> None
             author = _author(canon, text, entities, start, abbrs)
             if author:
                 canon, label = author
-        elif label is None:
+        elif label is None and low.startswith("the "):
             person = _described_person(canon, text, persons, start)
             if person:
                 canon, label = person, "PERSON"
@@ -183,12 +193,15 @@ def _author(canon: str, text: str, entities: Sequence[Entity], before: int,
 
 def _described_person(canon: str, text: str, persons: Sequence[Entity], before: int) -> str | None:
     """``The general`` → the person earlier called ``General X`` or ``X, the general``."""
-    words = [w for w in canon.lower().split() if w.isalpha()]
-    if not words or len(words) > 3:
+    words = canon.lower().split()
+    if not words or len(words) > 3 or not all(w.isalpha() for w in words):
         return None
     head = words[-1]
     for e in reversed([e for e in persons if e.end <= before]):
-        window = text[max(0, e.start - 40):e.start].lower() + " " + text[e.end:e.end + 60].lower()
-        if re.search(rf"\b{re.escape(head)}\b", window) or head in e.text.lower().split():
+        title = re.split(r"[.,;:\"“”()]", text[max(0, e.start - 40):e.start])[-1].lower()
+        appositive = re.match(r",\s+(?:the|a|an)\s+[^,.;]*", text[e.end:e.end + 80])
+        if head in e.text.lower().split() or re.search(rf"\b{re.escape(head)}\b", title) or (
+            appositive and re.search(rf"\b{re.escape(head)}\b", appositive.group(0).lower())
+        ):
             return _name_without_title(e.text)
     return None

@@ -124,6 +124,54 @@ def m001_core(db: sqlite_utils.Database) -> None:
     db["evidence"].create_index(["claim_id"])
 
 
+@migrations()
+def m002_claim_sets(db: sqlite_utils.Database) -> None:
+    """Named claim sets: a saved filter (JSON, re-evaluated at export) or a fixed member list."""
+    db.execute(
+        """
+        CREATE TABLE claim_sets (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('filter', 'list')),
+            filters TEXT,
+            description TEXT,
+            created TEXT NOT NULL,
+            creator TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE claim_set_members (
+            set_id INTEGER NOT NULL REFERENCES claim_sets(id) ON DELETE CASCADE,
+            claim_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            added TEXT NOT NULL,
+            added_by TEXT NOT NULL,
+            PRIMARY KEY (set_id, claim_id)
+        )"""
+    )
+    db["claim_set_members"].create_index(["claim_id"])
+
+
+@migrations()
+def m003_claim_verdicts(db: sqlite_utils.Database) -> None:
+    """A view of the current claims with their latest review: verdict, note, reviewer, corrections."""
+    db.execute(
+        """
+        CREATE VIEW claim_verdicts AS
+        SELECT c.id, c.doc, c.section_path, c.start, c."end", c.text,
+          c.source, c.source_canonical, c.cue, c.stance, c.checkworthy, c.checkworthy_score,
+          c.claim_type,
+          r.verdict, r.note, r.reviewer, r.created AS reviewed_at,
+          r.source AS corrected_source, r.source_canonical AS corrected_source_canonical,
+          r.cue AS corrected_cue, r.stance AS corrected_stance,
+          r.checkworthy AS corrected_checkworthy, r.claim_type AS corrected_claim_type,
+          (SELECT count(*) FROM evidence e WHERE e.claim_id = c.id) AS evidence
+        FROM claims c
+        LEFT JOIN reviews r ON r.id = (SELECT max(r2.id) FROM reviews r2 WHERE r2.claim_id = c.id)
+        WHERE c.superseded = 0"""
+    )
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 

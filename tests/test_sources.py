@@ -1,0 +1,76 @@
+"""Canonical source names: abbreviations, appositions and titles, pronouns, documents' authors."""
+
+import hashlib
+
+import pytest
+
+from annotator import sources
+from annotator.corpus import Document
+from annotator.pipeline import process
+
+
+def run(nlp, text):
+    doc = Document("t.txt", "t.txt", text, hashlib.sha256(text.encode()).hexdigest(), len(text), "utf-8")
+    (result,) = process(nlp, [doc])
+    return [(c["source"], c["source_canonical"]) for c in result.claims if c["source"]]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The European Stability Initiative (ESI) is a think tank.", {"ESI": "European Stability Initiative"}),
+        ("ESISC (European Strategic Intelligence and Security Center) published a report.",
+         {"ESISC": "European Strategic Intelligence and Security Center"}),
+        ("He chairs the Independent National Electoral Commission (INEC) in Abuja.",
+         {"INEC": "Independent National Electoral Commission"}),
+        ("The parliamentary assembly (Pace) met.", {}),
+    ],
+)
+def test_abbreviations(text, expected):
+    assert sources.abbreviations(text) == expected
+
+
+def test_abbreviation_resolves_to_long_form(nlp):
+    got = run(nlp, "The World Health Organization (WHO) met in May.\nWHO said the outbreak was over.")
+    assert got == [("WHO", "World Health Organization")]
+
+
+@pytest.mark.parametrize(
+    "text,canonical",
+    [
+        ("Former Azerbaijani diplomat, Arif Mammadov, alleged that the money was spent.", "Arif Mammadov"),
+        ("A former senator, Kraisak Choonhavan, says the blasts were an attempt to undermine him.",
+         "Kraisak Choonhavan"),
+        ("Electoral Complaints Commission spokesman Naderi Mohsini said the panel received reports.",
+         "Naderi Mohsini"),
+        ("The public prosecutor of Milan has accused the former leader of accepting bribes.",
+         "public prosecutor of Milan"),
+        ("Non-governmental organization Transparency International has criticized the deal.",
+         "Transparency International"),
+    ],
+)
+def test_titles_and_appositions_dropped(nlp, text, canonical):
+    assert run(nlp, text)[0][1] == canonical
+
+
+def test_pronoun_resolves_to_the_nearest_person(nlp):
+    text = ("Analyst Maria Lopez said the plan would fail.\n"
+            '"It is obviously a mistake," she said.')
+    assert run(nlp, text)[1] == ("she", "Maria Lopez")
+
+
+def test_surname_resolves_to_full_name(nlp):
+    text = "Opposition leader Viktor Yushchenko called on his supporters to protest.\nYushchenko said the count was a fraud."
+    assert run(nlp, text)[0] == ("Yushchenko", "Viktor Yushchenko")
+
+
+def test_report_resolves_to_its_publisher(nlp):
+    text = ("Amnesty International published a report on prisons in 2019.\n"
+            "The report revealed that hundreds of inmates had died.")
+    assert run(nlp, text)[0] == ("The report", "Amnesty International")
+
+
+def test_definite_description_resolves_to_titled_person(nlp):
+    text = ("Officials such as General Achiravit Supanpasat say the attacks were planned.\n"
+            "The general tells journalists the bombings were intended to discredit the police.")
+    assert run(nlp, text)[1] == ("The general", "Achiravit Supanpasat")
