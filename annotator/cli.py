@@ -52,32 +52,343 @@ def extract(paths, db_path, model, encoding, batch_size):
         sys.exit(1)
 
 
+def _open(db_path):
+    from . import store
+
+    try:
+        return store.connect(db_path, create=False)
+    except FileNotFoundError as e:
+        raise click.ClickException(str(e))
+
+
+def _user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown"
+
+
+def filter_options(f):
+    """The claim filters shared by ``export`` and ``sets``: values of one option are
+    alternatives, different options must all hold."""
+    options = [
+        click.option("--set", "sets", multiple=True, metavar="NAME", help="In this claim set."),
+        click.option("--doc", "docs", multiple=True, metavar="PATH",
+                     help="In this document (its path as stored, or its id)."),
+        click.option("--section", "sections", multiple=True, metavar="PATH",
+                     help="In this section or below it, e.g. 'Disputes' or 'Disputes > ESISC report'."),
+        click.option("--source", "sources", multiple=True, metavar="NAME",
+                     help="Attributed to this source: canonical name or any alias, any case."),
+        click.option("--stance", "stances", multiple=True, metavar="LABEL",
+                     help="asserted, reported, alleged, hedged or denied."),
+        click.option("--checkworthy", multiple=True, metavar="CLASS", help="cfs, ufs or nfs."),
+        click.option("--claim-type", "claim_types", multiple=True, metavar="TYPE",
+                     help="e.g. quantity, prediction, laws_rules."),
+        click.option("--verdict", "verdicts", multiple=True, metavar="VERDICT",
+                     help="Current verdict: true, false, misleading, unverifiable, not_a_claim."),
+        click.option("--reviewed/--unreviewed", default=None,
+                     help="Only claims with (without) a current verdict."),
+        click.option("--entity", "entities", multiple=True, metavar="TEXT",
+                     help="Mentioning this named entity (exact text, any case)."),
+        click.option("--search", metavar="WORDS", help="Full-text search of claim text (all words)."),
+        click.option("--min-score", type=float, metavar="SCORE",
+                     help="Check-worthiness score at least this."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+FILTER_KEYS = ("sets", "docs", "sections", "sources", "stances", "checkworthy", "claim_types",
+               "verdicts", "reviewed", "entities", "search", "min_score")
+
+
+def _filters(kwargs):
+    """Pop the filter options out of a command's keyword arguments into a Filters."""
+    from .export import FilterError, Filters
+
+    try:
+        return Filters.from_dict({k: kwargs.pop(k) for k in FILTER_KEYS})
+    except FilterError as e:
+        raise click.ClickException(str(e))
+
+
 @cli.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "claimreview"]), default="csv",
+              show_default=True, help="claimreview: schema.org ClaimReview JSON-LD of reviewed claims.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write here instead of standard output.")
-def export(db_path, fmt, output):
-    """Export the claims as CSV or JSON Lines.
+@filter_options
+@click.option("--excel", is_flag=True, help="CSV: start with a byte order mark, so Excel reads UTF-8.")
+@click.option("--no-formula-guard", is_flag=True,
+              help="CSV: write cells starting with = + - @ as they are (for data pipelines); by "
+                   "default they get a leading ' so a spreadsheet shows them instead of running them.")
+@click.option("--org", default="annotator", show_default=True,
+              help="ClaimReview: the reviewing organisation (author of the reviews).")
+@click.option("--org-url", default=None, help="ClaimReview: the organisation's web site.")
+@click.option("--base-url", default=None,
+              help="ClaimReview: the reviews' URL prefix; @id and url become BASE-URL/CLAIM-ID "
+                   "(default @id: urn:annotator:claimreview:CLAIM-ID).")
+def export(db_path, fmt, output, excel, no_formula_guard, org, org_url, base_url, **kwargs):
+    """Export current claims as CSV, JSON Lines or ClaimReview JSON-LD.
+
+    Filters combine: values of one option are alternatives, different options must all hold.
+    ClaimReview output holds reviewed claims only.
 
     Example:
 
         annotator export --db db/claims.db --format csv -o claims.csv
-    """
-    from . import export as exporting
-    from . import store
 
+        annotator export --source ESI --stance alleged --unreviewed --format jsonl
+    """
+    import dataclasses
+    import io
+
+    from . import export as exporting
+
+    filters = _filters(kwargs)
+    db = _open(db_path)
+    if fmt == "claimreview":
+        filters = dataclasses.replace(filters, reviewed=True)
+    columns = exporting.CLAIMREVIEW_COLUMNS if fmt == "claimreview" else exporting.COLUMNS
     try:
-        db = store.connect(db_path, create=False)
-    except FileNotFoundError as e:
+        rows = exporting.claim_rows(db, filters, columns)
+    except exporting.FilterError as e:
         raise click.ClickException(str(e))
-    write = exporting.WRITERS[fmt]
+
+    def write(out):
+        if fmt == "csv":
+            return exporting.write_csv(rows, out, excel=excel, formula_guard=not no_formula_guard)
+        if fmt == "jsonl":
+            return exporting.write_jsonl(rows, out)
+        return exporting.write_claimreview(rows, out, org=org, org_url=org_url, base_url=base_url)
+
     if output:
         with open(output, "w", encoding="utf-8", newline="") as out:
-            n = write(exporting.claim_rows(db), out)
-        click.echo(f"{n} claims written to {output}", err=True)
+            n = write(out)
+        click.echo(f"{n} {'claim reviews' if fmt == 'claimreview' else 'claims'} written to {output}",
+                   err=True)
     else:
-        write(exporting.claim_rows(db), sys.stdout)
+        out = io.TextIOWrapper(click.get_binary_stream("stdout"), encoding="utf-8", newline="")
+        try:
+            write(out)
+        finally:
+            out.flush()
+            out.detach()
+
+
+@cli.group()
+def sets():
+    """Named claim sets: saved filters (re-evaluated at every export) or fixed lists of claims.
+
+    Example:
+
+        annotator sets create esi --source "European Stability Initiative" -d "ESI claims"
+
+        annotator export --set esi -o esi.csv
+    """
+
+
+def _set_call(fn, *args, **kwargs):
+    from .sets import SetError
+
+    try:
+        return fn(*args, **kwargs)
+    except SetError as e:
+        raise click.ClickException(str(e))
+
+
+def _matching_ids(db, filters):
+    from .export import FilterError, claim_rows
+
+    try:
+        return [row["id"] for row in claim_rows(db, filters, ("id",))]
+    except FilterError as e:
+        raise click.ClickException(str(e))
+
+
+@sets.command("create")
+@click.argument("name")
+@click.argument("claim_ids", nargs=-1)
+@db_option
+@click.option("-d", "--description", default=None, help="What the set is for.")
+@click.option("--creator", default=None, help="Who creates it (default: your user name).")
+@click.option("--fixed", is_flag=True,
+              help="Store the claims the filters match now, as a list, instead of the filter.")
+@filter_options
+def sets_create(name, claim_ids, db_path, description, creator, fixed, **kwargs):
+    """Create a set: from filter options (a saved filter), or from claim ids (a list).
+
+    With no filter and no ids the set starts as an empty list.
+
+    Example:
+
+        annotator sets create contested --stance alleged --stance denied -d "Contested claims"
+
+        annotator sets create to-check 80e0748847419786 3b94c4ccae46f5c0
+    """
+    from . import sets as claim_sets
+
+    filters = _filters(kwargs)
+    db = _open(db_path)
+    if filters and claim_ids:
+        raise click.ClickException("give filter options or claim ids, not both")
+    if fixed:
+        if not filters:
+            raise click.ClickException("--fixed stores what the filter options match; give some")
+        claim_ids, filters = tuple(_matching_ids(db, filters)), None
+    info = _set_call(claim_sets.create_set, db, name, creator=creator or _user(),
+                     description=description, filters=filters or None, claim_ids=claim_ids)
+    click.echo(f"created {info['kind']} set {info['name']!r}: {info['n_claims']} claims")
+
+
+@sets.command("list")
+@db_option
+def sets_list(db_path):
+    """List the claim sets with their current number of claims.
+
+    Example:
+
+        annotator sets list
+    """
+    from . import sets as claim_sets
+
+    rows = _set_call(claim_sets.list_sets, _open(db_path))
+    if not rows:
+        click.echo("no claim sets (create one with 'annotator sets create')")
+        return
+    table = [("name", "kind", "claims", "created", "creator", "description")] + [
+        (r["name"], r["kind"], str(r["n_claims"]), r["created"], r["creator"], r["description"] or "")
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
+    for row in table:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
+
+
+@sets.command("show")
+@click.argument("name")
+@db_option
+@click.option("--limit", default=20, show_default=True, help="Claims to list (0: none).")
+def sets_show(name, db_path, limit):
+    """Show a set's definition and its first claims.
+
+    Example:
+
+        annotator sets show contested
+    """
+    import json
+
+    from . import sets as claim_sets
+    from .export import Filters, claim_rows
+
+    db = _open(db_path)
+    info = _set_call(claim_sets.get_set, db, name)
+    for key in ("name", "kind", "description", "created", "creator"):
+        click.echo(f"{key + ':':13}{info[key] or ''}")
+    if info["filters"] is not None:
+        click.echo(f"{'filter:':13}{json.dumps(info['filters'], ensure_ascii=False)}")
+    click.echo(f"{'claims:':13}{info['n_claims']}")
+    rows = claim_rows(db, Filters(sets=(name,)), ("id", "doc", "start", "text"))
+    for i, row in enumerate(rows):
+        if i >= limit:
+            click.echo(f"  … and {info['n_claims'] - limit} more (annotator export --set {name})")
+            break
+        text = row["text"] if len(row["text"]) <= 70 else row["text"][:69] + "…"
+        click.echo(f"  {row['id']}  {row['doc']}:{row['start']}  {text}")
+
+
+@sets.command("add")
+@click.argument("name")
+@click.argument("claim_ids", nargs=-1)
+@db_option
+@click.option("--by", default=None, help="Who adds them (default: your user name).")
+@filter_options
+def sets_add(name, claim_ids, db_path, by, **kwargs):
+    """Add claims to a list set: by id, and/or every claim the filter options match now.
+
+    Example:
+
+        annotator sets add to-check --source ESI --stance alleged
+    """
+    from . import sets as claim_sets
+
+    filters = _filters(kwargs)
+    db = _open(db_path)
+    ids = list(claim_ids) + (_matching_ids(db, filters) if filters else [])
+    if not ids:
+        raise click.ClickException("nothing to add: give claim ids or filter options that match")
+    n = _set_call(claim_sets.add_claims, db, name, ids, by=by or _user())
+    click.echo(f"added {n} claims to {name!r} ({len(ids) - n} already in it)")
+
+
+@sets.command("remove")
+@click.argument("name")
+@click.argument("claim_ids", nargs=-1)
+@db_option
+@filter_options
+def sets_remove(name, claim_ids, db_path, **kwargs):
+    """Remove claims from a list set: by id, and/or every member the filter options match.
+
+    Example:
+
+        annotator sets remove to-check 80e0748847419786
+    """
+    from . import sets as claim_sets
+
+    filters = _filters(kwargs)
+    db = _open(db_path)
+    ids = list(claim_ids) + (_matching_ids(db, filters) if filters else [])
+    if not ids:
+        raise click.ClickException("nothing to remove: give claim ids or filter options")
+    n = _set_call(claim_sets.remove_claims, db, name, ids)
+    click.echo(f"removed {n} claims from {name!r}")
+
+
+@sets.command("delete")
+@click.argument("name")
+@db_option
+def sets_delete(name, db_path):
+    """Delete a set (its claims and their reviews stay).
+
+    Example:
+
+        annotator sets delete to-check
+    """
+    from . import sets as claim_sets
+
+    _set_call(claim_sets.delete_set, _open(db_path), name)
+    click.echo(f"deleted set {name!r}")
+
+
+@cli.command("import-reviews")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@db_option
+@click.option("--reviewer", default=None, help="Record the reviews as this reviewer "
+              "(default: your user name).")
+def import_reviews(path, db_path, reviewer):
+    """Import verdicts and notes from a CSV written by 'annotator export' and edited.
+
+    Every row is checked first; a file with any bad row is rejected whole, with line numbers.
+    Rows whose verdict and note equal the claim's current review are skipped.
+
+    Example:
+
+        annotator import-reviews claims.csv --reviewer maria
+    """
+    from .reviews_import import ImportRejected
+    from .reviews_import import import_reviews as importing
+
+    db = _open(db_path)
+    try:
+        result = importing(db, path, reviewer=reviewer or _user())
+    except ImportRejected as e:
+        raise click.ClickException(str(e))
+    click.echo(f"{len(result.reviews)} reviews recorded from {path} "
+               f"({result.n_unchanged} of {result.n_rows} rows unchanged)")
 
 
 @cli.command()

@@ -1,54 +1,381 @@
-"""Write claims out: CSV for spreadsheets, JSON Lines for pipelines. Rows are streamed."""
+"""Write claims out: CSV for spreadsheets, JSON Lines for pipelines, ClaimReview for the web.
+
+One query serves every format and the Datasette "download CSV" link: :func:`export_query` turns a
+:class:`Filters` into SQL and named parameters (every filter value is a parameter, never SQL
+text). Rows are streamed from the cursor, so memory stays flat however many claims are exported.
+"""
 
 import csv
+import io
 import json
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
 from typing import IO
 
 import sqlite_utils
 
+from .store import VERDICTS
+
+# The export columns, in order. The first 23 are the original export's columns (an external
+# scorer reads doc, start, end, text, source, source_canonical, cue, stance, checkworthy); the
+# review columns come last, where a reviewer fills ``verdict`` and ``note`` in a spreadsheet.
 COLUMNS = (
     "id", "doc", "section_path", "paragraph_index", "sentence_index", "clause_index",
     "start", "end", "text", "source", "source_canonical", "cue", "stance",
     "checkworthy", "checkworthy_score", "claim_type", "entities",
     "source_start", "source_end", "cue_start", "cue_end", "doc_sha256", "run_id",
+    "verdict", "note", "reviewer", "reviewed_at", "evidence_urls",
 )
 
-_QUERY = """
-select c.*, (
-  select group_concat(ce.text || ' (' || ce.label || ')', '; ')
-  from claim_entities ce where ce.claim_id = c.id
-) as entities
-from claims c
-where c.superseded = 0
-order by c.doc, c.start
-"""
+_ENTITIES = """(
+    select group_concat(label, '; ') from (
+      select ce.text || ' (' || ce.label || ')' as label from claim_entities ce
+      where ce.claim_id = c.id order by ce.start, ce.id))"""
+_EVIDENCE = """(
+    select group_concat(url, ' ') from (
+      select e.url from evidence e where e.claim_id = c.id group by e.url order by min(e.id)))"""
+
+# Column name -> SQL expression over ``claims c`` and ``reviews r`` (the claim's latest review).
+COLUMN_SQL = {
+    **{name: f'c."{name}"' for name in COLUMNS[:23]},
+    "entities": _ENTITIES,
+    "source_label": "c.source_label",
+    "superseded": "c.superseded",
+    "verdict": "r.verdict",
+    "note": "r.note",
+    "reviewer": "r.reviewer",
+    "reviewed_at": "r.created",
+    "evidence_urls": _EVIDENCE,
+}
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def claim_rows(db: sqlite_utils.Database) -> Iterator[dict]:
-    """Every current claim, in document order, with the export columns."""
-    cursor = db.execute(_QUERY)
+class FilterError(ValueError):
+    """A filter that cannot be applied: an unknown set or verdict, a set that refers to itself."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which claims to export. Values of one field are alternatives; all fields must hold."""
+
+    sets: tuple[str, ...] = ()
+    docs: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    stances: tuple[str, ...] = ()
+    checkworthy: tuple[str, ...] = ()
+    claim_types: tuple[str, ...] = ()
+    verdicts: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    reviewed: bool | None = None
+    search: str | None = None
+    min_score: float | None = None
+
+    def __post_init__(self) -> None:
+        unknown = [v for v in self.verdicts if v not in VERDICTS]
+        if unknown:
+            raise FilterError(
+                f"unknown verdict {unknown[0]!r}; choose from {', '.join(VERDICTS)}")
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "Filters":
+        """Build from a mapping such as stored JSON or request arguments (scalars or lists)."""
+        known = {f.name: f for f in fields(cls)}
+        unknown = set(data) - set(known)
+        if unknown:
+            raise FilterError(f"unknown filter {sorted(unknown)[0]!r}")
+        values: dict = {}
+        for name, value in data.items():
+            if value is None or value == [] or value == ():
+                continue
+            if name == "reviewed":
+                values[name] = value if isinstance(value, bool) else str(value).lower() in (
+                    "1", "true", "yes", "on")
+            elif name == "search":
+                values[name] = str(value)
+            elif name == "min_score":
+                try:
+                    values[name] = float(value)
+                except ValueError:
+                    raise FilterError(f"min_score must be a number, not {value!r}") from None
+            else:
+                items = [value] if isinstance(value, str) else list(value)
+                values[name] = tuple(str(v) for v in items)
+        return cls(**values)
+
+    def to_dict(self) -> dict:
+        """The fields that are set, as JSON-ready values."""
+        return {k: list(v) if isinstance(v, tuple) else v
+                for k, v in asdict(self).items() if v not in (None, ())}
+
+    def __bool__(self) -> bool:
+        return bool(self.to_dict())
+
+
+class _Params:
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+
+    def __call__(self, value: object) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f":{name}"
+
+    def any_of(self, template: str, values: Iterable[object]) -> str:
+        return "(" + " or ".join(template.format(p=self(v)) for v in values) + ")"
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def fts_phrase(query: str) -> str:
+    """Quote every word so that FTS5 reads user input as words, never as query syntax."""
+    return " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
+
+
+def _conditions(conn, f: Filters, p: _Params, seen: tuple[str, ...] = ()) -> list[str]:
+    where = []
+    if f.sets:
+        where.append("(" + " or ".join(_set_condition(conn, name, p, seen) for name in f.sets) + ")")
+    if f.docs:
+        where.append(p.any_of("c.doc = {p} or c.document_id = {p}", f.docs))
+    if f.sections:
+        where.append("(" + " or ".join(
+            f"c.section_path = {p(s)} collate nocase or "
+            f"c.section_path like {p(_like_prefix(s) + ' > %')} escape '\\'"
+            for s in f.sections) + ")")
+    if f.sources:
+        where.append(p.any_of(
+            "c.source_canonical = {p} collate nocase or c.source = {p} collate nocase or "
+            "c.source_id in (select s.id from sources s, json_each(s.aliases) a "
+            "where s.canonical = {p} collate nocase or a.value = {p} collate nocase)",
+            f.sources))
+    if f.stances:
+        where.append(p.any_of("c.stance = {p}", f.stances))
+    if f.checkworthy:
+        where.append(p.any_of("c.checkworthy = {p}", f.checkworthy))
+    if f.claim_types:
+        where.append(p.any_of("c.claim_type = {p}", f.claim_types))
+    if f.verdicts:
+        where.append(p.any_of("r.verdict = {p}", f.verdicts))
+    if f.reviewed is True:
+        where.append("r.verdict is not null")
+    elif f.reviewed is False:
+        where.append("r.verdict is null")
+    if f.entities:
+        where.append(p.any_of(
+            "exists (select 1 from claim_entities ce where ce.claim_id = c.id "
+            "and ce.text = {p} collate nocase)", f.entities))
+    if f.search and f.search.split():
+        where.append(
+            f"c.rowid in (select rowid from claims_fts where claims_fts match {p(fts_phrase(f.search))})")
+    if f.min_score is not None:
+        where.append(f"c.checkworthy_score >= {p(f.min_score)}")
+    return where
+
+
+def _set_condition(conn, name: str, p: _Params, seen: tuple[str, ...]) -> str:
+    if name in seen:
+        raise FilterError(f"claim set {name!r} refers to itself (through {' -> '.join(seen)})")
+    row = conn.execute("select id, kind, filters from claim_sets where name = ?", [name]).fetchone()
+    if row is None:
+        raise FilterError(f"no claim set named {name!r} (see 'annotator sets list')")
+    set_id, kind, stored = row
+    if kind == "list":
+        return f"c.id in (select m.claim_id from claim_set_members m where m.set_id = {p(set_id)})"
+    inner = _conditions(conn, Filters.from_dict(json.loads(stored or "{}")), p, seen + (name,))
+    return "(" + (" and ".join(inner) or "1") + ")"
+
+
+def export_query(
+    conn: sqlite_utils.Database | sqlite3.Connection,
+    filters: Filters | None = None,
+    columns: Sequence[str] = COLUMNS,
+) -> tuple[str, dict[str, object]]:
+    """The SQL and named parameters selecting the current claims that pass ``filters``.
+
+    ``conn`` is only read to resolve claim sets. The rows come in document order with
+    ``columns`` (names from :data:`COLUMN_SQL`), the same for the CLI and Datasette.
+    """
+    p = _Params()
+    where = ["c.superseded = 0", *_conditions(conn, filters or Filters(), p)]
+    select = ",\n  ".join(f'{COLUMN_SQL[name]} as "{name}"' for name in columns)
+    sql = (
+        f"select\n  {select}\nfrom claims c\n"
+        "left join reviews r on r.id = "
+        "(select max(r2.id) from reviews r2 where r2.claim_id = c.id)\n"
+        "where " + "\n  and ".join(where) + "\norder by c.doc, c.start, c.id"
+    )
+    return sql, p.values
+
+
+def claim_rows(
+    db: sqlite_utils.Database | sqlite3.Connection,
+    filters: Filters | None = None,
+    columns: Sequence[str] = COLUMNS,
+) -> Iterator[dict]:
+    """Every current claim passing ``filters``, in document order, streamed from the cursor.
+
+    Bad filters raise :class:`FilterError` here, before the first row is read.
+    """
+    sql, params = export_query(db, filters, columns)
+    cursor = db.execute(sql, params)
     names = [d[0] for d in cursor.description]
-    for values in cursor:
-        row = dict(zip(names, values))
-        yield {k: row.get(k) for k in COLUMNS}
+    return (dict(zip(names, values)) for values in cursor)
 
 
-def write_csv(rows: Iterator[dict], out: IO[str]) -> int:
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+def count_claims(db: sqlite_utils.Database | sqlite3.Connection, filters: Filters | None = None) -> int:
+    sql, params = export_query(db, filters, ("id",))
+    return db.execute(f"select count(*) from ({sql})", params).fetchone()[0]
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def guard_formula(value: str) -> str:
+    """Prefix a cell a spreadsheet would run as a formula with ``'`` so it is shown as text."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def unguard_formula(value: str) -> str:
+    """Undo :func:`guard_formula`."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+def iter_csv(
+    rows: Iterable[dict],
+    columns: Sequence[str] = COLUMNS,
+    *,
+    excel: bool = False,
+    formula_guard: bool = True,
+) -> Iterator[str]:
+    """CSV text (RFC 4180: CRLF, minimal quoting) one row at a time, header first."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+
+    def flush() -> str:
+        text = buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+        return text
+
+    if excel:
+        yield "\ufeff"
+    writer.writerow(columns)
+    yield flush()
+    for row in rows:
+        cells = []
+        for name in columns:
+            value = row.get(name)
+            if value is None:
+                value = ""
+            elif formula_guard and isinstance(value, str):
+                value = guard_formula(value)
+            cells.append(value)
+        writer.writerow(cells)
+        yield flush()
+
+
+def write_csv(rows: Iterable[dict], out: IO[str], *, excel: bool = False,
+              formula_guard: bool = True) -> int:
+    """Write rows as CSV; returns the number of rows (header not counted)."""
+    n = 0
+
+    def counted(rows: Iterable[dict]) -> Iterator[dict]:
+        nonlocal n
+        for row in rows:
+            n += 1
+            yield row
+
+    for chunk in iter_csv(counted(rows), excel=excel, formula_guard=formula_guard):
+        out.write(chunk)
+    return n
+
+
+def write_jsonl(rows: Iterable[dict], out: IO[str]) -> int:
     n = 0
     for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        out.write(json.dumps({k: row.get(k) for k in COLUMNS}, ensure_ascii=False) + "\n")
         n += 1
     return n
 
 
-def write_jsonl(rows: Iterator[dict], out: IO[str]) -> int:
+# --- ClaimReview -------------------------------------------------------------------------------
+
+# verdict -> (textual rating, numeric rating on the 1 (false) .. 3 (true) scale, or None: the
+# verdict is not a point on the truth scale and the rating carries text only).
+RATINGS: dict[str, tuple[str, int | None]] = {
+    "false": ("False", 1),
+    "misleading": ("Misleading", 2),
+    "true": ("True", 3),
+    "unverifiable": ("Unverifiable", None),
+    "not_a_claim": ("Not a claim", None),
+}
+WORST_RATING, BEST_RATING = 1, 3
+CLAIMREVIEW_COLUMNS = (*COLUMNS, "source_label")
+_AUTHOR_TYPES = {"PERSON": "Person", "ORG": "Organization", "NORP": "Organization",
+                 "GPE": "Organization"}
+
+
+def claim_review_id(claim_id: str, base_url: str | None = None) -> str:
+    """A stable ``@id`` for the review of a claim: under ``base_url`` when given, else a URN."""
+    if base_url:
+        return base_url.rstrip("/") + "/" + claim_id
+    return f"urn:annotator:claimreview:{claim_id}"
+
+
+def claim_review(row: Mapping, *, org: str, org_url: str | None = None,
+                 base_url: str | None = None) -> dict:
+    """The schema.org ClaimReview of one reviewed claim row."""
+    textual, value = RATINGS[row["verdict"]]
+    rating: dict = {"@type": "Rating", "textualRating": textual, "alternateName": textual}
+    if value is not None:
+        rating.update(ratingValue=value, worstRating=WORST_RATING, bestRating=BEST_RATING)
+    claim: dict = {"@type": "Claim"}
+    if row.get("source_canonical"):
+        claim["author"] = {"@type": _AUTHOR_TYPES.get(row.get("source_label") or "", "Thing"),
+                           "name": row["source_canonical"]}
+    claim["appearance"] = {"@type": "CreativeWork", "name": row["doc"]}
+    author: dict = {"@type": "Organization", "name": org}
+    if org_url:
+        author["url"] = org_url
+    review: dict = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "@id": claim_review_id(row["id"], base_url),
+    }
+    if base_url:
+        review["url"] = review["@id"]
+    review.update(
+        claimReviewed=row["text"],
+        itemReviewed=claim,
+        reviewRating=rating,
+        author=author,
+        datePublished=(row.get("reviewed_at") or "")[:10],
+    )
+    if row.get("note"):
+        review["reviewBody"] = row["note"]
+    return review
+
+
+def write_claimreview(rows: Iterable[dict], out: IO[str], *, org: str,
+                      org_url: str | None = None, base_url: str | None = None) -> int:
+    """Write a JSON array of ClaimReview objects for the rows that carry a verdict."""
     n = 0
+    out.write("[")
     for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        if not row.get("verdict"):
+            continue
+        text = json.dumps(claim_review(row, org=org, org_url=org_url, base_url=base_url),
+                          ensure_ascii=False, indent=2)
+        out.write(("," if n else "") + "\n" + text)
         n += 1
+    out.write("\n]\n")
     return n
 
 

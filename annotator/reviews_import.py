@@ -1,0 +1,155 @@
+"""Read verdicts and notes back from a CSV that ``annotator export`` wrote and a reviewer edited.
+
+Every row is checked before anything is written: a file with one bad row is rejected whole, and
+each problem is reported with the line it starts on. Only rows whose verdict or note differ from
+the claim's current review append a review, so importing the same file twice records nothing new.
+"""
+
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from .export import unguard_formula
+from .store import VERDICTS
+
+REQUIRED = ("id", "text", "verdict", "note")
+# Corrections a review row may carry; a new review keeps the previous review's values.
+CARRIED = ("source", "source_canonical", "cue", "stance", "checkworthy", "claim_type")
+
+
+class ImportRejected(ValueError):
+    """The file has problems; ``errors`` lists them as ``line N: ...``."""
+
+    def __init__(self, path: str, errors: list[str]):
+        self.errors = errors
+        super().__init__(f"{path}: rejected, nothing written ({len(errors)} problem"
+                         f"{'' if len(errors) == 1 else 's'}):\n  " + "\n  ".join(errors))
+
+
+@dataclass
+class ImportResult:
+    n_rows: int = 0
+    n_unchanged: int = 0
+    reviews: list[dict] = field(default_factory=list)
+
+
+def _verdict(cell: str) -> str | None:
+    value = cell.strip().lower().replace(" ", "_").replace("-", "_")
+    return value or None
+
+
+def _note(cell: str) -> str | None:
+    return unguard_formula(cell) if cell.strip() else None
+
+
+def _same_text(cell: str, text: str) -> bool:
+    def norm(s: str) -> str:
+        return s.replace("\r\n", "\n")
+
+    return norm(text) in (norm(cell), norm(unguard_formula(cell)))
+
+
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line the record starts on, cells), the header included; the delimiter is sniffed."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        first = f.readline()
+        delimiter = max((",", ";", "\t"), key=first.count)
+        f.seek(0)
+        reader = csv.reader(f, delimiter=delimiter)
+        start = 1
+        for cells in reader:
+            yield start, cells
+            start = reader.line_num + 1
+
+
+def check_file(db: sqlite_utils.Database, path: str | Path) -> ImportResult:
+    """Validate every row; the reviews to append, or :class:`ImportRejected` with all problems."""
+    path = Path(path)
+    errors: list[str] = []
+    result = ImportResult()
+    seen: dict[str, int] = {}
+    try:
+        records = list(_records(path))
+    except UnicodeDecodeError as e:
+        raise ImportRejected(str(path), [f"not UTF-8 text ({e.reason} at byte {e.start}); "
+                                         "save it as 'CSV UTF-8'"]) from None
+    except csv.Error as e:
+        raise ImportRejected(str(path), [f"not a readable CSV file ({e})"]) from None
+    if not records:
+        raise ImportRejected(str(path), ["line 1: empty file; expected the header of "
+                                         "'annotator export'"])
+    header = [h.strip() for h in records[0][1]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ImportRejected(str(path), [f"line 1: missing column{'s' if len(missing) > 1 else ''} "
+                                         f"{', '.join(missing)}; import a CSV written by "
+                                         "'annotator export'"])
+    col = {name: header.index(name) for name in header if name}
+    for line, cells in records[1:]:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header):
+            errors.append(f"line {line}: {len(cells)} cells, the header has {len(header)}")
+            continue
+        cells += [""] * (len(header) - len(cells))
+        result.n_rows += 1
+        claim_id = cells[col["id"]].strip()
+        if not claim_id:
+            errors.append(f"line {line}: no claim id")
+            continue
+        if claim_id in seen:
+            errors.append(f"line {line}: claim {claim_id} again (first on line {seen[claim_id]})")
+            continue
+        seen[claim_id] = line
+        claim = db.execute("select text, superseded from claims where id = ?", [claim_id]).fetchone()
+        if claim is None:
+            errors.append(f"line {line}: unknown claim id {claim_id!r}")
+            continue
+        text, superseded = claim
+        if superseded:
+            errors.append(f"line {line}: claim {claim_id} was superseded by a later extraction "
+                          "(its document changed); export again")
+            continue
+        if not _same_text(cells[col["text"]], text):
+            errors.append(f"line {line}: the text of claim {claim_id} was changed; claim text "
+                          "cannot be edited here (restore it, or review it in Datasette)")
+            continue
+        verdict = _verdict(cells[col["verdict"]])
+        if verdict is not None and verdict not in VERDICTS:
+            errors.append(f"line {line}: unknown verdict {cells[col['verdict']].strip()!r}; "
+                          f"use one of {', '.join(VERDICTS)} or leave it empty")
+            continue
+        note = _note(cells[col["note"]])
+        latest = db.execute(
+            f"select verdict, note, reviewer, created, {', '.join(CARRIED)} from reviews "
+            "where claim_id = ? order by id desc limit 1", [claim_id]).fetchone()
+        current = (latest[0], latest[1]) if latest else (None, None)
+        if (verdict, note) == current:
+            result.n_unchanged += 1
+            continue
+        if latest and "reviewed_at" in col and cells[col["reviewed_at"]].strip() != latest[3]:
+            errors.append(f"line {line}: claim {claim_id} was reviewed by {latest[2]} at "
+                          f"{latest[3]}, after this file was exported; export again")
+            continue
+        carried = dict(zip(CARRIED, latest[4:])) if latest else {}
+        result.reviews.append({"claim_id": claim_id, "verdict": verdict, "note": note, **carried})
+    if errors:
+        raise ImportRejected(str(path), errors)
+    return result
+
+
+def import_reviews(db: sqlite_utils.Database, path: str | Path, *, reviewer: str) -> ImportResult:
+    """Check the file, then append its changed rows as reviews by ``reviewer`` in one transaction."""
+    result = check_file(db, path)
+    created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    with db.atomic():
+        for review in result.reviews:
+            review.update(reviewer=reviewer, created=created)
+            names = ", ".join(review)
+            marks = ", ".join("?" * len(review))
+            db.execute(f"insert into reviews ({names}) values ({marks})", list(review.values()))
+    return result

@@ -1,0 +1,148 @@
+"""Claim sets: named saved filters (re-evaluated at every export) or fixed lists of claims.
+
+Used by ``annotator sets`` and by the review page's "add to set". A set has a description, a
+creation time and a creator; a list set also records who added each claim and when.
+"""
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable
+
+import sqlite_utils
+
+from .export import FilterError, Filters, count_claims
+
+
+class SetError(ValueError):
+    """A set operation that cannot be done; the message says why."""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def create_set(
+    db: sqlite_utils.Database,
+    name: str,
+    *,
+    creator: str,
+    description: str | None = None,
+    filters: Filters | None = None,
+    claim_ids: Iterable[str] = (),
+) -> dict:
+    """Create a filter set (when ``filters`` is given) or a list set holding ``claim_ids``."""
+    name = name.strip()
+    if not name:
+        raise SetError("a claim set needs a name")
+    ids = list(claim_ids)
+    if filters and ids:
+        raise SetError("a set is either a filter or a list of claims, not both")
+    if filters:
+        try:
+            count_claims(db, filters)
+        except FilterError as e:
+            raise SetError(str(e)) from None
+        if name in filters.sets:
+            raise SetError(f"claim set {name!r} cannot be defined by itself")
+    with db.atomic():
+        try:
+            db.execute(
+                "insert into claim_sets (name, kind, filters, description, created, creator) "
+                "values (?, ?, ?, ?, ?, ?)",
+                [name, "filter" if filters else "list",
+                 json.dumps(filters.to_dict(), ensure_ascii=False) if filters else None,
+                 description, _now(), creator],
+            )
+        except sqlite3.IntegrityError:
+            raise SetError(f"a claim set named {name!r} already exists") from None
+        if ids:
+            add_claims(db, name, ids, by=creator)
+    return get_set(db, name)
+
+
+def get_set(db: sqlite_utils.Database, name: str) -> dict:
+    """The set's row, with ``filters`` decoded and ``n_claims`` counted now."""
+    row = db.execute(
+        "select id, name, kind, filters, description, created, creator from claim_sets "
+        "where name = ?", [name]).fetchone()
+    if row is None:
+        raise SetError(f"no claim set named {name!r} (see 'annotator sets list')")
+    keys = ("id", "name", "kind", "filters", "description", "created", "creator")
+    info = dict(zip(keys, row))
+    info["filters"] = json.loads(info["filters"]) if info["filters"] else None
+    try:
+        info["n_claims"] = count_claims(db, Filters(sets=(name,)))
+    except FilterError as e:
+        raise SetError(str(e)) from None
+    return info
+
+
+def list_sets(db: sqlite_utils.Database) -> list[dict]:
+    names = [r[0] for r in db.execute("select name from claim_sets order by name")]
+    return [get_set(db, name) for name in names]
+
+
+def _list_set_id(db: sqlite_utils.Database, name: str) -> int:
+    info = get_set(db, name)
+    if info["kind"] != "list":
+        raise SetError(f"claim set {name!r} is defined by a filter; its claims are whatever "
+                       "matches at export time, so claims cannot be added or removed by hand")
+    return info["id"]
+
+
+def _unknown_claims(db: sqlite_utils.Database, ids: list[str]) -> list[str]:
+    unknown = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        found = {r[0] for r in db.execute(f"select id from claims where id in ({marks})", chunk)}
+        unknown.extend(c for c in chunk if c not in found)
+    return unknown
+
+
+def add_claims(db: sqlite_utils.Database, name: str, claim_ids: Iterable[str], *, by: str) -> int:
+    """Add claims to a list set; returns how many were not already members."""
+    set_id = _list_set_id(db, name)
+    ids = list(dict.fromkeys(claim_ids))
+    unknown = _unknown_claims(db, ids)
+    if unknown:
+        raise SetError(f"no such claim: {', '.join(unknown[:5])}"
+                       + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""))
+    now = _now()
+    with db.atomic():
+        before = db.execute("select count(*) from claim_set_members where set_id = ?",
+                            [set_id]).fetchone()[0]
+        db.conn.executemany(
+            "insert or ignore into claim_set_members (set_id, claim_id, added, added_by) "
+            "values (?, ?, ?, ?)", [(set_id, cid, now, by) for cid in ids])
+        after = db.execute("select count(*) from claim_set_members where set_id = ?",
+                           [set_id]).fetchone()[0]
+    return after - before
+
+
+def remove_claims(db: sqlite_utils.Database, name: str, claim_ids: Iterable[str]) -> int:
+    """Remove claims from a list set; returns how many were members."""
+    set_id = _list_set_id(db, name)
+    n = 0
+    with db.atomic():
+        for cid in dict.fromkeys(claim_ids):
+            n += db.execute("delete from claim_set_members where set_id = ? and claim_id = ?",
+                            [set_id, cid]).rowcount
+    return n
+
+
+def delete_set(db: sqlite_utils.Database, name: str) -> None:
+    """Delete a set and its memberships; refused while another set's filter names it."""
+    info = get_set(db, name)
+    users = [
+        other for other, stored in db.execute(
+            "select name, filters from claim_sets where kind = 'filter' and name != ?", [name]
+        ).fetchall()
+        if name in json.loads(stored or "{}").get("sets", [])
+    ]
+    if users:
+        raise SetError(f"claim set {name!r} is used by the filter of {', '.join(users)}")
+    with db.atomic():
+        db.execute("delete from claim_set_members where set_id = ?", [info["id"]])
+        db.execute("delete from claim_sets where id = ?", [info["id"]])
