@@ -1,0 +1,147 @@
+"""The extraction pipeline end to end: real model, real SQLite file, the bundled corpus."""
+
+import json
+import sqlite3
+
+from click.testing import CliRunner
+
+from annotator import extract
+from annotator.cli import cli
+from annotator.structure import HEADING, LIST_ITEM
+
+from conftest import CORPUS, SEED
+
+
+def rows(path, sql, params=()):
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+def test_offset_invariant_on_every_stored_claim(corpus_db):
+    claims = rows(corpus_db, "select c.*, d.text as doc_text from claims c join documents d on d.id = c.document_id")
+    assert len(claims) > 80
+    for c in claims:
+        assert c["doc_text"][c["start"]:c["end"]] == c["text"]
+        if c["source"]:
+            assert c["doc_text"][c["source_start"]:c["source_end"]] == c["source"]
+        if c["cue"]:
+            assert c["doc_text"][c["cue_start"]:c["cue_end"]] == c["cue"]
+    mentions = rows(corpus_db, "select ce.*, d.text as doc_text from claim_entities ce "
+                    "join claims c on c.id = ce.claim_id join documents d on d.id = c.document_id")
+    assert mentions
+    for m in mentions:
+        assert m["doc_text"][m["start"]:m["end"]] == m["text"]
+
+
+def test_seed_headings_and_list_items_never_become_claims(corpus_db):
+    blocks = rows(corpus_db, "select b.* from blocks b join documents d on d.id = b.document_id "
+                  "where d.path = ?", [SEED.name])
+    headings = [b for b in blocks if b["kind"] == HEADING]
+    items = [b for b in blocks if b["kind"] == LIST_ITEM]
+    assert [h["text"] for h in headings] == [
+        "Diplomatic relations.", "International organizations.", "Disputes.",
+        "Nagorno-Karabakh/Azerbaijan.", "Caviar diplomacy.", "ESISC report.",
+    ]
+    assert len(items) == 45 and items[0]["text"] == "AsDB" and items[-1]["text"] == "WTrO(observer)"
+    claims = rows(corpus_db, "select c.start, c.end from claims c where c.doc = ?", [SEED.name])
+    for b in headings + items:
+        assert not any(c["start"] < b["end"] and b["start"] < c["end"] for c in claims), b["text"]
+
+
+def test_provenance_and_section_paths(corpus_db):
+    (c,) = rows(corpus_db, "select * from claims where text like 'In 1992 a war broke out%'")
+    assert c["section_path"] == "Disputes > Nagorno-Karabakh/Azerbaijan"
+    assert c["doc"] == SEED.name and len(c["doc_sha256"]) == 64
+    assert c["paragraph_index"] is not None and c["sentence_index"] == 2
+    (run,) = rows(corpus_db, "select * from runs where id = ?", [c["run_id"]])
+    assert run["status"] == "done" and run["model"] and run["model_version"] and run["spacy_version"]
+    assert json.loads(run["config"])["pipeline"][-1] == "annotator_checkworthy"
+    assert run["n_claims"] == len(rows(corpus_db, "select id from claims"))
+
+
+def test_entities_are_counted_once_per_text_and_label(corpus_db):
+    ents = rows(corpus_db, "select * from entities")
+    assert len({(e["text"], e["label"]) for e in ents}) == len(ents)
+    (esi,) = [e for e in ents if e["text"] == "Azerbaijan" and e["label"] == "GPE"]
+    assert esi["n_mentions"] >= 10 and esi["n_claims"] <= esi["n_mentions"]
+
+
+def test_full_text_search(corpus_db):
+    hits = rows(corpus_db, "select c.text from claims c join claims_fts f on f.rowid = c.rowid "
+                "where claims_fts match ?", ["caviar"])
+    assert hits and all("caviar" in h["text"].lower() for h in hits)
+
+
+def test_second_run_over_unchanged_corpus_changes_nothing(corpus_copy, tmp_path):
+    db = tmp_path / "c.db"
+    first = extract.run([str(corpus_copy)], str(db), progress=False)
+    before = rows(db, "select * from claims order by id")
+    second = extract.run([str(corpus_copy)], str(db), progress=False)
+    assert second.n_extracted == 0 and second.n_unchanged == first.n_documents
+    assert rows(db, "select * from claims order by id") == before
+    assert len(rows(db, "select * from runs")) == 2
+
+
+def test_changed_document_is_replaced_whole(corpus_copy, tmp_path):
+    db = tmp_path / "c.db"
+    extract.run([str(corpus_copy)], str(db), progress=False)
+    other_before = rows(db, "select * from claims where doc != 'd02.txt' order by id")
+    path = corpus_copy / "d02.txt"
+    path.write_text("\nThe committee met on Tuesday in Paris.\nIt approved the budget, officials said.\n",
+                    encoding="utf-8")
+    summary = extract.run([str(corpus_copy)], str(db), progress=False)
+    assert summary.n_extracted == 1
+    texts = [c["text"] for c in rows(db, "select text from claims where doc = 'd02.txt' order by start")]
+    assert texts == ["The committee met on Tuesday in Paris.", "It approved the budget, officials said."]
+    assert rows(db, "select * from claims where doc != 'd02.txt' order by id") == other_before
+    (doc,) = rows(db, "select * from documents where path = 'd02.txt'")
+    assert doc["text"] == path.read_text(encoding="utf-8")
+
+
+def test_bad_files_are_refused_and_the_rest_stored(corpus_copy, tmp_path):
+    (corpus_copy / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (corpus_copy / "latin1.txt").write_bytes("Caf\xe9 au lait was served.".encode("latin-1"))
+    result = CliRunner().invoke(cli, ["extract", str(corpus_copy), "--db", str(tmp_path / "c.db")],
+                                catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "image.txt: is not text: it looks like a PNG image" in result.output
+    assert "latin1.txt: is not valid UTF-8" in result.output
+    docs = {d["path"] for d in rows(tmp_path / "c.db", "select path from documents")}
+    assert docs == {p.name for p in CORPUS.glob("*.txt")}
+
+
+def test_bom_and_crlf_keep_offsets_consistent(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bom.txt").write_bytes("\ufeffThe mayor said taxes would fall.\r\nPrices rose by 3 percent.\r\n"
+                                     .encode("utf-8"))
+    extract.run([str(folder)], str(tmp_path / "c.db"), progress=False)
+    (doc,) = rows(tmp_path / "c.db", "select * from documents")
+    assert not doc["text"].startswith("\ufeff")
+    claims = rows(tmp_path / "c.db", "select * from claims order by start")
+    assert [c["text"] for c in claims] == ["The mayor said taxes would fall.", "Prices rose by 3 percent."]
+    assert all(doc["text"][c["start"]:c["end"]] == c["text"] for c in claims)
+
+
+def test_cli_extract_and_export_in_a_pipe(corpus_copy, tmp_path):
+    runner = CliRunner()
+    db = str(tmp_path / "c.db")
+    result = runner.invoke(cli, ["extract", str(corpus_copy), "--db", db], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.output.count("\n") == 1 and "7 documents: 7 extracted" in result.output
+    out = runner.invoke(cli, ["export", "--db", db, "--format", "jsonl"], catch_exceptions=False)
+    first = json.loads(out.output.splitlines()[0])
+    for col in ("doc", "start", "end", "text", "source", "source_canonical", "cue", "stance", "checkworthy",
+                "section_path", "paragraph_index", "sentence_index", "doc_sha256", "run_id"):
+        assert col in first
+
+
+def test_unknown_model_is_a_clear_error(corpus_copy, tmp_path):
+    result = CliRunner().invoke(cli, ["extract", str(corpus_copy), "--db", str(tmp_path / "c.db"),
+                                      "--model", "en_core_web_nonexistent"])
+    assert result.exit_code == 1
+    assert "the spaCy model 'en_core_web_nonexistent' is not installed" in result.output
