@@ -36,27 +36,49 @@ def _encoding(value):
 @click.option("--encoding", default=None, callback=lambda ctx, param, value: _encoding(value),
               help="Read files in this encoding instead of UTF-8 (e.g. latin-1).")
 @click.option("--batch-size", default=64, show_default=True, help="Paragraphs per nlp.pipe batch.")
-def extract(paths, db_path, model, encoding, batch_size):
+@click.option("-w", "--workers", type=click.IntRange(min=1), default=None,
+              help="Parse in this many processes (default 1; with --engine dask and no --scheduler, "
+              "the size of the local Dask cluster, default one per core).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where to parse: here, or on Dask (pip install 'annotator[dask]').")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler to use with --engine dask, e.g. tcp://host:8786 "
+              "(default: start a local cluster).")
+def extract(paths, db_path, model, encoding, batch_size, workers, engine, scheduler):
     """Extract claims from .txt and .md files (default: corpus/) into the database.
 
     Unchanged documents are skipped; changed ones are replaced whole. Files that cannot be read
-    as text are reported and skipped, and the exit status is 1 when any was refused.
+    as text are reported and skipped, and the exit status is 1 when any was refused. Whatever
+    the engine, this process is the one writer, so the database comes out the same.
 
     Example:
 
         annotator extract corpus/ --db db/claims.db
+        annotator extract corpus/ --db db/claims.db --workers 2
+        annotator extract corpus/ --db db/claims.db --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from . import extract as extracting
-    from .pipeline import ModelNotFound
+
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
 
     def refused(r):
         click.echo(f"refused: {r}", err=True)
 
     try:
         summary = extracting.run(paths or ("corpus",), db_path, model=model, encoding=encoding,
-                                 batch_size=batch_size, on_refusal=refused)
-    except ModelNotFound as e:
-        raise click.ClickException(str(e))
+                                 batch_size=batch_size, on_refusal=refused, engine=engine,
+                                 workers=workers or (0 if engine == "dask" else 1),
+                                 scheduler=scheduler)
+    except Exception as e:
+        # Both are raised only once spaCy is loaded, so importing them here is free; importing
+        # them up front would cost an unchanged re-run half a second.
+        from .engines import EngineUnavailable
+        from .pipeline import ModelNotFound
+
+        if isinstance(e, (ModelNotFound, EngineUnavailable)):
+            raise click.ClickException(str(e)) from None
+        raise
     click.echo(summary.line())
     if summary.refused:
         sys.exit(1)
@@ -182,7 +204,8 @@ def export(db_path, fmt, output, excel, no_formula_guard, org, org_url, base_url
         click.echo(f"{n} {'claim reviews' if fmt == 'claimreview' else 'claims'} written to {output}",
                    err=True)
     else:
-        out = io.TextIOWrapper(click.get_binary_stream("stdout"), encoding="utf-8", newline="")
+        sys.stdout.flush()
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
         try:
             write(out)
         finally:
@@ -443,3 +466,49 @@ def serve(db_path, host, port):
         raise click.ClickException(str(e))
     ctx = click.get_current_context()
     ctx.invoke(datasette_serve, files=[db_path], host=host, port=port)
+
+
+@cli.command(name="eval")
+@click.argument("gold", required=False, type=click.Path(exists=True, dir_okay=False))
+@db_option
+@click.option("--reviews", is_flag=True, help="Score the machine against the database's own reviews "
+              "(verdicts and corrections) instead of a gold file.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: per document and (all).")
+def eval_(gold, db_path, reviews, as_json):
+    """Score the database's claims with the annotation guide's metrics.
+
+    Against a gold JSON Lines file (the guide's format), per document and overall; or, with
+    --reviews, against what reviewers said: not_a_claim verdicts and corrected fields.
+
+    Example:
+
+        annotator eval eval/dev/gold.jsonl --db db/claims.db
+    """
+    import json
+
+    from . import evaluate, store
+
+    if bool(gold) == reviews:
+        raise click.UsageError("give a GOLD file or --reviews (one of them)")
+    try:
+        db = store.connect(db_path, create=False)
+    except FileNotFoundError as e:
+        raise click.ClickException(str(e))
+    try:
+        if reviews:
+            gold_rows, pred = evaluate.reviewed_gold(db)
+            if not pred:
+                raise click.ClickException(f"{db_path}: no reviewed claims yet")
+        else:
+            gold_rows, pred = evaluate.load_gold(gold), evaluate.predictions(db)
+    except evaluate.GoldError as e:
+        raise click.ClickException(str(e))
+    results = evaluate.by_document(gold_rows, pred)
+    if as_json:
+        click.echo(json.dumps(results))
+        return
+    names = list(results)
+    width = max(len(n) for n in names)
+    click.echo(" " * 24 + "  ".join(n.rjust(width) for n in names))
+    for metric in evaluate.METRICS:
+        click.echo(metric.ljust(24) + "  ".join(str(results[n][metric]).rjust(width) for n in names))

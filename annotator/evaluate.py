@@ -1,0 +1,218 @@
+"""The guide's metrics for the claims in a database against a gold file, or against its reviews.
+
+Claims are matched by character overlap; source, cue, stance and check-worthiness are scored on
+the matched pairs, exactly as the guide's ``score.py`` does, overall and per document.
+"""
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import sqlite_utils
+
+LABELS = ("asserted", "reported", "alleged", "hedged", "denied")
+CW_LABELS = ("cfs", "ufs", "nfs")
+METRICS = (
+    "docs", "gold_claims", "pred_claims", "claims_precision", "claims_recall", "claims_f1", "matched",
+    "source_acc", "attributed_source_acc", "cue_acc", "stance_acc", "stance_macro_f1",
+    "checkworthy_macro_f1",
+)
+_DROP = {"the", "a", "an", "of"}
+
+
+class GoldError(ValueError):
+    pass
+
+
+def tokens(s: object) -> set[str]:
+    if not s:
+        return set()
+    return {t for t in re.findall(r"\w+", str(s).casefold()) if t not in _DROP}
+
+
+def overlap_ok(a: set[str], b: set[str]) -> bool:
+    """The smaller token set shares at least half its tokens with the other."""
+    return bool(a and b) and len(a & b) >= 0.5 * min(len(a), len(b))
+
+
+def blank(v: object) -> bool:
+    return v is None or str(v).strip() == "" or str(v).strip().lower() in {"none", "null"}
+
+
+def load_gold(path: str | Path) -> list[dict]:
+    """A gold JSON Lines file; a line that is not a claim is an error naming the line."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                g = json.loads(line)
+                g["start"], g["end"] = int(g["start"]), int(g["end"])
+                g["doc"]
+            except (ValueError, KeyError, TypeError) as e:
+                raise GoldError(f"{path}, line {n}: not a gold claim ({e})") from None
+            out.append(g)
+    return out
+
+
+def _macro_f1(conf: dict, labels: Sequence[str]) -> float:
+    f1s = []
+    for lab in labels:
+        tp = conf[lab][lab]
+        fp = sum(conf[o][lab] for o in conf if o != lab)
+        fn = sum(v for k, v in conf[lab].items() if k != lab)
+        if tp + fp + fn:
+            f1s.append(2 * tp / (2 * tp + fp + fn))
+    return sum(f1s) / len(f1s) if f1s else 0.0
+
+
+def score(gold: Iterable[dict], pred: Iterable[dict], docs: Iterable[str] | None = None) -> dict:
+    """The guide's metrics over the documents of ``gold`` (or those of them in ``docs``)."""
+    gold = list(gold)
+    gdocs = {g["doc"] for g in gold}
+    if docs is not None:
+        gdocs &= set(docs)
+    G: dict[str, list[dict]] = defaultdict(list)
+    P: dict[str, list[dict]] = defaultdict(list)
+    for g in gold:
+        if g["doc"] in gdocs:
+            G[g["doc"]].append(g)
+    for p in pred:
+        if p.get("doc") in gdocs:
+            P[p["doc"]].append({**p, "start": int(p["start"]), "end": int(p["end"])})
+
+    tp_p = n_p = tp_r = n_r = 0
+    pairs = []
+    for d in gdocs:
+        gs, ps = G[d], P[d]
+        for p in ps:
+            plen = max(1, p["end"] - p["start"])
+            overlaps = [(min(p["end"], g["end"]) - max(p["start"], g["start"]), g) for g in gs]
+            best = max(overlaps, key=lambda x: x[0]) if overlaps else (0, None)
+            hit = best[0] >= 0.5 * plen
+            if hit and best[1].get("optional"):
+                continue
+            if not hit and any(g.get("optional") and o >= 0.5 * plen for o, g in overlaps):
+                continue
+            n_p += 1
+            tp_p += hit
+        for g in gs:
+            if g.get("optional"):
+                continue
+            n_r += 1
+            covered = [0] * (g["end"] - g["start"])
+            most, bestp = 0, None
+            for p in ps:
+                lo, hi = max(p["start"], g["start"]), min(p["end"], g["end"])
+                if hi > lo:
+                    for i in range(lo - g["start"], hi - g["start"]):
+                        covered[i] = 1
+                    if hi - lo > most:
+                        most, bestp = hi - lo, p
+            if sum(covered) >= 0.5 * max(1, g["end"] - g["start"]):
+                tp_r += 1
+                pairs.append((g, bestp))
+
+    prec = tp_p / n_p if n_p else 0.0
+    rec = tp_r / n_r if n_r else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    src_ok = cue_ok = st_ok = attr_n = attr_ok = 0
+    conf: dict = defaultdict(lambda: defaultdict(int))
+    cw: dict = defaultdict(lambda: defaultdict(int))
+    for g, p in pairs:
+        if blank(g.get("source")):
+            src_ok += blank(p.get("source"))
+        else:
+            ps_ = [tokens(p.get("source")), tokens(p.get("source_canonical"))]
+            gs_ = [tokens(g.get("source")), tokens(g.get("source_canonical"))]
+            hit = any(overlap_ok(a, b) for a in ps_ for b in gs_ if a and b)
+            src_ok += hit
+            attr_n += 1
+            attr_ok += hit
+        if blank(g.get("cue")):
+            cue_ok += blank(p.get("cue"))
+        else:
+            cue_ok += overlap_ok(tokens(p.get("cue")), tokens(g.get("cue")))
+        gl, pl = g.get("stance"), (p.get("stance") or "").strip().lower()
+        st_ok += gl == pl
+        conf[gl][pl] += 1
+        cw[g.get("checkworthy")][(p.get("checkworthy") or "").strip().lower()] += 1
+    n = len(pairs) or 1
+    return {
+        "docs": len(gdocs),
+        "gold_claims": n_r,
+        "pred_claims": n_p,
+        "claims_precision": round(prec, 3),
+        "claims_recall": round(rec, 3),
+        "claims_f1": round(f1, 3),
+        "matched": len(pairs),
+        "source_acc": round(src_ok / n, 3),
+        "attributed_source_acc": round(attr_ok / attr_n, 3) if attr_n else 0.0,
+        "cue_acc": round(cue_ok / n, 3),
+        "stance_acc": round(st_ok / n, 3),
+        "stance_macro_f1": round(_macro_f1(conf, LABELS), 3),
+        "checkworthy_macro_f1": round(_macro_f1(cw, CW_LABELS), 3),
+    }
+
+
+def by_document(gold: Sequence[dict], pred: Sequence[dict]) -> dict[str, dict]:
+    """Per-document metrics, then ``(all)`` over every gold document."""
+    out = {d: score(gold, pred, [d]) for d in sorted({g["doc"] for g in gold})}
+    out["(all)"] = score(gold, pred)
+    return out
+
+
+# --- the database side ---------------------------------------------------------------------------
+
+_PRED = """
+select doc, start, "end", text, source, source_canonical, cue, stance, checkworthy
+from claims where superseded = 0
+"""
+
+_REVIEWED = """
+select c.id, c.doc, c.start, c."end", c.text, c.source, c.source_canonical, c.cue, c.stance,
+       c.checkworthy, r.verdict, r.source as r_source, r.source_canonical as r_source_canonical,
+       r.cue as r_cue, r.stance as r_stance, r.checkworthy as r_checkworthy
+from claims c
+join reviews r on r.id = (select max(id) from reviews where claim_id = c.id)
+where c.superseded = 0
+"""
+
+
+def predictions(db: sqlite_utils.Database) -> list[dict]:
+    cursor = db.execute(_PRED)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
+
+
+def reviewed_gold(db: sqlite_utils.Database) -> tuple[list[dict], list[dict]]:
+    """Gold from the reviewers' latest word on each reviewed claim, and the machine's version.
+
+    A claim marked ``not_a_claim`` is a false positive; a corrected field replaces the machine's
+    (an empty string in a correction means "no source" or "no cue").
+    """
+    cursor = db.execute(_REVIEWED)
+    names = [d[0] for d in cursor.description]
+    gold, pred = [], []
+    for row in (dict(zip(names, r)) for r in cursor):
+        machine = {k: row[k] for k in ("doc", "start", "end", "text", "source", "source_canonical",
+                                       "cue", "stance", "checkworthy")}
+        pred.append(machine)
+        if row["verdict"] == "not_a_claim":
+            continue
+        g = dict(machine)
+        for field in ("source", "source_canonical", "cue", "stance", "checkworthy"):
+            corrected = row[f"r_{field}"]
+            if corrected is not None:
+                g[field] = corrected or None
+        if row["r_source"] == "" and row["r_source_canonical"] is None:
+            g["source_canonical"] = None
+        gold.append(g)
+    # documents whose every reviewed claim was rejected still count, with no gold claim
+    for p in pred:
+        if not any(g["doc"] == p["doc"] for g in gold):
+            gold.append({**p, "start": 0, "end": 0, "optional": True})
+    return gold, pred

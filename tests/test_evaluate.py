@@ -1,0 +1,85 @@
+"""`annotator eval`: the guide's metrics, in agreement with the guide's own scorer."""
+
+import importlib.util
+import json
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from annotator import evaluate
+from annotator.cli import cli
+from conftest import ROOT
+
+SHARED = ROOT.parent / "shared" / "eval"
+
+
+def scorer():
+    path = SHARED / "score.py"
+    if not path.exists():
+        pytest.skip(f"the guide's scorer is not at {path}")
+    spec = importlib.util.spec_from_file_location("guide_score", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.parametrize("gold", ["gold-seed.jsonl", "dev/gold.jsonl"])
+def test_agrees_with_the_guide_scorer(corpus_db, gold):
+    guide = scorer()
+    gold_rows = guide.load(str(SHARED / gold))
+    conn = sqlite3.connect(corpus_db)
+    conn.row_factory = sqlite3.Row
+    pred = [dict(r) for r in conn.execute("select * from claims where superseded = 0")]
+    expected = guide.score(gold_rows, pred)
+    result = CliRunner().invoke(cli, ["eval", str(SHARED / gold), "--db", str(corpus_db), "--json"],
+                                catch_exceptions=False)
+    assert json.loads(result.output)["(all)"] == expected
+
+
+def test_accuracy_on_the_public_gold(corpus_db):
+    """The attribution issue's targets, on the seed and on the dev texts, each scored alone."""
+    for gold in ("gold-seed.jsonl", "dev/gold.jsonl"):
+        path = SHARED / gold
+        if not path.exists():
+            pytest.skip(f"no gold at {path}")
+        db = sqlite3.connect(corpus_db)
+        db.row_factory = sqlite3.Row
+        got = evaluate.score(evaluate.load_gold(path), [dict(r) for r in db.execute("select * from claims")])
+        assert got["claims_f1"] >= 0.97
+        assert got["source_acc"] >= 0.92 and got["attributed_source_acc"] >= 0.90
+        assert got["cue_acc"] >= 0.92
+        assert got["stance_acc"] >= 0.88 and got["stance_macro_f1"] >= 0.80
+        assert got["checkworthy_macro_f1"] >= 0.70
+
+
+def test_scores_a_perfect_and_an_empty_prediction():
+    gold = [{"doc": "a", "start": 0, "end": 10, "text": "x" * 10, "source": "Police", "source_canonical": "police",
+             "cue": "said", "stance": "reported", "checkworthy": "cfs"}]
+    assert evaluate.score(gold, gold)["claims_f1"] == 1.0
+    assert evaluate.score(gold, gold)["attributed_source_acc"] == 1.0
+    assert evaluate.score(gold, [])["claims_recall"] == 0.0
+
+
+def test_bad_gold_line_is_named(tmp_path, corpus_db):
+    bad = tmp_path / "gold.jsonl"
+    bad.write_text('{"doc": "a", "start": 0, "end": 3}\nnot json\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", str(bad), "--db", str(corpus_db)])
+    assert result.exit_code == 1 and "gold.jsonl, line 2: not a gold claim" in result.output
+
+
+def test_reviews_as_gold(db_copy):
+    conn = sqlite3.connect(db_copy)
+    ids = [r[0] for r in conn.execute("select id from claims where source is null order by id limit 3")]
+    conn.execute("insert into reviews (claim_id, verdict, reviewer, created) values (?, 'true', 'ann', 'now')",
+                 [ids[0]])
+    conn.execute("insert into reviews (claim_id, verdict, reviewer, created) values (?, 'not_a_claim', 'ann', 'now')",
+                 [ids[1]])
+    conn.execute("insert into reviews (claim_id, verdict, reviewer, created, source, cue, stance) "
+                 "values (?, 'true', 'ann', 'now', 'The minister', 'said', 'reported')", [ids[2]])
+    conn.commit()
+    conn.close()
+    result = CliRunner().invoke(cli, ["eval", "--reviews", "--db", str(db_copy), "--json"], catch_exceptions=False)
+    overall = json.loads(result.output)["(all)"]
+    assert overall["pred_claims"] == 3 and overall["claims_precision"] == round(2 / 3, 3)
+    assert overall["matched"] == 2 and overall["source_acc"] == 0.5 and overall["stance_acc"] == 0.5
