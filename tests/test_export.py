@@ -1,0 +1,532 @@
+"""Export: filters alone and combined, claim sets, CSV, ClaimReview and the spreadsheet round trip."""
+
+import csv
+import io
+import json
+import re
+import sqlite3
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import cli
+from annotator.export import (
+    COLUMNS, Filters, claim_rows, export_query, write_csv,
+)
+from annotator import store
+
+SCORER_COLUMNS = ("doc", "start", "end", "text", "source", "source_canonical", "cue", "stance",
+                  "checkworthy")
+HOSTILE = ("' OR 1=1 --", "x'; DROP TABLE claims; --", '" OR ""="', "%", "_", "NEAR(a b)", "*")
+
+
+def run(*args: str, ok: bool = True):
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def jsonl(db: Path, *args: str) -> list[dict]:
+    out = run("export", "--db", db, "--format", "jsonl", *args).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def ids(db: Path, *args: str) -> set[str]:
+    return {row["id"] for row in jsonl(db, *args)}
+
+
+def csv_rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def review(db: Path, claim_id: str, verdict: str | None, note: str | None = None,
+           reviewer: str = "ana", created: str = "2026-01-15T09:30:00+00:00") -> None:
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("insert into reviews (claim_id, verdict, note, reviewer, created) "
+                     "values (?, ?, ?, ?, ?)", [claim_id, verdict, note, reviewer, created])
+    conn.close()
+
+
+def query(db: Path, sql: str, params=()) -> list:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def n_reviews(db: Path) -> int:
+    return query(db, "select count(*) from reviews")[0][0]
+
+
+@pytest.fixture
+def all_rows(db_copy) -> list[dict]:
+    rows = jsonl(db_copy)
+    assert len(rows) > 50
+    return rows
+
+
+def some_value(rows: list[dict], key: str) -> str:
+    """A value of ``key`` that some rows have and others do not (so the filter filters)."""
+    counts: dict = {}
+    for r in rows:
+        if r[key]:
+            counts[r[key]] = counts.get(r[key], 0) + 1
+    value = min((v for v, n in counts.items() if n < len(rows)), key=lambda v: (counts[v] < 2, v))
+    return value
+
+
+def entity_texts(row: dict) -> list[str]:
+    return [e.rsplit(" (", 1)[0] for e in (row["entities"] or "").split("; ") if e]
+
+
+# --- the existing CLI shape --------------------------------------------------------------------
+
+
+def test_default_export_is_csv_on_stdout_with_the_scorers_columns(db_copy):
+    rows = csv_rows(run("export", "--db", db_copy).stdout)
+    assert len(rows) == query(db_copy, "select count(*) from claims where superseded = 0")[0][0]
+    assert set(SCORER_COLUMNS) <= set(rows[0])
+    assert tuple(rows[0]) == COLUMNS
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_export_to_a_file_reports_the_count(db_copy, tmp_path, fmt):
+    out = tmp_path / f"claims.{fmt}"
+    result = run("export", "--db", db_copy, "--format", fmt, "-o", out)
+    n = query(db_copy, "select count(*) from claims where superseded = 0")[0][0]
+    assert f"{n} claims written to {out}" in result.stderr
+    text = out.read_text(encoding="utf-8")
+    if fmt == "csv":
+        assert len(csv_rows(text)) == n
+        assert out.read_bytes().count(b"\r\n") >= n + 1
+    else:
+        rows = [json.loads(line) for line in text.splitlines()]
+        assert len(rows) == n and set(SCORER_COLUMNS) <= set(rows[0])
+
+
+def test_missing_database_is_a_clear_error(tmp_path):
+    result = run("export", "--db", tmp_path / "none.db", ok=False)
+    assert result.exit_code == 1
+    assert "no such database" in result.output
+
+
+def test_superseded_claims_are_not_exported(db_copy, all_rows):
+    gone = all_rows[0]["id"]
+    conn = sqlite3.connect(db_copy)
+    with conn:
+        conn.execute("update claims set superseded = 1 where id = ?", [gone])
+    conn.close()
+    assert ids(db_copy) == {r["id"] for r in all_rows} - {gone}
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+
+def _single_filters(rows: list[dict], db: Path) -> list[tuple[list[str], set[str]]]:
+    """(CLI arguments, the ids expected) for every filter, the expectation computed in Python."""
+    doc = some_value(rows, "doc")
+    stance = some_value(rows, "stance")
+    cw = some_value(rows, "checkworthy")
+    ctype = some_value(rows, "claim_type")
+    section = next(r["section_path"].split(" > ")[0] for r in rows if " > " in (r["section_path"] or ""))
+    canonical, aliases = next(
+        (c, json.loads(a)) for c, a in query(db, "select canonical, aliases from sources "
+                                                 "order by n_claims desc, canonical")
+        if any(x != c for x in json.loads(a)))
+    alias = next(x for x in aliases if x != canonical)
+    entity = some_value([{"e": t} for r in rows for t in entity_texts(r)], "e")
+    words = re.findall(r"\w+", rows[0]["text"].lower())[:2]
+    scores = sorted(r["checkworthy_score"] for r in rows)
+    threshold = scores[len(scores) // 2]
+
+    def where(pred) -> set[str]:
+        return {r["id"] for r in rows if pred(r)}
+
+    def has_words(r):
+        return set(words) <= set(re.findall(r"\w+", r["text"].lower()))
+
+    def source_is(name):
+        return lambda r: (r["source_canonical"] or "").lower() == canonical.lower() or (
+            (r["source"] or "").lower() == name.lower())
+
+    return [
+        (["--doc", doc], where(lambda r: r["doc"] == doc)),
+        (["--section", section.upper()], where(
+            lambda r: r["section_path"] == section or r["section_path"].startswith(section + " > "))),
+        (["--source", canonical], where(source_is(canonical))),
+        (["--source", alias.lower()], where(source_is(alias))),
+        (["--stance", stance], where(lambda r: r["stance"] == stance)),
+        (["--checkworthy", cw], where(lambda r: r["checkworthy"] == cw)),
+        (["--claim-type", ctype], where(lambda r: r["claim_type"] == ctype)),
+        (["--entity", entity.lower()], where(lambda r: entity.lower() in
+                                             [t.lower() for t in entity_texts(r)])),
+        (["--search", " ".join(words)], where(has_words)),
+        (["--min-score", str(threshold)], where(lambda r: r["checkworthy_score"] >= threshold)),
+    ]
+
+
+def test_each_filter_alone_selects_exactly_the_matching_claims(db_copy, all_rows):
+    everything = {r["id"] for r in all_rows}
+    for args, expected in _single_filters(all_rows, db_copy):
+        assert expected and expected < everything, args
+        assert ids(db_copy, *args) == expected, args
+
+
+def test_review_filters(db_copy, all_rows):
+    a, b, c, d = (r["id"] for r in all_rows[:4])
+    review(db_copy, a, "false")
+    review(db_copy, b, "true")
+    review(db_copy, c, "true")
+    review(db_copy, c, "misleading", created="2026-01-16T09:00:00+00:00")  # latest row counts
+    review(db_copy, d, None, note="a note, no verdict yet")
+    everything = {r["id"] for r in all_rows}
+    assert ids(db_copy, "--verdict", "false") == {a}
+    assert ids(db_copy, "--verdict", "true") == {b}
+    assert ids(db_copy, "--verdict", "misleading", "--verdict", "false") == {a, c}
+    assert ids(db_copy, "--reviewed") == {a, b, c}
+    assert ids(db_copy, "--unreviewed") == everything - {a, b, c}
+
+
+def test_list_and_filter_sets(db_copy, all_rows):
+    first, second = all_rows[0]["id"], all_rows[1]["id"]
+    run("sets", "create", "picked", first, second, "--db", db_copy, "-d", "two claims")
+    stance = some_value(all_rows, "stance")
+    run("sets", "create", "by-stance", "--stance", stance, "--db", db_copy)
+    assert ids(db_copy, "--set", "picked") == {first, second}
+    assert ids(db_copy, "--set", "by-stance") == ids(db_copy, "--stance", stance)
+    assert ids(db_copy, "--set", "picked", "--set", "by-stance") == (
+        {first, second} | ids(db_copy, "--stance", stance))
+
+
+def test_filters_combine_as_and_and_repeated_values_as_or(db_copy, all_rows):
+    singles = _single_filters(all_rows, db_copy)
+    by_option = {args[0]: (args, expected) for args, expected in reversed(singles)}
+    combos = [("--doc", "--stance"), ("--stance", "--min-score"), ("--checkworthy", "--claim-type"),
+              ("--doc", "--checkworthy", "--min-score"), ("--source", "--min-score")]
+    nonempty = 0
+    for combo in combos:
+        args = [a for option in combo for a in by_option[option][0]]
+        expected = set.intersection(*(by_option[option][1] for option in combo))
+        assert ids(db_copy, *args) == expected, args
+        nonempty += bool(expected)
+    assert nonempty >= 2
+    docs = sorted({r["doc"] for r in all_rows})[:2]
+    assert ids(db_copy, "--doc", docs[0], "--doc", docs[1]) == {
+        r["id"] for r in all_rows if r["doc"] in docs}
+
+
+def test_unknown_verdict_and_unknown_set_are_clear_errors(db_copy):
+    result = run("export", "--db", db_copy, "--verdict", "maybe", ok=False)
+    assert result.exit_code == 1 and "unknown verdict 'maybe'" in result.output
+    result = run("export", "--db", db_copy, "--set", "nope", ok=False)
+    assert result.exit_code == 1 and "no claim set named 'nope'" in result.output
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize("option", ["--doc", "--section", "--source", "--stance", "--checkworthy",
+                                    "--claim-type", "--entity", "--search"])
+def test_hostile_filter_values_are_only_data(db_copy, all_rows, option, value):
+    before = query(db_copy, "select count(*) from claims")[0][0]
+    expected = set()
+    if option == "--search":  # searched for as words, whatever their punctuation
+        words = set(re.findall(r"\w+", value.lower()))
+        expected = {r["id"] for r in all_rows
+                    if words and words <= set(re.findall(r"\w+", r["text"].lower()))}
+    assert ids(db_copy, option, value) == expected
+    assert query(db_copy, "select count(*) from claims")[0][0] == before
+
+
+def test_filter_values_reach_sql_only_as_parameters(corpus_db):
+    conn = sqlite3.connect(corpus_db)
+    filters = Filters(docs=(HOSTILE[0],), sources=(HOSTILE[1],), search=HOSTILE[2], min_score=0.5)
+    sql, params = export_query(conn, filters)
+    for value in HOSTILE[:2]:
+        assert value not in sql and value in params.values()
+    assert list(conn.execute(sql, params)) == []
+    conn.close()
+
+
+def test_hostile_set_name_is_just_a_name(db_copy, all_rows):
+    result = run("export", "--db", db_copy, "--set", HOSTILE[0], ok=False)
+    assert f"no claim set named {HOSTILE[0]!r}" in result.output
+    run("sets", "create", HOSTILE[1], all_rows[0]["id"], "--db", db_copy)
+    assert ids(db_copy, "--set", HOSTILE[1]) == {all_rows[0]["id"]}
+
+
+# --- claim sets --------------------------------------------------------------------------------
+
+
+def test_filter_set_grows_when_new_matching_claims_are_extracted(db_copy, corpus_copy):
+    from annotator import extract
+
+    run("sets", "create", "zanzibar", "--search", "zanzibar", "--db", db_copy,
+        "-d", "claims about Zanzibar", "--creator", "maria")
+    run("sets", "create", "zanzibar-now", "--search", "zanzibar", "--fixed", "--db", db_copy)
+    assert ids(db_copy, "--set", "zanzibar") == set()
+    (corpus_copy / "d99.txt").write_text(
+        "Zanzibar exported 40,000 tonnes of cloves in 2019, the ministry said.\n\n"
+        "Officials in Zanzibar denied that the harvest had failed.\n", encoding="utf-8")
+    extract.run([str(corpus_copy)], str(db_copy), progress=False)
+    grown = jsonl(db_copy, "--set", "zanzibar")
+    assert len(grown) == 2 and all("Zanzibar" in r["text"] and r["doc"] == "d99.txt" for r in grown)
+    assert ids(db_copy, "--set", "zanzibar-now") == set()
+    listing = run("sets", "list", "--db", db_copy).stdout
+    assert re.search(r"zanzibar\s+filter\s+2\s+\S+\s+maria\s+claims about Zanzibar", listing)
+
+
+def test_sets_commands(db_copy, all_rows):
+    a, b, c = (r["id"] for r in all_rows[:3])
+    assert "created list set 'todo': 0 claims" in run("sets", "create", "todo", "--db", db_copy).stdout
+    assert "added 2 claims" in run("sets", "add", "todo", a, b, "--db", db_copy).stdout
+    assert "added 1 claims to 'todo' (1 already in it)" in run(
+        "sets", "add", "todo", b, c, "--db", db_copy).stdout
+    assert "removed 1 claims" in run("sets", "remove", "todo", a, "--db", db_copy).stdout
+    assert ids(db_copy, "--set", "todo") == {b, c}
+    shown = run("sets", "show", "todo", "--db", db_copy).stdout
+    assert "kind:        list" in shown and "claims:      2" in shown and b in shown
+
+    result = run("sets", "create", "todo", "--db", db_copy, ok=False)
+    assert "already exists" in result.output
+    result = run("sets", "add", "todo", "no-such-claim", "--db", db_copy, ok=False)
+    assert "no such claim: no-such-claim" in result.output
+    run("sets", "create", "high", "--min-score", "0.6", "--db", db_copy)
+    result = run("sets", "add", "high", a, "--db", db_copy, ok=False)
+    assert "defined by a filter" in result.output
+    shown = run("sets", "show", "high", "--db", db_copy).stdout
+    assert 'filter:      {"min_score": 0.6}' in shown
+
+    run("sets", "create", "high-todo", "--set", "high", "--set", "todo", "--db", db_copy)
+    result = run("sets", "delete", "todo", "--db", db_copy, ok=False)
+    assert "used by the filter of high-todo" in result.output
+    run("sets", "delete", "high-todo", "--db", db_copy)
+    run("sets", "delete", "todo", "--db", db_copy)
+    assert query(db_copy, "select count(*) from claim_set_members")[0][0] == 0
+    assert "todo" not in run("sets", "list", "--db", db_copy).stdout
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def test_csv_parsed_back_equals_the_database_rows(db_copy, all_rows):
+    claim = all_rows[3]["id"]
+    review(db_copy, claim, "misleading", note='Says "40%", the source says 4%.\nSee line two.')
+    conn = sqlite3.connect(db_copy)
+    with conn:
+        for url in ("https://example.org/a", "https://example.org/b", "https://example.org/a"):
+            conn.execute("insert into evidence (claim_id, url, relation, reviewer, created) "
+                         "values (?, ?, 'refutes', 'ana', '2026-01-15')", [claim, url])
+    conn.close()
+    parsed = {r["id"]: r for r in csv_rows(run("export", "--db", db_copy).stdout)}
+    conn = sqlite3.connect(db_copy)
+    conn.row_factory = sqlite3.Row
+    claims = conn.execute("select * from claims where superseded = 0").fetchall()
+    assert len(parsed) == len(claims)
+    for c in claims:
+        row = parsed[c["id"]]
+        for key in c.keys():
+            if key in COLUMNS:
+                assert row[key] == ("" if c[key] is None else str(c[key])), (c["id"], key)
+        mentions = conn.execute("select text, label from claim_entities where claim_id = ? "
+                                "order by start, id", [c["id"]]).fetchall()
+        assert row["entities"] == "; ".join(f"{m['text']} ({m['label']})" for m in mentions)
+    conn.close()
+    reviewed = parsed[claim]
+    assert reviewed["verdict"] == "misleading" and reviewed["reviewer"] == "ana"
+    assert reviewed["note"] == 'Says "40%", the source says 4%.\nSee line two.'
+    assert reviewed["reviewed_at"] == "2026-01-15T09:30:00+00:00"
+    assert reviewed["evidence_urls"] == "https://example.org/a https://example.org/b"
+    assert sum(1 for r in parsed.values() if r["verdict"]) == 1
+
+
+def test_formula_cells_are_neutralised_unless_switched_off(db_copy, all_rows):
+    notes = {"=HYPERLINK(\"http://evil\",\"x\")": 0, "+1+2": 1, "-3+4": 2, "@SUM(A1)": 3}
+    for note, i in notes.items():
+        review(db_copy, all_rows[i]["id"], "false", note=note)
+    guarded = {r["id"]: r for r in csv_rows(run("export", "--db", db_copy).stdout)}
+    plain = {r["id"]: r for r in csv_rows(
+        run("export", "--db", db_copy, "--no-formula-guard").stdout)}
+    for note, i in notes.items():
+        cid = all_rows[i]["id"]
+        assert guarded[cid]["note"] == "'" + note
+        assert plain[cid]["note"] == note
+        assert guarded[cid]["start"] == str(all_rows[i]["start"])  # numbers are left alone
+    assert {r["note"] for r in jsonl(db_copy, "--reviewed")} == set(notes)  # JSON is not guarded
+
+
+def test_excel_flag_adds_a_byte_order_mark(db_copy, tmp_path):
+    plain = run("export", "--db", db_copy).stdout_bytes
+    excel = run("export", "--db", db_copy, "--excel").stdout_bytes
+    assert not plain.startswith(b"\xef\xbb\xbf")
+    assert excel == b"\xef\xbb\xbf" + plain
+    out = tmp_path / "claims.csv"
+    run("export", "--db", db_copy, "--excel", "-o", out)
+    assert out.read_bytes() == excel
+
+
+def test_export_streams_rows_with_flat_memory(db_copy):
+    conn = sqlite3.connect(db_copy)
+    template = conn.execute("select * from claims where superseded = 0 "
+                            "order by length(text) desc limit 1").fetchone()
+    names = [d[0] for d in conn.execute("select * from claims limit 0").description]
+    id_at = names.index("id")
+    n = 5_000
+    with conn:
+        conn.executemany(
+            f"insert into claims ({', '.join(chr(34) + x + chr(34) for x in names)}) "
+            f"values ({', '.join('?' * len(names))})",
+            ([f"bulk{i:06d}" if j == id_at else v for j, v in enumerate(template)]
+             for i in range(n)))
+    conn.close()
+
+    class Sink:
+        size = 0
+
+        def write(self, text: str) -> None:
+            self.size += len(text)
+
+    db = store.connect(db_copy)
+    sink = Sink()
+    tracemalloc.start()
+    written = write_csv(claim_rows(db), sink)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert written > n
+    assert sink.size > 3_000_000
+    assert peak < sink.size / 10, (peak, sink.size)
+
+
+# --- ClaimReview -------------------------------------------------------------------------------
+
+
+def test_claimreview_for_each_reviewed_claim_and_none_for_unreviewed(db_copy, all_rows):
+    attributed = [r for r in all_rows if r["source_canonical"]]
+    verdicts = {attributed[0]["id"]: "false", attributed[1]["id"]: "misleading",
+                attributed[2]["id"]: "true", all_rows[0]["id"]: "unverifiable"}
+    for cid, verdict in verdicts.items():
+        review(db_copy, cid, verdict, note=f"checked: {verdict}", created="2026-02-03T10:00:00+00:00")
+    review(db_copy, attributed[3]["id"], None, note="started, no verdict")
+    result = run("export", "--db", db_copy, "--format", "claimreview", "--org", "Example Checks",
+                 "--org-url", "https://checks.example", "--base-url", "https://checks.example/c/")
+    reviews = json.loads(result.stdout)
+    by_id = {r["id"]: r for r in all_rows}
+    assert len(reviews) == len(verdicts)
+    scale = {"false": ("False", 1), "misleading": ("Misleading", 2), "true": ("True", 3),
+             "unverifiable": ("Unverifiable", None)}
+    for cr in reviews:
+        cid = cr["@id"].rsplit("/", 1)[1]
+        claim = by_id[cid]
+        assert cr["@context"] == "https://schema.org" and cr["@type"] == "ClaimReview"
+        assert cr["@id"] == cr["url"] == f"https://checks.example/c/{cid}"
+        assert cr["claimReviewed"] == claim["text"]
+        item = cr["itemReviewed"]
+        assert item["@type"] == "Claim"
+        assert item["appearance"] == {"@type": "CreativeWork", "name": claim["doc"]}
+        if claim["source_canonical"]:
+            assert item["author"]["name"] == claim["source_canonical"]
+        else:
+            assert "author" not in item
+        textual, value = scale[verdicts[cid]]
+        rating = cr["reviewRating"]
+        assert rating["@type"] == "Rating" and rating["textualRating"] == textual
+        assert rating.get("ratingValue") == value
+        if value is not None:
+            assert (rating["worstRating"], rating["bestRating"]) == (1, 3)
+        assert cr["author"] == {"@type": "Organization", "name": "Example Checks",
+                                "url": "https://checks.example"}
+        assert cr["datePublished"] == "2026-02-03"
+        assert cr["reviewBody"] == f"checked: {verdicts[cid]}"
+    again = json.loads(run("export", "--db", db_copy, "--format", "claimreview").stdout)
+    assert sorted(r["@id"] for r in again) == sorted(
+        f"urn:annotator:claimreview:{cid}" for cid in verdicts)
+
+
+def test_claimreview_of_an_unreviewed_database_is_an_empty_list(db_copy):
+    assert json.loads(run("export", "--db", db_copy, "--format", "claimreview").stdout) == []
+
+
+# --- spreadsheet round trip --------------------------------------------------------------------
+
+
+def _edit(src: Path, dest: Path, edits: dict[int, dict]) -> None:
+    """Rewrite an exported CSV (as a spreadsheet would) with cells of some rows changed."""
+    with open(src, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for i, changes in edits.items():
+        rows[i].update(changes)
+    with open(dest, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_spreadsheet_round_trip_records_exactly_the_edited_verdicts(db_copy, all_rows, tmp_path):
+    review(db_copy, all_rows[5]["id"], "true", note="=already reviewed")
+    exported = tmp_path / "claims.csv"
+    run("export", "--db", db_copy, "--excel", "-o", exported)
+    edited = tmp_path / "edited.csv"
+    _edit(exported, edited, {2: {"verdict": "False", "note": "no such report exists"},
+                             7: {"verdict": "misleading"}})
+    before = n_reviews(db_copy)
+    result = run("import-reviews", edited, "--db", db_copy, "--reviewer", "maria")
+    assert "2 reviews recorded" in result.stdout
+    assert n_reviews(db_copy) == before + 2
+    latest = {r["id"]: r for r in jsonl(db_copy, "--reviewed")}
+    assert latest[all_rows[2]["id"]]["verdict"] == "false"
+    assert latest[all_rows[2]["id"]]["note"] == "no such report exists"
+    assert latest[all_rows[2]["id"]]["reviewer"] == "maria"
+    assert latest[all_rows[7]["id"]]["verdict"] == "misleading"
+    assert latest[all_rows[5]["id"]]["note"] == "=already reviewed"  # guard undone, unchanged
+    assert "0 reviews recorded" in run("import-reviews", edited, "--db", db_copy).stdout
+    assert n_reviews(db_copy) == before + 2
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"verdict": "mostly true"}, "unknown verdict 'mostly true'"),
+    ({"id": "0000000000000000"}, "unknown claim id '0000000000000000'"),
+    ({"text": "Something else entirely."}, "was changed"),
+])
+def test_a_file_with_one_bad_row_is_rejected_whole(db_copy, tmp_path, bad, message):
+    exported = tmp_path / "claims.csv"
+    run("export", "--db", db_copy, "-o", exported)
+    edited = tmp_path / "edited.csv"
+    _edit(exported, edited, {0: {"verdict": "true"}, 3: {"verdict": "false"}, 9: bad})
+    before = n_reviews(db_copy)
+    result = run("import-reviews", edited, "--db", db_copy, ok=False)
+    assert result.exit_code == 1
+    assert "rejected, nothing written" in result.output
+    assert re.search(f"line 11: [^\n]*{re.escape(message)}", result.output)  # header line 1, row 9 line 11
+    assert "line 2:" not in result.output and "line 5:" not in result.output
+    assert n_reviews(db_copy) == before
+
+
+def test_line_numbers_count_multi_line_cells(db_copy, all_rows, tmp_path):
+    review(db_copy, all_rows[0]["id"], "true", note="first line\nsecond line\nthird line")
+    exported = tmp_path / "claims.csv"
+    run("export", "--db", db_copy, "-o", exported)
+    edited = tmp_path / "edited.csv"
+    _edit(exported, edited, {1: {"verdict": "nonsense"}})
+    result = run("import-reviews", edited, "--db", db_copy, ok=False)
+    assert "line 5: unknown verdict 'nonsense'" in result.output
+
+
+def test_import_refuses_rows_reviewed_again_after_the_export(db_copy, all_rows, tmp_path):
+    exported = tmp_path / "claims.csv"
+    run("export", "--db", db_copy, "-o", exported)
+    review(db_copy, all_rows[4]["id"], "true", reviewer="ana", created="2026-03-01T08:00:00+00:00")
+    edited = tmp_path / "edited.csv"
+    _edit(exported, edited, {4: {"verdict": "false"}})
+    result = run("import-reviews", edited, "--db", db_copy, ok=False)
+    assert "line 6: claim" in result.output and "reviewed by ana" in result.output
+    assert n_reviews(db_copy) == 1
+
+
+def test_import_refuses_a_file_that_is_not_an_export(db_copy, tmp_path):
+    path = tmp_path / "other.csv"
+    path.write_text("name,value\nx,1\n", encoding="utf-8")
+    result = run("import-reviews", path, "--db", db_copy, ok=False)
+    assert "line 1: missing columns id, text, verdict, note" in result.output
