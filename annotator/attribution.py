@@ -78,17 +78,16 @@ class Attributor:
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
-        previous: tuple[Span, Attribution] | None = None
-        for claim in doc.spans[self.spans_key]:
-            a = attribute(claim)
-            if a.cue is None and previous is not None and continues_quotation(claim, previous[0]):
-                prev = previous[1]
-                a = Attribution(prev.source, prev.cue, prev.classes, claim.root)
+        claims = list(doc.spans[self.spans_key])
+        found = [attribute(c) for c in claims]
+        for i, j in quotation_links(claims, found):
+            a = found[j]
+            found[i] = Attribution(a.source, a.cue, a.classes, claims[i].root)
+        for claim, a in zip(claims, found):
             claim._.annotator_source = a.source
             claim._.annotator_cue = a.cue
             claim._.annotator_cue_classes = list(a.classes)
             claim._.annotator_content = a.content.i if a.content is not None else None
-            previous = (claim, a)
         return doc
 
 
@@ -192,14 +191,16 @@ def _quoted_as_saying(token: Token) -> CueMatch | None:
     """``Reuters quoted the minister as saying …``: the quoted person is the source."""
     if token.lemma_.lower() not in ("quote", "cite"):
         return None
-    obj = next((c for c in token.children if c.dep_ == "dobj"), None)
+    obj = next((c for c in token.children if c.dep_ in ("dobj", "nsubjpass")), None)
     prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "as"), None)
     verb = next((c for c in prep.children if c.dep_ in ("pcomp", "pobj")), None) if prep else None
     cue = lookup(verb) if verb is not None else None
     if obj is None or verb is None or cue is None:
         return None
     content = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
-    return CueMatch(cue, token.doc[token.i:verb.i + 1], _span_of(obj), content,
+    start = token.i if obj.dep_ == "dobj" else min(
+        [c.i for c in token.children if c.dep_ in ("auxpass", "aux")] + [token.i])
+    return CueMatch(cue, token.doc[start:verb.i + 1], _span_of(obj), content,
                     _negated(token) or _negated(verb))
 
 
@@ -286,6 +287,13 @@ def _attached_cue(head: Token) -> CueMatch | None:
             m = cue_match(c)
             if m is not None and m.content is not None:
                 return m
+            # "Police released a statement, saying that …": the participle's subject is the head's
+            cue = lookup(c)
+            subj = subject_of(head)
+            if cue and c.tag_ == "VBG" and subj is not None and head.i < c.i:
+                ok, content = complement(c, cue)
+                if ok and content is not None:
+                    return CueMatch(cue, _cue_span(c), _span_of(subj), content, _negated(c))
         if c.dep_ in ("parataxis", "ccomp") and c.i > head.i:
             cue = lookup(c)
             subj = subject_of(c)
@@ -391,20 +399,64 @@ def attribute(claim: Span) -> Attribution:
     return Attribution(speaker.source, speaker.cue_span, tuple(classes), content)
 
 
-def _opens_with_quote(span: Span) -> bool:
-    return span.text[:1] in QUOTES
+OPENERS = {"“": "”", "«": "»", "„": "“", "‹": "›"}
+CLOSERS = {"”", "»", "›"}
 
 
-def continues_quotation(claim: Span, previous: Span) -> bool:
-    """``claim`` is a quotation with no cue that follows a quoted, attributed sentence."""
-    if previous._.annotator_cue is None:
-        return False
-    prev_quoted = any(ch in QUOTES for ch in previous.text)
-    if not prev_quoted:
-        return False
-    if _opens_with_quote(claim):
-        return True
-    # inside a quotation left open by the sentence before
-    between = claim.doc.text[previous.start_char:claim.start_char]
-    opened = sum(between.count(q) for q in "\"")
-    return opened % 2 == 1 or between.count("“") > between.count("”")
+def quotation_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` character offsets of the quotations in ``text``, marks included.
+
+    Straight double quotes alternate; curly and angle quotes pair; an unbalanced mark opens a
+    quotation that runs to the end of the text, and never raises.
+    """
+    spans, stack_start, closer = [], None, None
+    for i, ch in enumerate(text):
+        if stack_start is None:
+            if ch == '"':
+                stack_start, closer = i, '"'
+            elif ch in OPENERS:
+                stack_start, closer = i, OPENERS[ch]
+        elif ch == closer or (closer != '"' and ch in CLOSERS):
+            spans.append((stack_start, i + 1))
+            stack_start = None
+    if stack_start is not None:
+        spans.append((stack_start, len(text)))
+    return spans
+
+
+def quotation_links(claims: list[Span], found: list[Attribution]) -> list[tuple[int, int]]:
+    """``(i, j)``: claim i has no cue and lies in a quotation that claim j attributes.
+
+    Claim j attributes a quotation when its cue stands outside the quotation, just before it
+    (``He said: "…``) or just after it (``…," he said.``); every cue-less claim whose text lies
+    inside that quotation is the same speaker's (``"We are ready. We will win," he said.``).
+    """
+    if not claims:
+        return []
+    doc = claims[0].doc
+    links = []
+    for q_start, q_end in quotation_spans(doc.text):
+        owner = None
+        for j, (c, a) in enumerate(zip(claims, found)):
+            if a.cue is None or a.source is None:
+                continue
+            if c.start_char <= q_end <= c.end_char and a.cue.start_char >= q_end - 1:
+                owner = j  # "…," he said.
+                break
+            if c.start_char <= q_start <= c.end_char and a.cue.end_char <= q_start:
+                owner = j  # He said: "…
+                break
+        if owner is None:
+            # a quotation with no cue of its own continues an attributed quotation just before it
+            before = [j for j, c in enumerate(claims) if c.end_char <= q_start]
+            if before and found[before[-1]].cue is not None \
+                    and any(ch in QUOTES for ch in claims[before[-1]].text):
+                owner = before[-1]
+                owner = dict(links).get(owner, owner)
+            else:
+                continue
+        for i, (c, a) in enumerate(zip(claims, found)):
+            inside = max(0, min(c.end_char, q_end) - max(c.start_char, q_start))
+            if i != owner and a.cue is None and inside >= 0.5 * len(c.text.strip(QUOTES + " ")):
+                links.append((i, owner))
+    return links

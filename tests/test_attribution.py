@@ -124,6 +124,10 @@ CASES = [
     ('He said: "We will win the election."', "He", "said", "reported"),
     ("Doctors say he may never walk again.", "Doctors", "say", "hedged"),
     ("The drug was found to reduce deaths in older patients.", "", "", "asserted"),
+    ("Police released a statement on Monday, saying that two men had been arrested.", "Police", "saying",
+     "reported"),
+    ("The minister was quoted as saying that talks had failed.", "The minister", "was quoted as saying",
+     "reported"),
     # from the seed and the dev texts
     ("Former Azerbaijani diplomat, Arif Mammadov, alleged that a member of Azerbaijan's delegation "
      "had €30m to spend on lobbying.", "Former Azerbaijani diplomat, Arif Mammadov", "alleged", "alleged"),
@@ -154,6 +158,21 @@ def test_a_quotation_continues_the_previous_speaker(nlp):
     claims = first_claim(nlp, '"We are ready," the coach said. "The team has trained hard for a month."')
     assert len(claims) == 2
     assert fields(claims[1]) == ("the coach", "said", "reported")
+
+
+@pytest.mark.parametrize(
+    "text,attributed",
+    [
+        ('"We are ready. We will win," he said.', [True, True]),
+        ('He said: "The plan is dead. Nobody wants it."', [True, True]),
+        ('"Nothing is settled," he said. "Talks continue. We hope."', [True, True, True]),
+        ('He walked in. "Nothing is settled," he said.', [False, True]),
+        ('"Nothing is settled," he said. Rain fell on the city.', [True, False]),
+    ],
+)
+def test_every_sentence_of_a_quotation_has_its_speaker(nlp, text, attributed):
+    claims = first_claim(nlp, text)
+    assert [fields(c)[0] == "he" or fields(c)[0] == "He" for c in claims] == attributed
 
 
 def test_unbalanced_quotation_marks_do_not_fail(nlp):
