@@ -98,7 +98,7 @@ def _user() -> str:
 
     try:
         return getpass.getuser()
-    except Exception:
+    except (KeyError, OSError):  # no user name in the environment or the password database
         return "unknown"
 
 
@@ -443,6 +443,27 @@ def check(db_path):
     click.echo(checking.report(db_path, findings))
     if any(f.failed for f in findings):
         sys.exit(1)
+
+
+reviewers_file_option = click.option(
+    "--reviewers-file", "reviewers_path", type=click.Path(dir_okay=False), default=None,
+    help="Reviewer accounts file  [default: next to the database, e.g. db/claims.reviewers.json]",
+)
+
+
+def _reviewers_path(db_path, reviewers_path):
+    from .review import accounts
+
+    return reviewers_path or str(accounts.default_path(db_path))
+
+
+def _load_accounts(path):
+    from .review import accounts
+
+    try:
+        return accounts.load(path)
+    except accounts.AccountError as e:
+        raise click.ClickException(str(e))
 
 
 @cli.command()

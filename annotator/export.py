@@ -85,7 +85,7 @@ class Filters:
         known = {f.name: f for f in fields(cls)}
         unknown = set(data) - set(known)
         if unknown:
-            raise FilterError(f"unknown filter {sorted(unknown)[0]!r}")
+            raise FilterError(f"unknown filter {min(unknown)!r}")
         values: dict = {}
         for name, value in data.items():
             if value is None or value == [] or value == ():

@@ -75,19 +75,19 @@ def check_file(db: sqlite_utils.Database, path: str | Path) -> ImportResult:
     try:
         records = list(_records(path))
     except UnicodeDecodeError as e:
-        raise ImportRejected(str(path), [f"not UTF-8 text ({e.reason} at byte {e.start}); "
-                                         "save it as 'CSV UTF-8'"]) from None
+        problem = f"not UTF-8 text ({e.reason} at byte {e.start}); save it as 'CSV UTF-8'"
+        raise ImportRejected(str(path), [problem]) from None
     except csv.Error as e:
         raise ImportRejected(str(path), [f"not a readable CSV file ({e})"]) from None
     if not records:
-        raise ImportRejected(str(path), ["line 1: empty file; expected the header of "
-                                         "'annotator export'"])
+        problem = "line 1: empty file; expected the header of 'annotator export'"
+        raise ImportRejected(str(path), [problem])
     header = [h.strip() for h in records[0][1]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise ImportRejected(str(path), [f"line 1: missing column{'s' if len(missing) > 1 else ''} "
-                                         f"{', '.join(missing)}; import a CSV written by "
-                                         "'annotator export'"])
+        problem = (f"line 1: missing column{'s' if len(missing) > 1 else ''} "
+                   f"{', '.join(missing)}; import a CSV written by 'annotator export'")
+        raise ImportRejected(str(path), [problem])
     col = {name: header.index(name) for name in header if name}
     for line, cells in records[1:]:
         if not any(c.strip() for c in cells):

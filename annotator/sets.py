@@ -92,7 +92,7 @@ def _list_set_id(db: sqlite_utils.Database, name: str) -> int:
 
 
 def _unknown_claims(db: sqlite_utils.Database, ids: list[str]) -> list[str]:
-    unknown = []
+    unknown: list[str] = []
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
         marks = ",".join("?" * len(chunk))

@@ -11,11 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from annotator.cli import cli
-from annotator.export import (
-    COLUMNS, Filters, claim_rows, export_query, write_csv,
-)
 from annotator import store
+from annotator.cli import cli
+from annotator.export import COLUMNS, Filters, claim_rows, export_query, write_csv
 
 SCORER_COLUMNS = ("doc", "start", "end", "text", "source", "source_canonical", "cue", "stance",
                   "checkworthy")
@@ -328,7 +326,7 @@ def test_csv_parsed_back_equals_the_database_rows(db_copy, all_rows):
     assert len(parsed) == len(claims)
     for c in claims:
         row = parsed[c["id"]]
-        for key in c.keys():
+        for key in c.keys():  # noqa: SIM118 (sqlite3.Row iterates values)
             if key in COLUMNS:
                 assert row[key] == ("" if c[key] is None else str(c[key])), (c["id"], key)
         mentions = conn.execute("select text, label from claim_entities where claim_id = ? "
