@@ -7,7 +7,8 @@ a score; sorting by score puts the claims a fact-checker would check first. The
 ``span._.annotator_checkworthy_score`` and ``span._.annotator_claim_type``.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -94,6 +95,14 @@ def _words(claim: Span) -> list:
     return out
 
 
+@cache
+def _procedure() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for lemma, follower in lexicon.pairs("procedure.txt"):
+        out.setdefault(lemma, set()).add(follower)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def features(claim: Span) -> Features:
     f = Features()
     for ent in claim.ents:
@@ -108,7 +117,7 @@ def features(claim: Span) -> Features:
     words = _words(claim)
     keys = {t.lower_ for t in words} | {t.lemma_.lower() for t in words}
     f.accusation = len(keys & lexicon.words("accusation.txt"))
-    weights = {row[0]: (row[1], int(row[2])) for row in lexicon.rows("opinion.tsv")}
+    weights = lexicon.weights("opinion.tsv")
     for t in words:
         kind, weight = weights.get(t.lower_) or weights.get(t.lemma_.lower()) or ("", 0)
         # a passive cognition verb states a schedule or a fact ("results are not expected until …")
@@ -117,13 +126,13 @@ def features(claim: Span) -> Features:
         f.opinion += weight
     f.first_person = bool({t.lower_ for t in words} & FIRST_PERSON)
     f.prediction = any(t.lower_ in FUTURE and t.tag_ == "MD" for t in words)
-    lower = [t.lower_ for t in claim]
-    for lemma, follower in lexicon.pairs("procedure.txt"):
-        for t in claim:
-            if t.lemma_.lower() == lemma and t.pos_ == "VERB" and (
-                follower == "*" or follower in lower[t.i - claim.start + 1:]
-            ):
-                f.procedure = True
+    procedure = _procedure()
+    for t in claim:
+        followers = procedure.get(t.lemma_.lower()) if t.pos_ == "VERB" else None
+        if followers and ("*" in followers or any(
+                w.lower_ in followers for w in claim.doc[t.i + 1:claim.end])):
+            f.procedure = True
+            break
     root = claim.root
     attr = next((c for c in root.children if c.dep_ == "attr"), None)
     if root.lemma_ == "be" and attr is not None and attr.pos_ in ("NOUN", "PROPN"):

@@ -63,6 +63,13 @@ def pairs(name: str) -> tuple[tuple[str, str], ...]:
     return tuple((row[0].strip().lower(), row[1].strip().lower()) for row in _rows(name))
 
 
-def rows(name: str) -> list[list[str]]:
+@cache
+def rows(name: str) -> tuple[tuple[str, ...], ...]:
     """The raw tab-separated rows of a lexicon file."""
-    return [[c.strip() for c in row] for row in _rows(name)]
+    return tuple(tuple(c.strip() for c in row) for row in _rows(name))
+
+
+@cache
+def weights(name: str) -> dict[str, tuple[str, int]]:
+    """A ``word<TAB>kind<TAB>weight`` list, as ``{word: (kind, weight)}``."""
+    return {row[0].lower(): (row[1], int(row[2])) for row in rows(name)}
