@@ -123,7 +123,8 @@ def filter_options(f):
         click.option("--reviewed/--unreviewed", default=None,
                      help="Only claims with (without) a current verdict."),
         click.option("--entity", "entities", multiple=True, metavar="TEXT",
-                     help="Mentioning this named entity (exact text, any case)."),
+                     help="Mentioning this named entity (its text, any case, "
+                          "with or without a leading 'the')."),
         click.option("--search", metavar="WORDS", help="Full-text search of claim text (all words)."),
         click.option("--min-score", type=float, metavar="SCORE",
                      help="Check-worthiness score at least this."),

@@ -131,6 +131,10 @@ def _like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _without_the(name: str) -> str:
+    return name[4:] if name[:4].lower() == "the " else name
+
+
 def fts_phrase(query: str) -> str:
     """Quote every word so that FTS5 reads user input as words, never as query syntax."""
     return " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
@@ -168,7 +172,8 @@ def _conditions(conn, f: Filters, p: _Params, seen: tuple[str, ...] = ()) -> lis
     if f.entities:
         where.append(p.any_of(
             "exists (select 1 from claim_entities ce where ce.claim_id = c.id "
-            "and ce.text = {p} collate nocase)", f.entities))
+            "and (ce.text = {p} collate nocase or ce.text = 'the ' || {p} collate nocase))",
+            (_without_the(e) for e in f.entities)))
     if f.search and f.search.split():
         where.append(
             f"c.rowid in (select rowid from claims_fts where claims_fts match {p(fts_phrase(f.search))})")

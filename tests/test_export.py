@@ -79,7 +79,9 @@ def some_value(rows: list[dict], key: str) -> str:
 
 
 def entity_texts(row: dict) -> list[str]:
-    return [e.rsplit(" (", 1)[0] for e in (row["entities"] or "").split("; ") if e]
+    """The entity names of an exported row, lower case, a leading 'the' dropped."""
+    names = [e.rsplit(" (", 1)[0].lower() for e in (row["entities"] or "").split("; ") if e]
+    return [n[4:] if n.startswith("the ") else n for n in names]
 
 
 # --- the existing CLI shape --------------------------------------------------------------------
@@ -161,8 +163,8 @@ def _single_filters(rows: list[dict], db: Path) -> list[tuple[list[str], set[str
         (["--stance", stance], where(lambda r: r["stance"] == stance)),
         (["--checkworthy", cw], where(lambda r: r["checkworthy"] == cw)),
         (["--claim-type", ctype], where(lambda r: r["claim_type"] == ctype)),
-        (["--entity", entity.lower()], where(lambda r: entity.lower() in
-                                             [t.lower() for t in entity_texts(r)])),
+        (["--entity", entity.upper()], where(lambda r: entity in entity_texts(r))),
+        (["--entity", "The " + entity], where(lambda r: entity in entity_texts(r))),
         (["--search", " ".join(words)], where(has_words)),
         (["--min-score", str(threshold)], where(lambda r: r["checkworthy_score"] >= threshold)),
     ]
