@@ -19,6 +19,7 @@ Rules, in order:
 6. a quotation with no cue of its own continues the quotation of the sentence before.
 """
 
+import re
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -400,6 +401,7 @@ def attribute(claim: Span) -> Attribution:
 
 
 OPENERS = {"“": "”", "«": "»", "„": "“", "‹": "›"}
+_QUOTE_MARK = re.compile("[\"“”«»„‹›]")
 CLOSERS = {"”", "»", "›"}
 
 
@@ -410,7 +412,8 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
     quotation that runs to the end of the text, and never raises.
     """
     spans, stack_start, closer = [], None, None
-    for i, ch in enumerate(text):
+    for m in _QUOTE_MARK.finditer(text):
+        i, ch = m.start(), m.group(0)
         if stack_start is None:
             if ch == '"':
                 stack_start, closer = i, '"'

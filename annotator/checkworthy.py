@@ -80,14 +80,14 @@ QUOTES = "\"“”«»"
 MEMBERSHIP = {"member", "part", "one", "party", "signatory"}
 
 
-def _words(claim: Span) -> list:
-    """The claim's tokens, less quoted titles (``a report titled "…"``)."""
+def _words(tokens: list) -> list:
+    """The tokens, less quoted titles (``a report titled "…"``)."""
     out, skipping = [], False
-    for i, t in enumerate(claim):
+    for i, t in enumerate(tokens):
         if t.text in QUOTES:
             if skipping:
                 skipping = False
-            elif i > 0 and claim[i - 1].lower_ in TITLE_CUES:
+            elif i > 0 and tokens[i - 1].lower_ in TITLE_CUES:
                 skipping = True
             continue
         if not skipping:
@@ -112,10 +112,13 @@ def features(claim: Span) -> Features:
             f.dates += 1
         elif ent.label_ in NAME_LABELS:
             f.names += 1
+    tokens = list(claim)
     if not f.quantities:
-        f.quantities = sum(1 for t in claim if t.like_num and t.ent_type_ not in TIME_LABELS)
-    words = _words(claim)
-    keys = {t.lower_ for t in words} | {t.lemma_.lower() for t in words}
+        f.quantities = sum(1 for t in tokens if t.like_num and t.ent_type_ not in TIME_LABELS)
+    words = _words(tokens)
+    lower = [t.lower_ for t in tokens]
+    lemmas = [t.lemma_.lower() for t in words]
+    keys = {t.lower_ for t in words} | set(lemmas)
     f.accusation = len(keys & lexicon.words("accusation.txt"))
     weights = lexicon.weights("opinion.tsv")
     for t in words:
@@ -127,10 +130,9 @@ def features(claim: Span) -> Features:
     f.first_person = bool({t.lower_ for t in words} & FIRST_PERSON)
     f.prediction = any(t.lower_ in FUTURE and t.tag_ == "MD" for t in words)
     procedure = _procedure()
-    for t in claim:
+    for n, t in enumerate(tokens):
         followers = procedure.get(t.lemma_.lower()) if t.pos_ == "VERB" else None
-        if followers and ("*" in followers or any(
-                w.lower_ in followers for w in claim.doc[t.i + 1:claim.end])):
+        if followers and ("*" in followers or not followers.isdisjoint(lower[n + 1:])):
             f.procedure = True
             break
     root = claim.root
