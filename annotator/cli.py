@@ -102,6 +102,10 @@ def _user() -> str:
         return "unknown"
 
 
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def filter_options(f):
     """The claim filters shared by ``export`` and ``sets``: values of one option are
     alternatives, different options must all hold."""
@@ -175,7 +179,7 @@ def export(db_path, fmt, output, excel, no_formula_guard, org, org_url, base_url
 
         annotator export --db db/claims.db --format csv -o claims.csv
 
-        annotator export --source ESI --stance alleged --unreviewed --format jsonl
+        annotator export --section Disputes --stance alleged --unreviewed --format jsonl
     """
     import dataclasses
     import io
@@ -276,7 +280,7 @@ def sets_create(name, claim_ids, db_path, description, creator, fixed, **kwargs)
         claim_ids, filters = tuple(_matching_ids(db, filters)), None
     info = _set_call(claim_sets.create_set, db, name, creator=creator or _user(),
                      description=description, filters=filters or None, claim_ids=claim_ids)
-    click.echo(f"created {info['kind']} set {info['name']!r}: {info['n_claims']} claims")
+    click.echo(f"created {info['kind']} set {info['name']!r}: {_n(info['n_claims'], 'claim')}")
 
 
 @sets.command("list")
@@ -356,7 +360,7 @@ def sets_add(name, claim_ids, db_path, by, **kwargs):
     if not ids:
         raise click.ClickException("nothing to add: give claim ids or filter options that match")
     n = _set_call(claim_sets.add_claims, db, name, ids, by=by or _user())
-    click.echo(f"added {n} claims to {name!r} ({len(ids) - n} already in it)")
+    click.echo(f"added {_n(n, 'claim')} to {name!r} ({len(ids) - n} already in it)")
 
 
 @sets.command("remove")
@@ -379,7 +383,7 @@ def sets_remove(name, claim_ids, db_path, **kwargs):
     if not ids:
         raise click.ClickException("nothing to remove: give claim ids or filter options")
     n = _set_call(claim_sets.remove_claims, db, name, ids)
-    click.echo(f"removed {n} claims from {name!r}")
+    click.echo(f"removed {_n(n, 'claim')} from {name!r}")
 
 
 @sets.command("delete")
@@ -421,7 +425,7 @@ def import_reviews(path, db_path, reviewer):
         result = importing(db, path, reviewer=reviewer or _user())
     except ImportRejected as e:
         raise click.ClickException(str(e))
-    click.echo(f"{len(result.reviews)} reviews recorded from {path} "
+    click.echo(f"{_n(len(result.reviews), 'review')} recorded from {path} "
                f"({result.n_unchanged} of {result.n_rows} rows unchanged)")
 
 

@@ -283,9 +283,9 @@ def test_sets_commands(db_copy, all_rows):
     a, b, c = (r["id"] for r in all_rows[:3])
     assert "created list set 'todo': 0 claims" in run("sets", "create", "todo", "--db", db_copy).stdout
     assert "added 2 claims" in run("sets", "add", "todo", a, b, "--db", db_copy).stdout
-    assert "added 1 claims to 'todo' (1 already in it)" in run(
+    assert "added 1 claim to 'todo' (1 already in it)" in run(
         "sets", "add", "todo", b, c, "--db", db_copy).stdout
-    assert "removed 1 claims" in run("sets", "remove", "todo", a, "--db", db_copy).stdout
+    assert "removed 1 claim from 'todo'" in run("sets", "remove", "todo", a, "--db", db_copy).stdout
     assert ids(db_copy, "--set", "todo") == {b, c}
     shown = run("sets", "show", "todo", "--db", db_copy).stdout
     assert "kind:        list" in shown and "claims:      2" in shown and b in shown
