@@ -473,25 +473,135 @@ def _load_accounts(path):
 
 @cli.command()
 @db_option
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Any but this machine's own needs reviewer accounts.")
 @click.option("-p", "--port", default=8001, show_default=True, type=int)
-def serve(db_path, host, port):
-    """Open the database in Datasette.
+@reviewers_file_option
+@click.option("--user", "local_user", default=None,
+              help="Reviewer name the sign-in link signs you in as  [default: your login name]")
+def serve(db_path, host, port, reviewers_path, local_user):
+    """Open the database in Datasette, with the review pages.
+
+    Prints a link that signs you in as a reviewer; it works once. Team members sign in at
+    /-/login with the accounts 'annotator reviewers add' creates. Serving beyond this machine
+    (--host 0.0.0.0) is refused until there is at least one reviewer account.
 
     Example:
 
         annotator serve --db db/claims.db --port 8001
     """
+    import getpass
+    import io
+    import json
+    import os
+    import secrets
+    from pathlib import Path
+
     from datasette.cli import serve as datasette_serve
 
     from . import store
+    from .review import config, helpers
 
     try:
         store.connect(db_path, create=False).close()
     except FileNotFoundError as e:
         raise click.ClickException(str(e))
+    path = _reviewers_path(db_path, reviewers_path)
+    team = _load_accounts(path)
+    if not helpers.is_loopback(host) and not team:
+        raise click.ClickException(
+            f"refusing to serve on {host}, beyond this machine, without reviewer accounts: anyone "
+            f"who can reach it could read the claims. Add one first with 'annotator reviewers add "
+            f"NAME --db {db_path}', or serve on 127.0.0.1."
+        )
+    try:
+        user = local_user or getpass.getuser()
+    except (KeyError, OSError):
+        user = "local"
+    token = secrets.token_urlsafe(32)
+    metadata, env = config.build_metadata(Path(db_path).stem, team, user, helpers.token_digest(token))
+    os.environ.update(env)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    base = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}"
+    click.echo(f"Sign in as {user} (the link works once): {base}/-/annotator/sign-in?token={token}")
+    if team:
+        click.echo(f"Reviewers ({', '.join(sorted(team))}) sign in at {base}/-/login")
     ctx = click.get_current_context()
-    ctx.invoke(datasette_serve, files=[db_path], host=host, port=port)
+    ctx.invoke(datasette_serve, files=[db_path], host=host, port=port,
+               metadata=io.StringIO(json.dumps(metadata)))
+
+
+@cli.group()
+def reviewers():
+    """Reviewer accounts for 'annotator serve': names and password hashes, never passwords.
+
+    The accounts live in a JSON file next to the database (db/claims.db keeps them in
+    db/claims.reviewers.json) or wherever --reviewers-file says.
+    """
+
+
+@reviewers.command("add")
+@click.argument("name")
+@db_option
+@reviewers_file_option
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def reviewers_add(name, db_path, reviewers_path, password_stdin):
+    """Add a reviewer, or give one a new password (asked for twice, not shown).
+
+    Example:
+
+        annotator reviewers add alice --db db/claims.db
+    """
+    from .review import accounts
+
+    path = _reviewers_path(db_path, reviewers_path)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        new = accounts.add(path, name, password)
+    except accounts.AccountError as e:
+        raise click.ClickException(str(e))
+    click.echo(f"{'Added reviewer' if new else 'New password for'} {name} in {path}")
+
+
+@reviewers.command("list")
+@db_option
+@reviewers_file_option
+def reviewers_list(db_path, reviewers_path):
+    """List the reviewer accounts.
+
+    Example:
+
+        annotator reviewers list --db db/claims.db
+    """
+    path = _reviewers_path(db_path, reviewers_path)
+    team = _load_accounts(path)
+    if not team:
+        click.echo(f"No reviewer accounts in {path}", err=True)
+    for name in sorted(team):
+        click.echo(f"{name}\tadded {team[name].get('added') or '?'}")
+
+
+@reviewers.command("remove")
+@click.argument("name")
+@db_option
+@reviewers_file_option
+def reviewers_remove(name, db_path, reviewers_path):
+    """Remove a reviewer account; the reviews they recorded stay.
+
+    Example:
+
+        annotator reviewers remove alice --db db/claims.db
+    """
+    from .review import accounts
+
+    path = _reviewers_path(db_path, reviewers_path)
+    _load_accounts(path)
+    if not accounts.remove(path, name):
+        raise click.ClickException(f"no reviewer named {name!r} in {path}")
+    click.echo(f"Removed reviewer {name} from {path}; their reviews stay")
 
 
 @cli.command(name="eval")

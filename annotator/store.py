@@ -379,3 +379,48 @@ def refresh_counts(db: sqlite_utils.Database) -> None:
             "delete from sources where n_claims = 0 and id not in "
             "(select source_id from claims where source_id is not null)"
         )
+
+
+# --- reviews -----------------------------------------------------------------------------------
+
+CORRECTED_FIELDS = ("source", "source_canonical", "cue", "stance", "checkworthy", "claim_type")
+
+
+def add_review(
+    db: sqlite_utils.Database,
+    claim_id: str,
+    reviewer: str,
+    verdict: str | None = None,
+    note: str | None = None,
+    **corrections: str | None,
+) -> int:
+    """Append a review (verdict, note, corrected fields) to the log; returns its id.
+
+    The log is never updated: a claim's current review is its latest row.
+    """
+    unknown = set(corrections) - set(CORRECTED_FIELDS)
+    if unknown:
+        raise ValueError(f"not a correctable field: {', '.join(sorted(unknown))}")
+    with db.atomic():
+        cursor = db.execute(
+            "insert into reviews (claim_id, verdict, note, reviewer, created, "
+            + ", ".join(CORRECTED_FIELDS) + ") values (?, ?, ?, ?, ?, "
+            + ", ".join("?" * len(CORRECTED_FIELDS)) + ")",
+            [claim_id, verdict, note, reviewer, _now(),
+             *(corrections.get(f) for f in CORRECTED_FIELDS)],
+        )
+    return int(cursor.lastrowid or 0)
+
+
+def add_evidence(
+    db: sqlite_utils.Database, claim_id: str, reviewer: str, url: str,
+    quote: str | None = None, relation: str = "supports",
+) -> int:
+    """Append an evidence link for a claim; returns its id."""
+    with db.atomic():
+        cursor = db.execute(
+            "insert into evidence (claim_id, url, quote, relation, reviewer, created) "
+            "values (?, ?, ?, ?, ?, ?)",
+            [claim_id, url, quote, relation, reviewer, _now()],
+        )
+    return int(cursor.lastrowid or 0)

@@ -1,0 +1,431 @@
+"""The review plugin: a queue of unreviewed claims and a page per claim where reviewers record
+verdicts, notes, evidence and corrections.
+
+Routes, all under ``/-/annotator/``:
+
+``queue``                 filters, counts and the claims next in line
+``next``                  redirect to the next unreviewed claim of a queue, most check-worthy first
+``claim/<id>``            the review page
+``claim/<id>/review``     POST: append a review (verdict, note, corrections)
+``claim/<id>/evidence``   POST: append an evidence link
+``sign-in``               the one-time link ``annotator serve`` prints for the local user
+
+Configuration, through ``datasette.plugin_config("annotator")``: ``database`` (default: the first
+with a ``claims`` table), ``reviewers`` (actor ids allowed to write), ``local_user`` and
+``sign_in_token_sha256`` (for the sign-in link).
+"""
+
+import sqlite3
+import weakref
+from collections.abc import Mapping
+from urllib.parse import quote
+
+import sqlite_utils
+from datasette import hookimpl
+from datasette.utils import tilde_encode
+from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
+from markupsafe import Markup
+
+from .. import store
+from . import helpers
+from .helpers import InvalidInput
+
+PLUGIN = "annotator"
+STATIC = "annotator"  # Datasette serves a plugin's static/ under its distribution's name
+VERDICT_KEYS = {"true": "t", "false": "f", "misleading": "m", "unverifiable": "u", "not_a_claim": "x"}
+
+_used_tokens: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
+
+
+def _config(datasette) -> dict:
+    return datasette.plugin_config(PLUGIN) or {}
+
+
+def _path(datasette, path: str) -> str:
+    return datasette.urls.path(f"/-/annotator/{path}")
+
+
+def _claim_path(datasette, claim_id: str, action: str = "") -> str:
+    return _path(datasette, f"claim/{quote(claim_id, safe='')}" + (f"/{action}" if action else ""))
+
+
+async def _database(datasette):
+    name = _config(datasette).get("database")
+    if name:
+        if name not in datasette.databases:
+            raise NotFound(f"The database {name!r} is not open in this Datasette")
+        return datasette.get_database(name)
+    for db in datasette.databases.values():
+        if not db.name.startswith("_") and await db.table_exists("claims"):
+            return db
+    raise NotFound("No open database has a claims table: run 'annotator extract' first")
+
+
+async def _check_read(datasette, request, db) -> None:
+    await datasette.ensure_permissions(
+        request.actor,
+        [("view-table", (db.name, "claims")), ("view-database", db.name), "view-instance"],
+    )
+
+
+async def _check_write(datasette, request, db) -> str:
+    """The signed-in reviewer's id, or a 403 that says what is missing."""
+    await _check_read(datasette, request, db)
+    who = helpers.actor_id(request.actor)
+    if who is None:
+        raise Forbidden("Sign in as a reviewer to record reviews")
+    if not helpers.is_reviewer(request.actor, _config(datasette).get("reviewers") or ()):
+        raise Forbidden(f"{who} is not a reviewer of this database")
+    if not helpers.csrf_was_checked(request.headers):
+        raise Forbidden("Send reviews from the review page's form (its CSRF token is missing)")
+    return who
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: Mapping | list | tuple = ()) -> list[dict]:
+    cursor = conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r)) for r in cursor.fetchall()]
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute(
+        "select 1 from sqlite_master where type = 'table' and name = ?", [name]).fetchone() is not None
+
+
+def _set_condition(conn: sqlite3.Connection, name: str) -> tuple[str, dict]:
+    """SQL selecting the members of claim set ``name``, however the set is defined."""
+    try:
+        from ..export import FilterError, Filters, export_query
+    except ImportError:
+        members = ("c.id in (select m.claim_id from claim_set_members m join claim_sets s"
+                   " on s.id = m.set_id where s.name = :set)")
+        return members, {"set": name}
+    try:
+        sql, params = export_query(conn, Filters(sets=(name,)), ("id",))
+    except FilterError as e:
+        raise InvalidInput(str(e)) from None
+    return f"c.id in (select id from ({sql}))", params
+
+
+def _queue(conn: sqlite3.Connection, filters: Mapping[str, str], after: str | None = None,
+           limit: int = 1) -> list[dict]:
+    """The unreviewed claims of a queue in review order, starting after claim ``after``."""
+    set_condition = _set_condition(conn, filters["set"]) if "set" in filters else None
+    where, params = helpers.queue_where(filters, set_condition)
+    base = (f"select c.id, c.text, c.doc, c.section_path, c.source_canonical, c.stance,"
+            f" c.checkworthy, c.checkworthy_score from claims c"
+            f" where {where} and {helpers.UNREVIEWED}")
+    if after:
+        row = conn.execute("select coalesce(checkworthy_score, -1) from claims where id = ?",
+                           [after]).fetchone()
+        if row is not None:
+            found = _rows(conn, f"{base} and {helpers.AFTER} order by {helpers.ORDER} limit {limit}",
+                          {**params, "after_score": row[0], "after_id": after})
+            if found:
+                return found
+        base += " and c.id != :after_id"
+        params = {**params, "after_id": after}
+    return _rows(conn, f"{base} order by {helpers.ORDER} limit {limit}", params)
+
+
+def _queue_counts(conn: sqlite3.Connection, filters: Mapping[str, str]) -> dict:
+    set_condition = _set_condition(conn, filters["set"]) if "set" in filters else None
+    where, params = helpers.queue_where(filters, set_condition)
+    total, unreviewed = conn.execute(
+        f"select count(*), coalesce(sum({helpers.UNREVIEWED}), 0) from claims c where {where}",
+        params).fetchone()
+    return {"total": total, "unreviewed": unreviewed, "reviewed": total - unreviewed}
+
+
+def _queue_choices(conn: sqlite3.Connection) -> dict:
+    current = "from claims where superseded = 0"
+    choices = {
+        "doc": [r[0] for r in conn.execute(f"select distinct doc {current} order by doc")],
+        "section": [r[0] for r in conn.execute(
+            f"select distinct section_path {current} and section_path != '' order by section_path")],
+        "source": [r[0] for r in conn.execute(
+            f"select source_canonical {current} and source_canonical is not null"
+            " group by source_canonical order by count(*) desc, source_canonical")],
+        "stance": [r[0] for r in conn.execute(f"select distinct stance {current} order by stance")],
+        "checkworthy": [r[0] for r in conn.execute(
+            f"select distinct checkworthy {current} order by checkworthy")],
+    }
+    if _has_table(conn, "claim_sets"):
+        choices["set"] = [r[0] for r in conn.execute("select name from claim_sets order by name")]
+    return choices
+
+
+def _load_claim(conn: sqlite3.Connection, claim_id: str) -> dict | None:
+    """Everything the review page shows about one claim."""
+    found = _rows(conn, "select * from claims where id = ?", [claim_id])
+    if not found:
+        return None
+    claim = found[0]
+    blocks = _rows(conn, "select start, \"end\" from blocks where document_id = ? order by idx",
+                   [claim["document_id"]])
+    start, end = helpers.passage_window(claim, blocks)
+    text = conn.execute("select substr(text, ? + 1, ?) from documents where id = ?",
+                        [start, end - start, claim["document_id"]]).fetchone()
+    passage = helpers.passage_html(text[0] if text else claim["text"],
+                                   start if text else claim["start"], helpers.claim_marks(claim))
+    others = _rows(
+        conn, "select id, text, superseded, superseded_run, run_id from claims"
+        " where document_id = ? and id != ? and superseded = ?",
+        [claim["document_id"], claim_id, 0 if claim["superseded"] else 1])
+    versions = helpers.similar_claims(claim, others)
+    version_ids = [claim_id] + [v["id"] for v in versions if v["superseded"]]
+    marks = ",".join("?" * len(version_ids))
+    history = _rows(conn, f"select * from reviews where claim_id in ({marks}) order by id desc",
+                    version_ids)
+    evidence = _rows(conn, f"select * from evidence where claim_id in ({marks}) order by id desc",
+                     version_ids)
+    for item in history + evidence:
+        item["earlier_version"] = item["claim_id"] != claim_id
+    current = next((r for r in history if r["claim_id"] == claim_id), None)
+    return {
+        "claim": claim,
+        "passage": passage,
+        "entities": _rows(conn, "select entity_id, text, label from claim_entities"
+                                " where claim_id = ? order by start", [claim_id]),
+        "history": history,
+        "evidence": evidence,
+        "current": current,
+        "versions": versions,
+    }
+
+
+async def _allow_sets(db) -> bool:
+    return await db.table_exists("claim_sets")
+
+
+# --- routes ------------------------------------------------------------------------------------
+
+
+async def claim_page(request, datasette):
+    db = await _database(datasette)
+    await _check_read(datasette, request, db)
+    claim_id = request.url_vars["claim_id"]
+    data = await db.execute_fn(lambda conn: _load_claim(conn, claim_id))
+    if data is None:
+        raise NotFound(f"No claim with id {claim_id!r}")
+    claim, current = data["claim"], data["current"]
+    filters = helpers.queue_filters(request.args, await _allow_sets(db))
+    reviewers = _config(datasette).get("reviewers") or ()
+    who = helpers.actor_id(request.actor)
+    if who is None:
+        why = "Sign in as a reviewer to record verdicts."
+    elif not helpers.is_reviewer(request.actor, reviewers):
+        why = f"{who} is not a reviewer of this database."
+    else:
+        why = None
+    effective = {
+        f: (current[f] if current and current[f] is not None else claim.get(f) or "")
+        for f in helpers.CORRECTABLE
+    }
+    qs = helpers.query_string(filters)
+    context = {
+        **data,
+        "database": db.name,
+        "filters": filters,
+        "can_write": why is None and not claim["superseded"],
+        "why_not": why,
+        "verdicts": [(v, VERDICT_KEYS[v], i + 1) for i, v in enumerate(store.VERDICTS)],
+        "relations": helpers.RELATIONS,
+        "choices": helpers.choices(),
+        "effective": effective,
+        "review_url": _claim_path(datasette, claim_id, "review") + qs,
+        "evidence_url": _claim_path(datasette, claim_id, "evidence") + qs,
+        "next_url": _path(datasette, "next") + helpers.query_string(filters, after=claim_id),
+        "queue_url": _path(datasette, "queue") + qs,
+        "claim_url": lambda cid: _claim_path(datasette, cid),
+        "doc_url": datasette.urls.row(db.name, "documents", tilde_encode(claim["document_id"])),
+        "entity_url": lambda eid: datasette.urls.row(db.name, "entities", tilde_encode(eid)),
+        "script_url": datasette.urls.static_plugins(STATIC, "review.js"),
+        "login_url": datasette.urls.path("/-/login"),
+    }
+    return Response.html(
+        await datasette.render_template("annotator_claim.html", context, request=request))
+
+
+async def review_post(request, datasette):
+    if request.method != "POST":
+        return Response.text("Send a POST from the review page", status=405)
+    db = await _database(datasette)
+    reviewer = await _check_write(datasette, request, db)
+    claim_id = request.url_vars["claim_id"]
+    claim = await _current_claim(db, claim_id)
+    form = await request.post_vars()
+    try:
+        row = helpers.parse_review(form, claim)
+    except InvalidInput as e:
+        raise BadRequest(str(e))
+
+    def write(conn):
+        with conn:
+            return store.add_review(sqlite_utils.Database(conn), claim_id, reviewer, **row)
+
+    await _write(db, write)
+    saved = [f"verdict “{row['verdict'].replace('_', ' ')}”"] if row["verdict"] else []
+    saved += ["a note"] if row["note"] else []
+    saved += [f"the corrected {f.replace('_', ' ')}" for f in helpers.CORRECTABLE if row[f] is not None]
+    datasette.add_message(request, "Saved " + (", ".join(saved) or "an empty review") + ".")
+    filters = helpers.queue_filters(request.args, await _allow_sets(db))
+    if row["verdict"] and form.get("advance"):
+        return Response.redirect(_path(datasette, "next") + helpers.query_string(filters, after=claim_id))
+    return Response.redirect(_claim_path(datasette, claim_id) + helpers.query_string(filters))
+
+
+async def evidence_post(request, datasette):
+    if request.method != "POST":
+        return Response.text("Send a POST from the review page", status=405)
+    db = await _database(datasette)
+    reviewer = await _check_write(datasette, request, db)
+    claim_id = request.url_vars["claim_id"]
+    await _current_claim(db, claim_id)
+    try:
+        row = helpers.parse_evidence(await request.post_vars())
+    except InvalidInput as e:
+        raise BadRequest(str(e))
+
+    def write(conn):
+        with conn:
+            return store.add_evidence(sqlite_utils.Database(conn), claim_id, reviewer, **row)
+
+    await _write(db, write)
+    datasette.add_message(request, f"Added evidence ({row['relation']}): {row['url']}")
+    filters = helpers.queue_filters(request.args, await _allow_sets(db))
+    return Response.redirect(_claim_path(datasette, claim_id) + helpers.query_string(filters))
+
+
+async def _current_claim(db, claim_id: str) -> dict:
+    found = await db.execute_fn(lambda conn: _rows(conn, "select * from claims where id = ?", [claim_id]))
+    if not found:
+        raise NotFound(f"No claim with id {claim_id!r}")
+    if found[0]["superseded"]:
+        raise BadRequest("This is an older version of a claim whose document changed; "
+                         "review its current version instead")
+    return found[0]
+
+
+async def _write(db, fn) -> None:
+    try:
+        await db.execute_write_fn(fn, block=True)
+    except sqlite3.IntegrityError as e:
+        raise BadRequest(f"Not recorded: {e}")
+
+
+async def next_page(request, datasette):
+    db = await _database(datasette)
+    await _check_read(datasette, request, db)
+    filters = helpers.queue_filters(request.args, await _allow_sets(db))
+    after = request.args.get("after") or None
+    try:
+        found = await db.execute_fn(lambda conn: _queue(conn, filters, after))
+    except InvalidInput as e:
+        raise BadRequest(str(e))
+    if found:
+        return Response.redirect(_claim_path(datasette, found[0]["id"])
+                                 + helpers.query_string(filters))
+    return Response.redirect(_path(datasette, "queue") + helpers.query_string(filters, done="1"))
+
+
+async def queue_page(request, datasette):
+    db = await _database(datasette)
+    await _check_read(datasette, request, db)
+    filters = helpers.queue_filters(request.args, await _allow_sets(db))
+
+    def read(conn):
+        return {"counts": _queue_counts(conn, filters), "upcoming": _queue(conn, filters, limit=20),
+                "choices": _queue_choices(conn)}
+
+    try:
+        data = await db.execute_fn(read)
+    except InvalidInput as e:
+        raise BadRequest(str(e))
+    context = {
+        **data,
+        "database": db.name,
+        "filters": filters,
+        "done": bool(request.args.get("done")),
+        "next_url": _path(datasette, "next"),
+        "claim_url": lambda cid: _claim_path(datasette, cid) + helpers.query_string(filters),
+        "labels": {"doc": "Document", "section": "Section", "source": "Source", "stance": "Stance",
+                   "checkworthy": "Check-worthiness", "set": "Claim set"},
+    }
+    return Response.html(
+        await datasette.render_template("annotator_queue.html", context, request=request))
+
+
+async def sign_in(request, datasette):
+    config = _config(datasette)
+    digest, user = config.get("sign_in_token_sha256"), config.get("local_user")
+    used = _used_tokens.setdefault(datasette, set())
+    token = request.args.get("token") or ""
+    if not (digest and user) or digest in used or not helpers.token_matches(token, digest):
+        raise Forbidden("This sign-in link is not valid or has been used already; "
+                        "restart 'annotator serve' for a new one")
+    used.add(digest)
+    response = Response.redirect(_path(datasette, "queue"))
+    response.set_cookie("ds_actor", datasette.sign({"a": {"id": user}}, "actor"), httponly=True)
+    return response
+
+
+# --- hooks -------------------------------------------------------------------------------------
+
+
+@hookimpl
+def register_routes():
+    claim = r"claim/(?P<claim_id>[^/]+)"
+    return [
+        (r"^/-/annotator/queue$", queue_page),
+        (r"^/-/annotator/next$", next_page),
+        (rf"^/-/annotator/{claim}$", claim_page),
+        (rf"^/-/annotator/{claim}/review$", review_post),
+        (rf"^/-/annotator/{claim}/evidence$", evidence_post),
+        (r"^/-/annotator/sign-in$", sign_in),
+    ]
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.execute(f"PRAGMA busy_timeout = {store.BUSY_TIMEOUT_MS}")
+
+
+@hookimpl
+def startup(datasette):
+    name = _config(datasette).get("database")
+    if name and name not in datasette.databases:
+        raise ValueError(f"annotator: the configured database {name!r} is not open")
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.static_plugins(STATIC, "review.css")]
+
+
+@hookimpl
+def table_actions(datasette, database, table, request):
+    if table not in ("claims", "claim_verdicts"):
+        return None
+    configured = _config(datasette).get("database")
+    if configured and configured != database:
+        return None
+    filters = helpers.filters_from_table_args(request.args if request else {})
+    return [{
+        "href": datasette.urls.path("/-/annotator/next") + helpers.query_string(filters),
+        "label": "Review the next unreviewed claim" + (" of these" if filters else ""),
+    }]
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    configured = _config(datasette).get("database")
+    if configured and configured != database or not isinstance(value, str):
+        return None
+    if table == "claims" and column == "text" and row is not None and "id" in row.keys():  # noqa: SIM118 (a sqlite3.Row)
+        return Markup('<a class="annotator-review-link" href="{}" title="Review this claim">{}</a>').format(
+            _claim_path(datasette, row["id"]), value)
+    if (table == "claim_verdicts" and column == "id") or (table is None and column == "review"):
+        return Markup('<a class="annotator-review-link" href="{}" title="Review this claim">{}</a>').format(
+            _claim_path(datasette, value), value)
+    return None

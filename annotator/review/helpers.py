@@ -1,0 +1,292 @@
+"""Pure helpers of the review plugin: passages, form checking, queue filters, who may write.
+
+Nothing here needs a server or a database connection, so each is tested alone.
+"""
+
+import difflib
+import functools
+import hashlib
+import hmac
+import ipaddress
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+from markupsafe import Markup, escape
+
+from ..store import VERDICTS
+
+RELATIONS = ("supports", "refutes", "context")
+CORRECTABLE = ("source", "source_canonical", "cue", "stance", "checkworthy", "claim_type")
+QUEUE_FILTERS = ("doc", "section", "source", "stance", "checkworthy", "set")
+MAX_NOTE = 10_000
+MAX_FIELD = 1_000
+
+
+@functools.cache
+def choices() -> dict[str, tuple[str, ...]]:
+    """The labels a reviewer may pick for stance, check-worthiness and claim type.
+
+    Imported on first use: the stages that define them load spaCy.
+    """
+    from ..checkworthy import CLAIM_TYPES, CLASSES
+    from ..stance import LABELS
+
+    return {"stance": LABELS, "checkworthy": CLASSES, "claim_type": CLAIM_TYPES}
+
+
+class InvalidInput(ValueError):
+    """A form value a reviewer must fix; its message is shown with a 400."""
+
+
+# --- passages ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mark:
+    start: int
+    end: int
+    kind: str  # "claim", "source" or "cue"
+
+
+def passage_html(text: str, offset: int, marks: Iterable[Mark]) -> Markup:
+    """``text`` (which starts at document offset ``offset``) as HTML with the marks highlighted.
+
+    The claim becomes one ``<mark class="annotator-claim">``; source and cue become
+    ``<span class="annotator-source">`` / ``annotator-cue`` inside or around it, split where they
+    cross the claim's edge. Every character of ``text`` is escaped.
+    """
+    spans = [
+        (max(m.start - offset, 0), min(m.end - offset, len(text)), m.kind)
+        for m in marks
+        if m.start is not None and m.end is not None and m.end > m.start
+    ]
+    spans = [s for s in spans if s[0] < s[1]]
+    cuts = sorted({0, len(text), *(p for s in spans for p in s[:2])})
+    out: list[str] = []
+    in_claim = False
+    for a, b in itertools.pairwise(cuts):
+        kinds = {k for s, e, k in spans if s <= a and b <= e}
+        claim = "claim" in kinds
+        if claim and not in_claim:
+            out.append('<mark class="annotator-claim">')
+        elif in_claim and not claim:
+            out.append("</mark>")
+        in_claim = claim
+        piece = str(escape(text[a:b]))
+        inner = sorted(kinds - {"claim"})
+        if inner:
+            classes = " ".join(f"annotator-{k}" for k in inner)
+            title = " and ".join(inner)
+            piece = f'<span class="{classes}" title="{title}">{piece}</span>'
+        out.append(piece)
+    if in_claim:
+        out.append("</mark>")
+    return Markup("".join(out))
+
+
+def passage_window(claim: Mapping, blocks: Iterable[Mapping]) -> tuple[int, int]:
+    """The document range to show: the blocks holding the claim, its source and its cue."""
+    points = [claim["start"], claim["end"]]
+    for key in ("source", "cue"):
+        s, e = claim.get(f"{key}_start"), claim.get(f"{key}_end")
+        if s is not None and e is not None:
+            points += [s, e]
+    lo, hi = min(points), max(points)
+    starts, ends = [lo], [hi]
+    for b in blocks:
+        if b["start"] < hi and b["end"] > lo:
+            starts.append(b["start"])
+            ends.append(b["end"])
+    return min(starts), max(ends)
+
+
+def claim_marks(claim: Mapping) -> list[Mark]:
+    marks = [Mark(claim["start"], claim["end"], "claim")]
+    for key in ("source", "cue"):
+        s, e = claim.get(f"{key}_start"), claim.get(f"{key}_end")
+        if s is not None and e is not None:
+            marks.append(Mark(s, e, key))
+    return marks
+
+
+def similar_claims(claim: Mapping, others: Iterable[Mapping], threshold: float = 0.6) -> list[dict]:
+    """Which of ``others`` (claims of the same document) look like other wordings of ``claim``.
+
+    Used to find a claim's earlier, superseded versions, whose reviews belong to its history, and
+    a superseded claim's current versions.
+    """
+    found = []
+    for other in others:
+        if other["id"] == claim["id"]:
+            continue
+        ratio = difflib.SequenceMatcher(None, other["text"], claim["text"], autojunk=False).ratio()
+        if ratio >= threshold:
+            found.append({**other, "similarity": round(ratio, 2)})
+    return sorted(found, key=lambda o: -o["similarity"])
+
+
+# --- forms -------------------------------------------------------------------------------------
+
+
+def _clean(value: object, limit: int = MAX_FIELD) -> str:
+    text = "" if value is None else str(value).replace("\r\n", "\n").strip()
+    if len(text) > limit:
+        raise InvalidInput(f"a field is longer than {limit} characters")
+    return text
+
+
+def parse_review(form: Mapping[str, str], claim: Mapping) -> dict:
+    """The review row a form asks for: verdict, note and the corrected fields.
+
+    A correction is stored only where the reviewer's value differs from the machine's; an emptied
+    ``source`` or ``cue`` is stored as ``""``, meaning "there is none". Raises
+    :class:`InvalidInput` for an unknown verdict or label, or a form that records nothing.
+    """
+    verdict = _clean(form.get("verdict")) or None
+    if verdict is not None and verdict not in VERDICTS:
+        raise InvalidInput(f"unknown verdict {verdict!r}; use one of: {', '.join(VERDICTS)}")
+    note = _clean(form.get("note"), MAX_NOTE) or None
+    row: dict = {"verdict": verdict, "note": note}
+    labels = choices()
+    for field in CORRECTABLE:
+        if field not in form:
+            row[field] = None
+            continue
+        value = _clean(form.get(field))
+        machine = claim.get(field) or ""
+        if field in labels and value and value not in labels[field]:
+            raise InvalidInput(f"unknown {field} {value!r}; use one of: {', '.join(labels[field])}")
+        if field in labels and not value:
+            row[field] = None
+        else:
+            row[field] = value if value != machine else None
+    if verdict is None and note is None and all(row[f] is None for f in CORRECTABLE):
+        raise InvalidInput("nothing to record: choose a verdict, write a note or correct a field")
+    return row
+
+
+def parse_evidence(form: Mapping[str, str]) -> dict:
+    """An evidence row from a form: an http(s) URL, an optional quoted passage and its relation."""
+    url = _clean(form.get("url"), 2_000)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InvalidInput("evidence needs a web address starting with http:// or https://")
+    relation = _clean(form.get("relation")) or "supports"
+    if relation not in RELATIONS:
+        raise InvalidInput(f"unknown relation {relation!r}; use one of: {', '.join(RELATIONS)}")
+    return {"url": url, "quote": _clean(form.get("quote"), MAX_NOTE) or None, "relation": relation}
+
+
+# --- the queue ---------------------------------------------------------------------------------
+
+
+def queue_filters(args: Mapping[str, str], allow_sets: bool = False) -> dict[str, str]:
+    """The queue filters present in a query string (``set`` only when claim sets exist)."""
+    names = QUEUE_FILTERS if allow_sets else tuple(f for f in QUEUE_FILTERS if f != "set")
+    return {k: str(args[k]).strip() for k in names if args.get(k) and str(args[k]).strip()}
+
+
+def queue_where(
+    filters: Mapping[str, str], set_condition: tuple[str, Mapping] | None = None
+) -> tuple[str, dict]:
+    """SQL conditions (on claims ``c``) and parameters for the current claims in a queue.
+
+    ``set_condition`` is the SQL and parameters selecting the members of the claim set named by
+    the ``set`` filter. Every value reaches SQL as a parameter.
+    """
+    where = ["c.superseded = 0"]
+    params: dict = {}
+    if "doc" in filters:
+        where.append("(c.doc = :doc or c.document_id = :doc)")
+        params["doc"] = filters["doc"]
+    if "section" in filters:
+        where.append("(c.section_path = :section or c.section_path like :section_prefix escape '\\')")
+        params["section"] = filters["section"]
+        escaped = filters["section"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["section_prefix"] = escaped + " > %"
+    if "source" in filters:
+        where.append("(c.source_canonical = :source collate nocase or c.source = :source"
+                      " or c.source_id = :source)")
+        params["source"] = filters["source"]
+    for name in ("stance", "checkworthy"):
+        if name in filters:
+            where.append(f"c.{name} = :{name}")
+            params[name] = filters[name]
+    if "set" in filters and set_condition:
+        where.append(set_condition[0])
+        params.update(set_condition[1])
+    return " and ".join(where), params
+
+
+# A claim's current review is its latest; it is unreviewed while that carries no verdict.
+UNREVIEWED = ("(select r.verdict from reviews r where r.claim_id = c.id"
+              " order by r.id desc limit 1) is null")
+ORDER = "coalesce(c.checkworthy_score, -1) desc, c.id"
+AFTER = ("(coalesce(c.checkworthy_score, -1) < :after_score or"
+         " (coalesce(c.checkworthy_score, -1) = :after_score and c.id > :after_id))")
+
+
+TABLE_ARGS = {"doc": "doc", "section_path": "section", "source_canonical": "source",
+              "stance": "stance", "checkworthy": "checkworthy"}
+
+
+def filters_from_table_args(args: Mapping[str, str]) -> dict[str, str]:
+    """Queue filters from a Datasette table page's exact-match filters (``stance=alleged``)."""
+    found = {}
+    for column, name in TABLE_ARGS.items():
+        for key in (column, f"{column}__exact"):
+            if args.get(key):
+                found[name] = str(args[key])
+    return found
+
+
+def query_string(filters: Mapping[str, str], **extra: str) -> str:
+    """``?doc=…&stance=…`` for links that keep a reviewer inside the same queue."""
+    pairs = {**filters, **{k: v for k, v in extra.items() if v}}
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+# --- who may write -----------------------------------------------------------------------------
+
+
+def actor_id(actor: Mapping | None) -> str | None:
+    if not actor or actor.get("id") in (None, ""):
+        return None
+    return str(actor["id"])
+
+
+def is_reviewer(actor: Mapping | None, reviewers: Iterable[str]) -> bool:
+    """Whether the signed-in ``actor`` is one of the configured reviewer ids."""
+    who = actor_id(actor)
+    return who is not None and who in {str(r) for r in reviewers}
+
+
+def csrf_was_checked(headers: Mapping[str, str]) -> bool:
+    """Whether Datasette's CSRF protection examined this POST.
+
+    It skips requests that carry no cookies or an ``Authorization: Bearer`` header, so a write
+    route refuses those rather than trust a check that did not happen.
+    """
+    if not headers.get("cookie"):
+        return False
+    return not headers.get("authorization", "").lower().startswith("bearer ")
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def token_matches(token: str, digest: str | None) -> bool:
+    return bool(token and digest) and hmac.compare_digest(token_digest(token), str(digest))
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding to ``host`` keeps the server on this machine."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
