@@ -1,0 +1,523 @@
+"""The review plugin: pure helpers, then routes through Datasette's own client, then the CLI."""
+
+import asyncio
+import json
+import re
+import sqlite3
+import stat
+
+import click
+import pytest
+from click.testing import CliRunner
+from datasette.app import Datasette
+from reviewing import HOSTILE_CLAIM, PASSWORD, add_hostile_document, reviewer_accounts
+
+from annotator.cli import cli
+from annotator.review import accounts, config, helpers
+from annotator.review.helpers import InvalidInput, Mark
+
+TOKEN = "a-one-time-sign-in-token"
+
+# --- passages ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "marks", "expected"),
+    [
+        ("He said it rained.", 0, [Mark(8, 18, "claim")],
+         'He said <mark class="annotator-claim">it rained.</mark>'),
+        ("Bob said it rained.", 100,
+         [Mark(100, 119, "claim"), Mark(100, 103, "source"), Mark(104, 108, "cue")],
+         ('<mark class="annotator-claim"><span class="annotator-source" title="source">Bob</span> '
+          '<span class="annotator-cue" title="cue">said</span> it rained.</mark>')),
+        # a source outside the claim, and a cue crossing the claim's edge, split at the edge
+        ("Bob: it rained, said he", 0,
+         [Mark(5, 14, "claim"), Mark(0, 3, "source"), Mark(12, 20, "cue")],
+         ('<span class="annotator-source" title="source">Bob</span>: <mark class="annotator-claim">'
+          'it rain<span class="annotator-cue" title="cue">ed</span></mark>'
+          '<span class="annotator-cue" title="cue">, said</span> he')),
+        ("a <script>x()</script> b", 0, [Mark(2, 22, "claim")],
+         'a <mark class="annotator-claim">&lt;script&gt;x()&lt;/script&gt;</mark> b'),
+        # marks reaching past the window are clipped; empty ones ignored
+        ("abc", 10, [Mark(5, 12, "claim"), Mark(11, 11, "cue")],
+         '<mark class="annotator-claim">ab</mark>c'),
+    ],
+)
+def test_passage_html(text, offset, marks, expected):
+    assert str(helpers.passage_html(text, offset, marks)) == expected
+
+
+def test_passage_window_takes_the_blocks_of_claim_source_and_cue():
+    blocks = [{"start": 0, "end": 10}, {"start": 11, "end": 30}, {"start": 31, "end": 50}]
+    claim = {"start": 12, "end": 20, "source_start": 2, "source_end": 5, "cue_start": None,
+             "cue_end": None}
+    assert helpers.passage_window(claim, blocks) == (0, 30)
+    assert helpers.passage_window({**claim, "source_start": None, "source_end": None}, blocks) == (11, 30)
+
+
+def test_similar_claims_finds_reworded_versions():
+    claim = {"id": "new", "text": "Taxes rose by 5% in 2023, the minister said."}
+    others = [
+        {"id": "old", "text": "Taxes rose by 4% in 2023, the minister said."},
+        {"id": "other", "text": "The weather was fine."},
+        {"id": "new", "text": claim["text"]},
+    ]
+    assert [c["id"] for c in helpers.similar_claims(claim, others)] == ["old"]
+
+
+# --- forms -------------------------------------------------------------------------------------
+
+MACHINE = {"source": "Bob", "source_canonical": "Bob Smith", "cue": "said", "stance": "reported",
+           "checkworthy": "cfs", "claim_type": "quantity"}
+
+
+def test_parse_review_keeps_only_real_corrections():
+    form = {"verdict": "false", "note": "  checked the budget  ", **MACHINE, "stance": "alleged",
+            "cue": ""}
+    row = helpers.parse_review(form, MACHINE)
+    assert row == {"verdict": "false", "note": "checked the budget", "source": None,
+                   "source_canonical": None, "cue": "", "stance": "alleged", "checkworthy": None,
+                   "claim_type": None}
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"verdict": "maybe"}, "unknown verdict 'maybe'"),
+        ({"verdict": "true", "stance": "furious"}, "unknown stance 'furious'"),
+        ({"verdict": "", "note": " "}, "nothing to record"),
+        ({"note": "x" * 10_001}, "longer than"),
+    ],
+)
+def test_parse_review_refuses(form, message):
+    with pytest.raises(InvalidInput, match=message):
+        helpers.parse_review(form, MACHINE)
+
+
+def test_parse_review_note_without_verdict():
+    assert helpers.parse_review({"note": "look again"}, MACHINE)["verdict"] is None
+
+
+@pytest.mark.parametrize(
+    ("form", "ok"),
+    [
+        ({"url": "https://example.org/a", "relation": "refutes"}, True),
+        ({"url": "http://example.org"}, True),
+        ({"url": "javascript:alert(1)"}, False),
+        ({"url": "example.org/a"}, False),
+        ({"url": "https://example.org", "relation": "proves"}, False),
+    ],
+)
+def test_parse_evidence(form, ok):
+    if ok:
+        assert helpers.parse_evidence(form)["url"] == form["url"]
+    else:
+        with pytest.raises(InvalidInput):
+            helpers.parse_evidence(form)
+
+
+# --- queue and access --------------------------------------------------------------------------
+
+
+def test_queue_where_passes_hostile_values_as_parameters():
+    hostile = "x' or 1=1; drop table reviews; --"
+    filters = helpers.queue_filters({"doc": hostile, "section": "A_%", "source": hostile,
+                                     "stance": hostile, "set": "s", "ignored": "1"})
+    assert "set" not in filters and "ignored" not in filters
+    sql, params = helpers.queue_where(filters)
+    assert hostile not in sql and "A_%" not in sql
+    assert params["doc"] == hostile and params["section_prefix"] == "A\\_\\% > %"
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create table claims (id, doc, document_id, section_path, source, source_canonical,"
+                 " source_id, stance, checkworthy, superseded)")
+    assert conn.execute(f"select count(*) from claims c where {sql}", params).fetchone() == (0,)
+
+
+def test_filters_from_table_args():
+    args = {"stance__exact": "alleged", "doc": "d01.txt", "_sort": "id", "source_canonical": "ESI"}
+    assert helpers.filters_from_table_args(args) == {"doc": "d01.txt", "source": "ESI",
+                                                    "stance": "alleged"}
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("localhost", True), ("::1", True), ("[::1]", True), ("127.0.0.5", True),
+     ("0.0.0.0", False), ("::", False), ("192.168.1.4", False), ("example.org", False)],
+)
+def test_is_loopback(host, loopback):
+    assert helpers.is_loopback(host) is loopback
+
+
+def test_who_may_write():
+    assert helpers.is_reviewer({"id": "alice"}, ["alice"])
+    assert not helpers.is_reviewer({"id": "mallory"}, ["alice"])
+    assert not helpers.is_reviewer(None, ["alice"])
+    assert not helpers.csrf_was_checked({})
+    assert not helpers.csrf_was_checked({"cookie": "a=b", "authorization": "Bearer x"})
+    assert helpers.csrf_was_checked({"cookie": "a=b"})
+    assert helpers.token_matches(TOKEN, helpers.token_digest(TOKEN))
+    assert not helpers.token_matches("guess", helpers.token_digest(TOKEN))
+    assert not helpers.token_matches("", None)
+
+
+# --- accounts and metadata ---------------------------------------------------------------------
+
+
+def test_accounts_store_hashes_only(tmp_path):
+    path = tmp_path / "claims.reviewers.json"
+    assert accounts.add(path, "alice", PASSWORD, iterations=1_000)
+    assert not accounts.add(path, "alice", PASSWORD + "!", iterations=1_000)
+    accounts.add(path, "bob", PASSWORD, iterations=1_000)
+    text = path.read_text()
+    assert PASSWORD not in text and "pbkdf2_sha256$1000$" in text
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert sorted(accounts.load(path)) == ["alice", "bob"]
+    assert accounts.remove(path, "bob") and not accounts.remove(path, "bob")
+    with pytest.raises(accounts.AccountError, match="at least 8"):
+        accounts.add(path, "carol", "short")
+    with pytest.raises(accounts.AccountError, match="not a usable reviewer name"):
+        accounts.add(path, "<carol>", PASSWORD)
+
+
+def test_metadata_hands_hashes_over_by_environment(tmp_path):
+    team = accounts.load(reviewer_accounts(tmp_path / "r.json"))
+    meta, env = config.build_metadata("claims", team, "me", helpers.token_digest(TOKEN))
+    assert team["alice"]["password_hash"] not in json.dumps(meta)
+    assert env == {"ANNOTATOR_REVIEWER_0_HASH": team["alice"]["password_hash"]}
+    assert meta["plugins"]["annotator"]["reviewers"] == ["alice", "me"]
+    assert "claims" in meta["databases"] and "database" not in meta
+    assert meta["databases"]["claims"]["tables"]["claims"]["facets"]
+
+
+# --- routes ------------------------------------------------------------------------------------
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+class Site:
+    """A configured Datasette over a copy of the extracted corpus, driven by ``ds.client``."""
+
+    def __init__(self, db_path, tmp_path, monkeypatch):
+        self.db_path = db_path
+        team = accounts.load(reviewer_accounts(tmp_path / "reviewers.json"))
+        meta, env = config.build_metadata("claims", team, "me", helpers.token_digest(TOKEN))
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        self.ds = Datasette([str(db_path)], metadata=meta)
+        run(self.ds.invoke_startup())
+
+    def get(self, path, **kwargs):
+        return run(self.ds.client.get(path, **kwargs))
+
+    def post(self, path, **kwargs):
+        return run(self.ds.client.post(path, **kwargs))
+
+    def actor(self, actor_id):
+        return {"ds_actor": self.ds.sign({"a": {"id": actor_id}}, "actor")}
+
+    def form(self, claim_id, cookies):
+        """The cookies (with a CSRF cookie) and CSRF token the review page hands out.
+
+        The review page has no form for a visitor who is not a reviewer; the login page has one.
+        """
+        page = self.get(f"/-/annotator/claim/{claim_id}", cookies=cookies)
+        if 'name="csrftoken"' not in page.text:
+            page = self.get("/-/login", cookies=cookies)
+        token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
+        return {**cookies, "ds_csrftoken": page.cookies["ds_csrftoken"]}, token
+
+    def rows(self, sql, params=()):
+        conn = sqlite3.connect(self.db_path)
+        conn.row_factory = sqlite3.Row
+        try:
+            return [dict(r) for r in conn.execute(sql, params)]
+        finally:
+            conn.close()
+
+
+@pytest.fixture
+def site(db_copy, tmp_path, monkeypatch):
+    add_hostile_document(db_copy)
+    return Site(db_copy, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def claim(site):
+    """A current claim with a source and a cue, from the real corpus."""
+    return site.rows("select * from claims where superseded = 0 and source is not null "
+                     "and cue is not null and id != ? order by id limit 1", [HOSTILE_CLAIM])[0]
+
+
+def test_page_shows_the_claim_highlighted_in_its_paragraph(site, claim):
+    response = site.get(f"/-/annotator/claim/{claim['id']}")
+    assert response.status_code == 200
+    html = response.text
+    marked = re.search(r'<mark class="annotator-claim">(.*?)</mark>', html, re.DOTALL).group(1)
+    assert re.sub(r"<[^>]+>", "", marked).replace("&#39;", "'").replace("&#34;", '"') == claim["text"]
+    assert '<span class="annotator-source" title="source">' in html
+    assert '<span class="annotator-cue" title="cue">' in html
+    assert claim["doc"] in html and claim["stance"] in html
+    # read-only for an anonymous visitor
+    assert "Sign in as a reviewer" in html and 'name="csrftoken"' not in html
+
+
+def test_verdict_is_recorded_with_the_signed_in_reviewer(site, claim):
+    cookies, token = site.form(claim["id"], site.actor("alice"))
+    response = site.post(f"/-/annotator/claim/{claim['id']}/review", cookies=cookies, data={
+        "csrftoken": token, "verdict": "misleading", "note": "half the story",
+        "reviewer": "mallory", "stance": "alleged", "source": claim["source"],
+    })
+    assert response.status_code == 302
+    assert response.headers["location"] == f"/-/annotator/claim/{claim['id']}"
+    rows = site.rows("select * from reviews where claim_id = ?", [claim["id"]])
+    assert len(rows) == 1
+    assert rows[0]["reviewer"] == "alice" and rows[0]["verdict"] == "misleading"
+    assert rows[0]["note"] == "half the story" and rows[0]["stance"] == "alleged"
+    assert rows[0]["source"] is None
+    page = site.get(f"/-/annotator/claim/{claim['id']}", cookies=cookies).text
+    assert "half the story" in page and "annotator-verdict-misleading annotator-current" in page
+    view = site.rows("select verdict, reviewer, corrected_stance from claim_verdicts where id = ?",
+                     [claim["id"]])
+    assert view == [{"verdict": "misleading", "reviewer": "alice", "corrected_stance": "alleged"}]
+
+
+def test_evidence_is_recorded(site, claim):
+    cookies, token = site.form(claim["id"], site.actor("alice"))
+    response = site.post(f"/-/annotator/claim/{claim['id']}/evidence", cookies=cookies, data={
+        "csrftoken": token, "url": "https://example.org/report", "quote": "it did not",
+        "relation": "refutes"})
+    assert response.status_code == 302
+    rows = site.rows("select url, quote, relation, reviewer from evidence")
+    assert rows == [{"url": "https://example.org/report", "quote": "it did not",
+                     "relation": "refutes", "reviewer": "alice"}]
+    page = site.get(f"/-/annotator/claim/{claim['id']}").text
+    assert 'href="https://example.org/report" rel="noopener noreferrer nofollow"' in page
+
+
+@pytest.mark.parametrize("action", ["review", "evidence"])
+def test_write_without_csrf_token_is_forbidden(site, claim, action):
+    cookies, _ = site.form(claim["id"], site.actor("alice"))
+    data = {"verdict": "true", "url": "https://example.org"}
+    assert site.post(f"/-/annotator/claim/{claim['id']}/{action}", cookies=cookies,
+                     data=data).status_code == 403
+    assert site.post(f"/-/annotator/claim/{claim['id']}/{action}", cookies=site.actor("alice"),
+                     data={**data, "csrftoken": "forged"}).status_code == 403
+    assert site.rows("select count(*) as n from reviews union all select count(*) from evidence") == [
+        {"n": 0}, {"n": 0}]
+
+
+@pytest.mark.parametrize("action", ["review", "evidence"])
+def test_anonymous_write_is_forbidden(site, claim, action):
+    data = {"verdict": "true", "url": "https://example.org"}
+    # no cookies at all: Datasette skips its CSRF check, so the route must refuse by itself
+    response = site.post(f"/-/annotator/claim/{claim['id']}/{action}", data=data)
+    assert response.status_code == 403
+    cookies, token = site.form(claim["id"], {})
+    response = site.post(f"/-/annotator/claim/{claim['id']}/{action}", cookies=cookies,
+                         data={**data, "csrftoken": token})
+    assert response.status_code == 403 and "Sign in as a reviewer" in response.text
+    assert site.rows("select count(*) as n from reviews") == [{"n": 0}]
+
+
+@pytest.mark.parametrize("action", ["review", "evidence"])
+def test_signed_in_non_reviewer_may_not_write(site, claim, action):
+    cookies, token = site.form(claim["id"], site.actor("mallory"))
+    response = site.post(f"/-/annotator/claim/{claim['id']}/{action}", cookies=cookies, data={
+        "csrftoken": token, "verdict": "true", "url": "https://example.org"})
+    assert response.status_code == 403 and "mallory is not a reviewer" in response.text
+    page = site.get(f"/-/annotator/claim/{claim['id']}", cookies=cookies).text
+    assert "mallory is not a reviewer" in page and "annotator-review-form" not in page
+    assert site.rows("select count(*) as n from reviews") == [{"n": 0}]
+
+
+def test_unknown_verdict_is_a_400(site, claim):
+    cookies, token = site.form(claim["id"], site.actor("alice"))
+    response = site.post(f"/-/annotator/claim/{claim['id']}/review", cookies=cookies,
+                         data={"csrftoken": token, "verdict": "pants-on-fire"})
+    assert response.status_code == 400
+    assert "unknown verdict" in response.text
+    response = site.post(f"/-/annotator/claim/{claim['id']}/evidence", cookies=cookies,
+                         data={"csrftoken": token, "url": "javascript:alert(1)"})
+    assert response.status_code == 400
+    assert site.rows("select count(*) as n from reviews union all select count(*) from evidence") == [
+        {"n": 0}, {"n": 0}]
+
+
+def test_markup_in_claim_text_is_shown_as_text(site):
+    html = site.get(f"/-/annotator/claim/{HOSTILE_CLAIM}").text
+    assert "<script>window.__annotatorPwned" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;window.__annotatorPwned = 1&lt;/script&gt;" in html
+    queue = site.get("/-/annotator/queue").text
+    assert "<script>window.__annotatorPwned" not in queue
+
+
+def test_queue_goes_through_unreviewed_claims_by_check_worthiness(site):
+    first = site.get("/-/annotator/next")
+    assert first.status_code == 302
+    assert first.headers["location"] == f"/-/annotator/claim/{HOSTILE_CLAIM}"
+    cookies, token = site.form(HOSTILE_CLAIM, site.actor("alice"))
+    saved = site.post(f"/-/annotator/claim/{HOSTILE_CLAIM}/review?stance=reported",
+                      cookies=cookies, data={"csrftoken": token, "verdict": "true", "advance": "1"})
+    assert saved.headers["location"] == f"/-/annotator/next?stance=reported&after={HOSTILE_CLAIM}"
+    following = site.get(saved.headers["location"]).headers["location"]
+    claim_id = following.split("/")[-1].split("?")[0]
+    assert following.endswith("?stance=reported")
+    best = site.rows(
+        "select id from claims c where superseded = 0 and stance = 'reported' and id != ? "
+        "order by checkworthy_score desc, id limit 1", [HOSTILE_CLAIM])
+    assert claim_id == best[0]["id"]
+    # a reviewed claim leaves the queue; an empty queue says so
+    assert site.get("/-/annotator/next?doc=hostile.txt").headers["location"] == (
+        "/-/annotator/queue?doc=hostile.txt&done=1")
+    assert "No unreviewed claims left" in site.get("/-/annotator/queue?doc=hostile.txt&done=1").text
+
+
+def test_superseded_claims_stay_out_of_the_queue_and_in_the_history(site, claim):
+    cookies, token = site.form(claim["id"], site.actor("alice"))
+    site.post(f"/-/annotator/claim/{claim['id']}/review", cookies=cookies,
+              data={"csrftoken": token, "note": "the old wording"})
+    conn = sqlite3.connect(site.db_path)
+    with conn:
+        conn.execute("update claims set superseded = 1, superseded_run = 'r2' where id = ?",
+                     [claim["id"]])
+        new = dict(claim, id="ffffffffffffffff", text=claim["text"] + " Indeed.", superseded=0)
+        conn.execute(f"insert into claims ({', '.join(new)}) values ({', '.join('?' * len(new))})",
+                     list(new.values()))
+    conn.close()
+    for _ in range(3):
+        location = site.get(f"/-/annotator/next?doc={claim['doc']}&after=x").headers["location"]
+        assert claim["id"] not in location
+    page = site.get("/-/annotator/claim/ffffffffffffffff").text
+    assert "the old wording" in page and "earlier version" in page
+    old = site.get(f"/-/annotator/claim/{claim['id']}")
+    assert old.status_code == 200 and "older version" in old.text
+    assert site.post(f"/-/annotator/claim/{claim['id']}/review", cookies=cookies,
+                     data={"csrftoken": token, "verdict": "true"}).status_code == 400
+
+
+def test_queue_within_a_claim_set(site, claim):
+    if not site.rows("select name from sqlite_master where name = 'claim_sets'"):
+        pytest.skip("claim sets are not in this schema yet")
+    conn = sqlite3.connect(site.db_path)
+    with conn:
+        conn.execute("insert into claim_sets (id, name, kind, created, creator) "
+                     "values (1, 'budget', 'list', '2025-01-01', 'me')")
+        conn.execute("insert into claim_set_members (set_id, claim_id, added, added_by) "
+                     "values (1, ?, '2025-01-01', 'me')", [claim["id"]])
+    conn.close()
+    assert site.get("/-/annotator/next?set=budget").headers["location"] == (
+        f"/-/annotator/claim/{claim['id']}?set=budget")
+    assert site.get("/-/annotator/next?set=nope").status_code == 400
+
+
+def test_one_time_sign_in_link(site, claim):
+    assert site.get("/-/annotator/sign-in?token=guess").status_code == 403
+    response = site.get(f"/-/annotator/sign-in?token={TOKEN}")
+    assert response.status_code == 302
+    actor = site.ds.unsign(response.cookies["ds_actor"], "actor")
+    assert actor == {"a": {"id": "me"}}
+    assert site.get(f"/-/annotator/sign-in?token={TOKEN}").status_code == 403
+    cookies, token = site.form(claim["id"], {"ds_actor": response.cookies["ds_actor"]})
+    site.post(f"/-/annotator/claim/{claim['id']}/review", cookies=cookies,
+              data={"csrftoken": token, "verdict": "true"})
+    assert site.rows("select reviewer from reviews") == [{"reviewer": "me"}]
+
+
+def test_reviewer_signs_in_with_a_password(site, claim):
+    login = site.get("/-/login")
+    token = re.search(r'name="csrftoken" value="([^"]+)"', login.text).group(1)
+    csrf = {"ds_csrftoken": login.cookies["ds_csrftoken"]}
+    wrong = site.post("/-/login", cookies=csrf,
+                      data={"username": "alice", "password": "wrong", "csrftoken": token})
+    assert "ds_actor" not in wrong.cookies
+    right = site.post("/-/login", cookies=csrf,
+                      data={"username": "alice", "password": PASSWORD, "csrftoken": token})
+    assert site.ds.unsign(right.cookies["ds_actor"], "actor") == {"a": {"id": "alice"}}
+    assert "Review claims" in site.get("/").text
+
+
+def test_datasette_configuration(site):
+    claims_page = site.get("/claims/claims?stance=reported").text
+    assert 'href="/-/annotator/next?stance=reported"' in claims_page  # the table action
+    assert 'class="annotator-review-link"' in claims_page
+    for facet in ("stance", "checkworthy", "claim_type", "source_canonical", "section_path", "doc"):
+        assert f'data-column="{facet}"' in claims_page
+    assert site.get("/claims/claims.json?_search=minister").json()["filtered_table_rows_count"] >= 1
+    for query in ("unreviewed_checkworthy", "claims_per_source", "contested_claims",
+                  "reviewer_activity"):
+        assert site.get(f"/claims/{query}.json").status_code == 200
+    unreviewed = site.get("/claims/unreviewed_checkworthy.json?_shape=array").json()
+    assert unreviewed[0]["review"] == HOSTILE_CLAIM
+    csv = site.get("/claims/claim_verdicts.csv?_stream=on&_size=5").text.splitlines()
+    assert csv[0].startswith("id,doc,section_path") and "verdict" in csv[0]
+    assert len(csv) == 1 + site.rows("select count(*) as n from claims where superseded = 0")[0]["n"]
+    assert "_sqlite_migrations" not in site.get("/claims").text.split("hidden tables")[0]
+    meta = site.get("/-/metadata.json").text
+    assert "pbkdf2" not in meta
+
+
+def test_plugin_connections_wait_for_locks(site):
+    db = site.ds.get_database("claims")
+    assert run(db.execute("pragma busy_timeout")).rows[0][0] == 30_000
+
+
+# --- CLI ---------------------------------------------------------------------------------------
+
+
+def test_reviewers_command(tmp_path):
+    runner = CliRunner()
+    db = str(tmp_path / "claims.db")
+    added = runner.invoke(cli, ["reviewers", "add", "alice", "--db", db, "--password-stdin"],
+                          input=PASSWORD + "\n", catch_exceptions=False)
+    assert added.exit_code == 0, added.output
+    assert "Added reviewer alice" in added.output
+    stored = (tmp_path / "claims.reviewers.json").read_text()
+    assert PASSWORD not in stored and "pbkdf2_sha256$" in stored
+    listed = runner.invoke(cli, ["reviewers", "list", "--db", db], catch_exceptions=False)
+    assert listed.output.startswith("alice\tadded ")
+    short = runner.invoke(cli, ["reviewers", "add", "bob", "--db", db, "--password-stdin"],
+                          input="short\n", catch_exceptions=False)
+    assert short.exit_code == 1 and "at least 8" in short.output
+    removed = runner.invoke(cli, ["reviewers", "remove", "alice", "--db", db], catch_exceptions=False)
+    assert removed.exit_code == 0
+    again = runner.invoke(cli, ["reviewers", "remove", "alice", "--db", db], catch_exceptions=False)
+    assert again.exit_code == 1 and "no reviewer named 'alice'" in again.output
+
+
+@pytest.fixture
+def fake_datasette(monkeypatch):
+    """Replace Datasette's serve command with one that records what it was given."""
+    import datasette.cli
+
+    calls = []
+    monkeypatch.setattr(datasette.cli, "serve", click.Command(
+        "serve", callback=lambda **kwargs: calls.append(kwargs)))
+    return calls
+
+
+def test_serve_refuses_a_public_host_without_reviewer_accounts(db_copy, fake_datasette):
+    result = CliRunner().invoke(cli, ["serve", "--db", str(db_copy), "--host", "0.0.0.0"],
+                                catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "refusing to serve on 0.0.0.0" in result.output
+    assert fake_datasette == []
+
+
+def test_serve_prints_a_sign_in_link_and_ships_the_configuration(db_copy, fake_datasette):
+    reviewer_accounts(db_copy.with_suffix(".reviewers.json"))
+    result = CliRunner().invoke(cli, ["serve", "--db", str(db_copy), "--host", "0.0.0.0",
+                                      "--user", "me"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    link = re.search(r"http://127\.0\.0\.1:8001/-/annotator/sign-in\?token=(\S+)", result.output)
+    assert link and "Sign in as me" in result.output
+    (call,) = fake_datasette
+    assert call["host"] == "0.0.0.0" and call["files"] == [str(db_copy)]
+    metadata = json.loads(call["metadata"].read())
+    plugin = metadata["plugins"]["annotator"]
+    assert plugin["reviewers"] == ["alice", "me"]
+    assert plugin["sign_in_token_sha256"] == helpers.token_digest(link.group(1))
+    assert "pbkdf2" not in json.dumps(metadata)
+    assert metadata["databases"][db_copy.stem]["queries"]["contested_claims"]["sql"]
