@@ -284,6 +284,11 @@ def _nested_cue(node: Token) -> CueMatch | None:
 
 def _attached_cue(head: Token) -> CueMatch | None:
     for c in head.children:
+        # "X reconstructed the skull and hypothesised that …": a coordinated cue, same subject
+        if c.dep_ == "conj" and c.pos_ == "VERB" and not any(g.dep_ in _SUBJ for g in c.children):
+            m = cue_match(c)
+            if m is not None and m.content is not None:
+                return m
         if c.dep_ == "advcl" and c.i < head.i + 50:
             m = cue_match(c)
             if m is not None and m.content is not None:

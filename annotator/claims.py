@@ -61,23 +61,57 @@ def claim_spans(sent: Span) -> list[Span]:
     return [c for c in split_clauses(span) if has_finite_verb(c)]
 
 
+def _attributed(verb: Token, before: int | None = None) -> bool:
+    """``verb`` is a cue word, or carries a parenthetical cue (``…, he said, …``) before ``before``."""
+    if is_cue_word(verb):
+        return True
+    return any(c.dep_ in ("parataxis", "ccomp") and c.i > verb.i and (before is None or c.i < before)
+               and is_cue_word(c) for c in verb.children)
+
+
 def split_clauses(span: Span) -> list[Span]:
-    """Split at a coordinated clause with its own subject when either clause is attributed."""
+    """Split at independent clauses when one of them carries its own attribution.
+
+    Coordinated clauses with their own subject (``X said A, but they have not accused B``) and
+    clauses after a semicolon, or after a colon that does not open what a cue introduces, are
+    split when either side is attributed, so that each gets its own source and stance.
+    """
+    doc = span.doc
     root = span.root
-    for conj in root.children:
-        if conj.dep_ != "conj" or conj.i <= root.i or conj.pos_ not in ("VERB", "AUX"):
+    for conj in root.conjuncts:
+        if conj.i <= root.i or conj.pos_ not in ("VERB", "AUX") or not span.start < conj.i < span.end:
             continue
         if not any(c.dep_ in ("nsubj", "nsubjpass") for c in conj.children):
             continue
-        if not (is_cue_word(root) or is_cue_word(conj)):
+        head = conj.head if conj.head.i >= span.start else root
+        if not (_attributed(head, before=conj.left_edge.i) or _attributed(conj)):
             continue
         cut = conj.left_edge.i
-        end = cut
-        doc = span.doc
-        while end > span.start and (doc[end - 1].dep_ == "cc" or doc[end - 1].text in _EDGE_PUNCT
-                                    or doc[end - 1].is_space):
-            end -= 1
-        if end <= span.start or cut >= span.end:
+        while cut < conj.i and (doc[cut].dep_ == "cc" or doc[cut].is_punct):
+            cut += 1
+        left = _trim_right(doc, span.start, cut)
+        if left is None or cut >= span.end:
             continue
-        return [doc[span.start:end], *split_clauses(doc[cut:span.end])]
+        return [left, *split_clauses(doc[cut:span.end])]
+    for t in span:
+        if t.text in (";", ":") and span.start < t.i < span.end - 1:
+            right = doc[t.i + 1:span.end]
+            left = _trim_right(doc, span.start, t.i)
+            if left is None or not has_finite_verb(left) or not has_finite_verb(right):
+                continue
+            if t.text == ":" and (is_cue_word(left.root) or not _attributed(right.root)):
+                continue
+            if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in right.root.children):
+                continue
+            start = t.i + 1
+            while start < span.end and doc[start].is_space:
+                start += 1
+            return [left, *split_clauses(doc[start:span.end])]
     return [span]
+
+
+def _trim_right(doc: Doc, start: int, end: int) -> Span | None:
+    while end > start and (doc[end - 1].dep_ == "cc" or doc[end - 1].text in _EDGE_PUNCT
+                           or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end] if end > start else None

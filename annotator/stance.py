@@ -16,6 +16,7 @@ from .claims import SPANS_KEY
 LABELS = ("asserted", "reported", "alleged", "hedged", "denied")
 # weakest commitment wins: denied > hedged > alleged > reported > asserted
 WEAKNESS = {label: i for i, label in enumerate(LABELS)}
+INABILITY = frozenset({"could", "can"})
 
 if not Span.has_extension("annotator_stance"):
     Span.set_extension("annotator_stance", default=None)
@@ -63,7 +64,10 @@ def is_hedged(head: Token, claim: Span) -> bool:
     for t in main_path(head, claim):
         if t.lemma_.lower() in hedges or t.lower_ in hedges:
             return True
+        negated = any(c.dep_ == "neg" for c in t.children)
         for c in t.children:
             if c.dep_ in ("aux", "advmod", "acomp") and (c.lower_ in hedges or c.lemma_.lower() in hedges):
+                if negated and c.lower_ in INABILITY:
+                    continue  # "could not be reached" is inability, not doubt
                 return True
     return False
