@@ -95,6 +95,25 @@ def _words(tokens: list) -> list:
     return out
 
 
+SUBJECTIVE = 0.6  # TextBlob's subjectivity (0 objective … 1 subjective) from which a word is opinion
+
+
+def _subjective_predicate(t, root) -> int:
+    """An evaluative adjective said of something (``the accusations were unbelievable``): 2 when
+    it is the claim's main predicate, 1 deeper down, 0 when the word is not evaluative."""
+    if t.pos_ != "ADJ" or not (t.dep_ in ("acomp", "oprd") or t.dep_ == "amod" and t.head.dep_ == "attr"
+                               or t.dep_ == "conj" and t.head.dep_ == "acomp"):
+        return 0
+    from textblob.en import sentiment  # the Pattern subjectivity lexicon of 2,900 adjectives
+
+    entry = sentiment.get(t.lower_)
+    if not entry or entry[None][1] < SUBJECTIVE:
+        return 0
+    head = t.head.head if t.dep_ in ("amod", "conj") else t.head
+    main = head == root or head.dep_ == "ccomp" and head.head == root
+    return 2 if main else 1
+
+
 @cache
 def _procedure() -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
@@ -126,7 +145,10 @@ def features(claim: Span) -> Features:
         # a passive cognition verb states a schedule or a fact ("results are not expected until …")
         if kind == "cognition" and any(c.dep_ == "auxpass" for c in t.children):
             continue
+        if kind == "cognition" and t.pos_ == "VERB" and t.dep_ in ("ROOT", "ccomp"):
+            weight += 1  # the claim is about a state of mind: "he hoped …", "officials expect …"
         f.opinion += weight
+    f.opinion += min(2, max((_subjective_predicate(t, claim.root) for t in words), default=0))
     f.first_person = bool({t.lower_ for t in words} & FIRST_PERSON)
     f.prediction = any(t.lower_ in FUTURE and t.tag_ == "MD" for t in words)
     procedure = _procedure()
@@ -149,9 +171,14 @@ def classify(f: Features, stance: str | None = None) -> tuple[str, float]:
     """The class and a score: higher for claims a fact-checker should check first."""
     opinion = f.opinion + 2 * f.first_person + 2 * f.prediction
     factual = 2 * f.quantities + f.dates + min(f.names, 3) + 2 * f.accusation
-    if opinion >= 2 or (opinion == 1 and factual <= 2):
+    accuses = stance in ("alleged", "denied")  # accusations and denials are for checking
+    if f.procedure and not f.accusation and not f.quantities and opinion < 3:
+        cls = "ufs"
+    elif accuses and opinion < 3:
+        cls = "cfs"
+    elif opinion >= 2 or (opinion == 1 and factual <= 2):
         cls = "nfs"
-    elif (f.procedure or f.description) and not f.accusation and not f.quantities:
+    elif f.description and not f.accusation and not f.quantities:
         cls = "ufs"
     else:
         cls = "cfs"
