@@ -83,7 +83,7 @@ def run(
                 elapsed = time.perf_counter() - began
                 bar.set_postfix(words_s=f"{summary.n_words / elapsed:,.0f}", claims=summary.n_claims)
                 bar.update(1)
-            store.refresh_counts(db)
+        store.refresh_counts(db)  # even with nothing new: a killed run may have stored, not counted
         status = "done"
     finally:
         bar.close()

@@ -6,12 +6,13 @@ replaced in one transaction; claims that vanish keep their row (marked supersede
 reviewer has worked on them, so no review is ever orphaned.
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import sqlite_utils
@@ -232,18 +233,40 @@ def open_existing(path: str | os.PathLike) -> sqlite3.Connection:
     return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
 
 
+@contextlib.contextmanager
+def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A transaction that takes the write lock first (``BEGIN IMMEDIATE``), waiting its turn.
+
+    sqlite-utils' ``atomic()`` begins a deferred transaction: one that reads before it writes
+    fails at once with "database is locked" when a reviewer saved in between, whatever the busy
+    timeout. Nested, it is a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+        db.conn.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+
+
 # --- runs --------------------------------------------------------------------------------------
 
 
 def start_run(db: sqlite_utils.Database, info: dict) -> str:
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
-    with db.atomic():
+    with writing(db):
         db["runs"].insert({"id": run_id, "started": _now(), "status": "running", **info})
     return run_id
 
 
 def finish_run(db: sqlite_utils.Database, run_id: str, counts: dict, status: str = "done") -> None:
-    with db.atomic():
+    with writing(db):
         db["runs"].update(run_id, {"ended": _now(), "status": status, **counts})
 
 
@@ -273,7 +296,7 @@ def save_document(db: sqlite_utils.Database, result: DocumentResult, run_id: str
     """Insert or replace one document with its blocks, claims and entity mentions, atomically."""
     doc = result.document
     doc_id = doc.id
-    with db.atomic():
+    with writing(db):
         old_ids = {r[0] for r in db.execute(
             "select id from claims where document_id = ? and superseded = 0", [doc_id])}
         new_ids = {c["id"] for c in result.claims}
@@ -352,7 +375,7 @@ def _insert_mentions(db: sqlite_utils.Database, mentions: list[dict]) -> None:
 
 def refresh_counts(db: sqlite_utils.Database) -> None:
     """Recompute the per-entity and per-source counts from the current claims."""
-    with db.atomic():
+    with writing(db):
         db.execute(
             """
             update entities set
