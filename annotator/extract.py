@@ -1,15 +1,24 @@
-"""One extraction run: read the corpus, skip unchanged documents, parse the rest, store each."""
+"""One extraction run: read the corpus, skip unchanged documents, parse the rest, store each.
 
+Documents are read, hashed and parsed as a stream, so memory does not grow with the corpus. The
+parsing runs on an engine (:mod:`annotator.engines`); this process is always the single writer.
+"""
+
+import itertools
 import json
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib.metadata import version
 
-import spacy
+import sqlite_utils
 from tqdm import tqdm
 
-from . import __version__, corpus, pipeline, store
+from . import __version__, corpus, store
+
+ENGINES = ("local", "dask")
+BATCH_SIZE = 64  # paragraphs per nlp.pipe batch (pipeline.BATCH_SIZE; spaCy is imported only to parse)
 
 
 @dataclass
@@ -32,21 +41,18 @@ class Summary:
         )
 
 
-def run(
-    paths: Iterable[str],
-    db_path: str,
-    model: str | None = None,
-    encoding: str | None = None,
-    batch_size: int = pipeline.BATCH_SIZE,
-    progress: bool | None = None,
-    on_refusal: Callable[[corpus.Refusal], None] | None = None,
-) -> Summary:
-    """Extract every new or changed document under ``paths`` into the database at ``db_path``."""
-    began = time.perf_counter()
-    summary = Summary()
-    db = store.connect(db_path)
-    todo: list[corpus.Document] = []
-    for found in corpus.read_corpus(paths, encoding):
+def _changed(
+    db: sqlite_utils.Database,
+    files: list,
+    encoding: str | None,
+    summary: Summary,
+    on_refusal: Callable[[corpus.Refusal], None] | None,
+    bar: tqdm,
+) -> Iterator[corpus.Document]:
+    """Read each file; count and skip the refused and the unchanged; yield the rest."""
+    for found in files:
+        if not isinstance(found, corpus.Refusal):
+            found = corpus.read_document(found[0], found[1], encoding)
         if isinstance(found, corpus.Refusal):
             summary.refused.append(found)
             if on_refusal:
@@ -55,12 +61,49 @@ def run(
         summary.n_documents += 1
         if store.stored_hash(db, found.path) == found.sha256:
             summary.n_unchanged += 1
+            bar.update(1)
         else:
-            todo.append(found)
+            yield found
 
-    info: dict = {"annotator_version": __version__, "spacy_version": spacy.__version__}
+
+def run(
+    paths: Iterable[str],
+    db_path: str,
+    model: str | None = None,
+    encoding: str | None = None,
+    batch_size: int = BATCH_SIZE,
+    progress: bool | None = None,
+    on_refusal: Callable[[corpus.Refusal], None] | None = None,
+    engine: str = "local",
+    workers: int = 1,
+    scheduler: str | None = None,
+) -> Summary:
+    """Extract every new or changed document under ``paths`` into the database at ``db_path``.
+
+    ``engine="local"`` parses here (``workers=1``) or in ``workers`` local processes;
+    ``engine="dask"`` on the Dask cluster at ``scheduler``, or on a ``LocalCluster`` of
+    ``workers`` processes when it is None.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    began = time.perf_counter()
+    summary = Summary()
+    db = store.connect(db_path)
+    # In WAL mode this keeps every commit atomic and the file consistent; it only skips the fsync
+    # per document, which a power cut could cost, and a re-run would redo.
+    db.execute("PRAGMA synchronous = NORMAL")
+    files = list(corpus.find_files(paths))
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = tqdm(total=sum(1 for f in files if not isinstance(f, corpus.Refusal)), unit="doc",
+               disable=not show, file=sys.stderr, dynamic_ncols=True)
+    todo = _changed(db, files, encoding, summary, on_refusal, bar)
+    first = next(todo, None)  # load the model only when there is something to parse
+
+    info: dict = {"annotator_version": __version__, "spacy_version": version("spacy")}
     nlp = None
-    if todo:
+    if first is not None:
+        from . import pipeline
+
         nlp = pipeline.build_nlp(model)
         meta = pipeline.model_info(nlp)
         info.update(model=meta["model"], model_version=meta["model_version"],
@@ -70,12 +113,11 @@ def run(
         info.update(model=model or "", config=json.dumps({"batch_size": batch_size}))
     summary.run_id = store.start_run(db, info)
 
-    show = sys.stderr.isatty() if progress is None else progress
-    bar = tqdm(total=len(todo), unit="doc", disable=not show, file=sys.stderr, dynamic_ncols=True)
     status = "failed"
     try:
-        if nlp is not None:
-            for result in pipeline.process(nlp, todo, batch_size=batch_size):
+        if nlp is not None and first is not None:
+            documents = itertools.chain([first], todo)
+            for result in _parse(nlp, model, documents, batch_size, engine, workers, scheduler):
                 store.save_document(db, result, summary.run_id)
                 summary.n_extracted += 1
                 summary.n_claims += len(result.claims)
@@ -101,3 +143,16 @@ def run(
         )
         db.close()
     return summary
+
+
+def _parse(nlp, model, documents, batch_size, engine, workers, scheduler):
+    """The parsed documents, in order, from the chosen engine."""
+    from . import engines, pipeline
+
+    name = pipeline.resolve_model(model)
+    if engine == "dask":
+        return engines.dask(name, documents, scheduler=scheduler, workers=workers or None,
+                            batch_size=batch_size)
+    if workers > 1:
+        return engines.processes(nlp, name, documents, workers, batch_size=batch_size)
+    return engines.in_process(nlp, documents, batch_size=batch_size)

@@ -14,11 +14,13 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from .pipeline import DocumentResult
+if TYPE_CHECKING:  # importing spaCy costs half a second, and an unchanged re-run needs none of it
+    from .pipeline import DocumentResult
 
 VERDICTS = ("true", "false", "misleading", "unverifiable", "not_a_claim")
 BUSY_TIMEOUT_MS = 30_000
@@ -292,7 +294,7 @@ def _reviewed(db: sqlite_utils.Database, claim_ids: Iterable[str]) -> set[str]:
     return found
 
 
-def save_document(db: sqlite_utils.Database, result: DocumentResult, run_id: str) -> None:
+def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: str) -> None:
     """Insert or replace one document with its blocks, claims and entity mentions, atomically."""
     doc = result.document
     doc_id = doc.id
@@ -349,27 +351,36 @@ def save_document(db: sqlite_utils.Database, result: DocumentResult, run_id: str
 
 
 def _upsert_sources(db: sqlite_utils.Database, claims: list[dict]) -> None:
+    """One row per source named in ``claims``: the last spelling and label win, aliases add up."""
+    found: dict[str, dict] = {}
     for c in claims:
         canon = c.get("source_canonical")
         if not canon:
             continue
         sid = _hash(canon.casefold())
-        row = db.execute("select aliases from sources where id = ?", [sid]).fetchone()
-        aliases = set(json.loads(row[0])) if row and row[0] else set()
-        aliases.add(c["source"])
-        db["sources"].upsert(
-            {"id": sid, "canonical": canon, "label": c.get("source_label"),
-             "aliases": json.dumps(sorted(aliases), ensure_ascii=False)},
-            pk="id",
-        )
+        row = found.get(sid)
+        if row is None:
+            old = db.execute("select aliases from sources where id = ?", [sid]).fetchone()
+            row = found[sid] = {"aliases": set(json.loads(old[0])) if old and old[0] else set()}
+        row.update(canonical=canon, label=c.get("source_label"))
+        row["aliases"].add(c["source"])
+    db["sources"].upsert_all(
+        (
+            {"id": sid, "canonical": r["canonical"], "label": r["label"],
+             "aliases": json.dumps(sorted(r["aliases"]), ensure_ascii=False)}
+            for sid, r in found.items()
+        ),
+        pk="id",
+    )
 
 
 def _insert_mentions(db: sqlite_utils.Database, mentions: list[dict]) -> None:
-    rows = []
+    rows, entities = [], {}
     for m in mentions:
         eid = _hash(m["text"], m["label"])
-        db["entities"].insert({"id": eid, "text": m["text"], "label": m["label"]}, pk="id", ignore=True)
+        entities.setdefault(eid, {"id": eid, "text": m["text"], "label": m["label"]})
         rows.append({"id": _hash(m["claim_id"], m["start"], m["end"]), "entity_id": eid, **m})
+    db["entities"].insert_all(entities.values(), pk="id", ignore=True)
     db["claim_entities"].insert_all(rows, pk="id", replace=True)
 
 
