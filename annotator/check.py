@@ -107,12 +107,16 @@ def _offsets(conn: sqlite3.Connection) -> Finding:
         # SQLite's substr counts characters (code points), as Python's slicing does.
         at = f"substr(d.text, {start} + 1, {end} - {start})"
         counts.append(f"{conn.execute(f'select count(*) from {source}').fetchone()[0]} {kind}")
-        wrong = conn.execute(
-            f"select {key}, d.path, {start}, {end}, {text}, {at} from {source} and ("
+        suspects = conn.execute(
+            f"select {key}, d.path, {start}, {end}, {text}, d.text from {source} and ("
             f"{start} is null or {end} is null or {text} is null or {start} < 0 or {end} < {start} "
             f"or {end} > length(d.text) or {at} is not {text})"
-        ).fetchall()
-        bad.extend((kind, *row) for row in wrong)
+        )
+        # SQLite's length() and substr() stop at a NUL; Python has the last word.
+        for key_, path, s, e, stored, doc_text in suspects:
+            found = doc_text[s:e] if None not in (s, e) and 0 <= s <= e <= len(doc_text) else None
+            if found is None or found != stored:
+                bad.append((kind, key_, path, s, e, stored, found))
     stale = conn.execute(
         "select c.id, d.path from claims c join documents d on d.id = c.document_id "
         "where c.superseded = 0 and c.doc_sha256 is not d.sha256"

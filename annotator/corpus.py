@@ -206,8 +206,8 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         ) from None
     except LookupError:
         raise ValueError(f"names an unknown encoding {encoding!r}") from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    if text.startswith("\ufeff") and encoding not in ("utf-8-sig", "utf-16", "utf-32"):
+        text = text[1:]  # a mark the codec kept (utf-16-le, ...); those three drop their own
     bad = _CONTROL.search(text)
     if bad is not None:
         raise ValueError(f"is not text: it holds {_describe(bad.group())} at character {bad.start()}"
