@@ -30,7 +30,7 @@ class EngineUnavailable(Exception):
     pass
 
 
-def chunks(documents: Iterable[Document], size: int = CHUNK_CHARS) -> Iterator[list[Document]]:
+def chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
     """Group documents, in order, into lists of at least ``size`` characters (the last may be less)."""
     chunk: list[Document] = []
     n = 0
@@ -65,7 +65,7 @@ def _ordered(
     """Submit chunks keeping ``window`` in flight; yield their results in submission order."""
     pending: deque = deque()
     try:
-        for chunk in chunks(documents):
+        for chunk in chunks(documents, CHUNK_CHARS):
             pending.append(submit(chunk))
             if len(pending) >= window:
                 yield from pending.popleft().result()
