@@ -280,6 +280,30 @@ def test_reviews_survive_an_edit(edit, session_model, tmp_path):
     assert_sound(db)
 
 
+@pytest.mark.parametrize("edit", ["inside", "gone"])
+def test_a_claim_in_a_hand_picked_set_is_kept_when_it_changes(edit, session_model, tmp_path):
+    from annotator import extract
+
+    folder, db = tmp_path / "in", tmp_path / "c.db"
+    folder.mkdir()
+    (folder / "budget.txt").write_text(ORIGINAL, encoding="utf-8")
+    extract.run([str(folder)], str(db), progress=False)
+    (target,) = rows(db, "select * from claims where text = ?", [TARGET])
+    conn = sqlite3.connect(db)
+    conn.execute("insert into claim_sets (id, name, kind, created, creator) "
+                 "values (1, 'budget', 'list', '2025-01-01', 'ann')")
+    conn.execute("insert into claim_set_members (set_id, claim_id, added, added_by) "
+                 "values (1, ?, '2025-01-01', 'ann')", [target["id"]])
+    conn.commit()
+    conn.close()
+    (folder / "budget.txt").write_text(EDITS[edit], encoding="utf-8")
+    extract.run([str(folder)], str(db), progress=False)
+    assert [m["claim_id"] for m in rows(db, "select * from claim_set_members")] == [target["id"]]
+    (kept,) = rows(db, "select * from claims where id = ?", [target["id"]])
+    assert kept["superseded"] == 1
+    assert_sound(db)
+
+
 def test_unreviewed_claims_that_change_are_replaced_not_kept(session_model, tmp_path):
     from annotator import extract
 
@@ -442,6 +466,33 @@ def test_reviewers_save_while_extract_writes(corpus_copy, tmp_path):
 
 # --- kills -------------------------------------------------------------------------------------
 
+KILL_IN_TRANSACTION = """
+import os, signal, sys
+from annotator import store
+from annotator.cli import cli
+
+save, calls = store.save_document, []
+
+
+def save_and_die(db, result, run_id):
+    calls.append(1)
+    if len(calls) == 3:  # the third document: die after a few of its statements
+        execute, n = db.execute, []
+
+        def execute_and_die(sql, params=None):
+            n.append(1)
+            if len(n) == 5:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return execute(sql, params)
+
+        db.execute = execute_and_die
+    return save(db, result, run_id)
+
+
+store.save_document = save_and_die
+cli(sys.argv[1:])
+"""
+
 N_KILLS = 6
 # Compared after the runs: every column but those naming the run that wrote the row.
 COMPARED = {
@@ -482,9 +533,10 @@ def test_killed_extracts_leave_the_database_as_a_run_never_interrupted(tmp_path)
     targets = [rnd.randrange(k * step, (k + 1) * step) + 1 for k in range(N_KILLS - 1)]
     plan = [("time", rnd.uniform(0.05, whole / 2))] + [("docs", t) for t in targets]
     kills = []  # (how, when, documents stored before the run, documents stored at the kill)
-    for kind, value in plan:
+    for i, (kind, value) in enumerate(plan):
         before = max(count(db, "select count(*) from documents"), 0)
-        proc = start("extract", folder, "--db", db)
+        # Every other run parses in two worker processes: the kill must take them down too.
+        proc = start("extract", folder, "--db", db, "--workers", 1 + i % 2)
         if kind == "time":
             time.sleep(value)
         else:
@@ -509,3 +561,20 @@ def test_killed_extracts_leave_the_database_as_a_run_never_interrupted(tmp_path)
     # Each run killed after it stored documents is left marked unfinished, for 'check' to note.
     assert count(db, "select count(*) from runs where status = 'running'") >= len(
         [k for k in mid_run if k[3] < n_docs])
+
+
+@pytest.mark.slow
+def test_a_kill_inside_a_transaction_loses_only_that_document(tmp_path):
+    folder = small_corpus(tmp_path / "docs", n_docs=6)
+    reference, db = tmp_path / "reference.db", tmp_path / "killed.db"
+    subprocess.run(annotator("extract", folder, "--db", reference), check=True, capture_output=True)
+    killed = subprocess.run([sys.executable, "-c", KILL_IN_TRANSACTION, "extract", str(folder),
+                             "--db", str(db)], capture_output=True)
+    assert killed.returncode == -signal.SIGKILL
+    assert count(db, "select count(*) from documents") == 2  # the third rolled back whole
+    assert count(db, "select count(*) from claims where doc = 'doc002.txt'") == 0
+    findings = {f.name: f for f in check.run(db)}
+    assert not any(f.failed for f in findings.values())
+    assert findings["runs"].status == "note"
+    subprocess.run(annotator("extract", folder, "--db", db), check=True, capture_output=True)
+    assert snapshot(db) == snapshot(reference)
