@@ -294,6 +294,14 @@ def test_evidence_is_recorded(site, claim):
                      "relation": "refutes", "reviewer": "alice"}]
     page = site.get(f"/-/annotator/claim/{claim['id']}").text
     assert 'href="https://example.org/report" rel="noopener noreferrer nofollow"' in page
+    # a link that did not come through the form (an import, say) is never made clickable
+    conn = sqlite3.connect(site.db_path)
+    with conn:
+        conn.execute("insert into evidence (claim_id, url, relation, reviewer, created) "
+                     "values (?, 'javascript:alert(1)', 'context', 'import', 'now')", [claim["id"]])
+    conn.close()
+    page = site.get(f"/-/annotator/claim/{claim['id']}").text
+    assert "javascript:alert(1)" in page and 'href="javascript:' not in page
 
 
 @pytest.mark.parametrize("action", ["review", "evidence"])
