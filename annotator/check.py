@@ -80,18 +80,18 @@ _SPANS = {
         "c.id", "c.start", "c.end", "c.text",
     ),
     "sources": (
-        "claims c join documents d on d.id = c.document_id "
-        "where c.superseded = 0 and (c.source is not null or c.source_start is not null)",
+        ("claims c join documents d on d.id = c.document_id "
+         "where c.superseded = 0 and (c.source is not null or c.source_start is not null)"),
         "c.id", "c.source_start", "c.source_end", "c.source",
     ),
     "cues": (
-        "claims c join documents d on d.id = c.document_id "
-        "where c.superseded = 0 and (c.cue is not null or c.cue_start is not null)",
+        ("claims c join documents d on d.id = c.document_id "
+         "where c.superseded = 0 and (c.cue is not null or c.cue_start is not null)"),
         "c.id", "c.cue_start", "c.cue_end", "c.cue",
     ),
     "entity mentions": (
-        "claim_entities e join claims c on c.id = e.claim_id "
-        "join documents d on d.id = c.document_id where c.superseded = 0",
+        ("claim_entities e join claims c on c.id = e.claim_id "
+         "join documents d on d.id = c.document_id where c.superseded = 0"),
         "e.id", "e.start", "e.end", "e.text",
     ),
     "blocks": (
@@ -206,8 +206,8 @@ def _contents(conn: sqlite3.Connection) -> Finding:
 
     return Finding("contents", "ok", ", ".join([
         f"{count('select count(*) from documents')} documents",
-        f"{count('select count(*) from claims where superseded = 0')} claims "
-        f"(and {count('select count(*) from claims where superseded = 1')} superseded)",
+        (f"{count('select count(*) from claims where superseded = 0')} claims "
+         f"(and {count('select count(*) from claims where superseded = 1')} superseded)"),
         f"{count('select count(*) from reviews')} reviews",
         f"{count('select count(*) from evidence')} pieces of evidence",
     ]))

@@ -53,40 +53,40 @@ DAMAGE = [
         ["update claims set \"end\" = 10000000 where rowid = (select min(rowid) from claims)"],
         "offsets", "[", id="claim-end-past-document"),
     pytest.param(
-        ["update claims set source = 'Somebody Else' where source is not null "
-         "and rowid = (select min(rowid) from claims where source is not null)"],
+        [("update claims set source = 'Somebody Else' where source is not null "
+          "and rowid = (select min(rowid) from claims where source is not null)")],
         "offsets", "Somebody Else", id="source-span"),
     pytest.param(
-        ["update claims set cue_start = cue_start + 1 where rowid = "
-         "(select min(rowid) from claims where cue is not null)"],
+        [("update claims set cue_start = cue_start + 1 where rowid = "
+          "(select min(rowid) from claims where cue is not null)")],
         "offsets", "cues", id="cue-span"),
     pytest.param(
-        ["update documents set text = 'Replaced.' || substr(text, 10) "
-         "where id = (select min(document_id) from claims)"],
+        [("update documents set text = 'Replaced.' || substr(text, 10) "
+          "where id = (select min(document_id) from claims)")],
         "offsets", "claims", id="document-text-replaced"),
     pytest.param(
         ["update documents set sha256 = 'x' where id = (select min(document_id) from claims)"],
         "offsets", "another version", id="claims-of-another-version"),
     pytest.param(
-        ["insert into reviews (claim_id, verdict, reviewer, created) "
-         "values ('no-such-claim', 'true', 'ann', '2025-01-01')"],
+        [("insert into reviews (claim_id, verdict, reviewer, created) "
+          "values ('no-such-claim', 'true', 'ann', '2025-01-01')")],
         "foreign keys", "no-such-claim", id="orphan-review"),
     pytest.param(
         ["delete from documents where id = (select min(document_id) from claims)"],
         "foreign keys", "is not in documents", id="orphan-claims"),
     pytest.param(
-        ["insert into claims_fts(claims_fts, rowid, text) select 'delete', rowid, text "
-         "from claims where rowid = (select min(rowid) from claims)"],
+        [("insert into claims_fts(claims_fts, rowid, text) select 'delete', rowid, text "
+          "from claims where rowid = (select min(rowid) from claims)")],
         "full-text index", "rebuild", id="fts-entry-missing"),
     pytest.param(
         ["drop trigger claims_au"], "full-text index", "claims_au", id="fts-trigger-dropped"),
     pytest.param(
         ["drop index idx_claims_document_id_start",
-         "insert into claims select id || '-copy', document_id, doc, doc_sha256, section_path, "
-         "paragraph_index, sentence_index, clause_index, start, \"end\", text, source, source_start, "
-         "source_end, source_canonical, source_label, source_id, cue, cue_start, cue_end, stance, "
-         "checkworthy, checkworthy_score, claim_type, run_id, superseded, superseded_run "
-         "from claims where rowid = (select min(rowid) from claims)"],
+         ("insert into claims select id || '-copy', document_id, doc, doc_sha256, section_path, "
+          "paragraph_index, sentence_index, clause_index, start, \"end\", text, source, source_start, "
+          "source_end, source_canonical, source_label, source_id, cue, cue_start, cue_end, stance, "
+          "checkworthy, checkworthy_score, claim_type, run_id, superseded, superseded_run "
+          "from claims where rowid = (select min(rowid) from claims)")],
         "duplicates", "2 claims", id="duplicate-claim"),
 ]
 

@@ -10,13 +10,12 @@ import re
 import sqlite3
 
 import pytest
+from conftest import CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator import check, corpus, pipeline, store, structure
 from annotator.export import FilterError, Filters, export_query
-
-from conftest import CORPUS
 
 SENTENCES = sorted({s for f in CORPUS.glob("*.txt")
                     for s in re.split(r"(?<=[.!?”])\s+", f.read_text(encoding="utf-8")) if s.strip()})
@@ -109,7 +108,7 @@ def test_stored_then_edited_documents_pass_check(nlp, tmp_path, before, after):
 @given(data=st.binary(max_size=300), encoding=st.sampled_from([None, "latin-1", "utf-16", "cp1252"]))
 def test_decode_any_bytes_gives_text_or_a_reason(data, encoding):
     try:
-        text, used = corpus.decode(data, encoding)
+        text, _ = corpus.decode(data, encoding)
     except ValueError as e:
         assert str(e) and "\n" not in str(e)
     else:
