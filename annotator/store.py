@@ -224,7 +224,10 @@ def connect(path: str | os.PathLike, create: bool = True) -> sqlite_utils.Databa
     if path != ":memory:":
         db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
-    migrations.apply(db)
+    if migrations.pending(db):
+        # Under the write lock: two processes opening a new database must not both migrate it.
+        with writing(db):
+            migrations.apply(db)
     return db
 
 

@@ -377,6 +377,25 @@ def count(db: Path, sql: str) -> int:
 N_THREADS = 4
 N_PROCESSES = 2
 
+def test_opening_a_new_database_at_once_migrates_it_once(tmp_path):
+    db, errors = tmp_path / "new.db", []
+
+    def open_it() -> None:
+        try:
+            store.connect(db).close()
+        except sqlite3.Error as e:
+            errors.append(str(e))
+
+    threads = [threading.Thread(target=open_it) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    names = [r["name"] for r in rows(db, "select name from _sqlite_migrations")]
+    assert names == [m.name for m in store.migrations._migrations]
+
+
 REVIEWER_PROCESS = """
 import random, sqlite3, sys, time
 db, stop, name = sys.argv[1:4]
