@@ -175,34 +175,6 @@ def m003_claim_verdicts(db: sqlite_utils.Database) -> None:
     )
 
 
-@migrations()
-def m002_claim_sets(db: sqlite_utils.Database) -> None:
-    """Named claim sets: a saved filter (JSON, re-evaluated at export) or a fixed member list."""
-    db.execute(
-        """
-        CREATE TABLE claim_sets (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL UNIQUE,
-            kind TEXT NOT NULL CHECK (kind IN ('filter', 'list')),
-            filters TEXT,
-            description TEXT,
-            created TEXT NOT NULL,
-            creator TEXT NOT NULL
-        )"""
-    )
-    db.execute(
-        """
-        CREATE TABLE claim_set_members (
-            set_id INTEGER NOT NULL REFERENCES claim_sets(id) ON DELETE CASCADE,
-            claim_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
-            added TEXT NOT NULL,
-            added_by TEXT NOT NULL,
-            PRIMARY KEY (set_id, claim_id)
-        )"""
-    )
-    db["claim_set_members"].create_index(["claim_id"])
-
-
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
