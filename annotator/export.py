@@ -137,7 +137,8 @@ def _without_the(name: str) -> str:
 
 def fts_phrase(query: str) -> str:
     """Quote every word so that FTS5 reads user input as words, never as query syntax."""
-    return " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
+    words = query.replace("\0", " ").split()  # FTS5's parser stops at a NUL
+    return " ".join('"' + word.replace('"', '""') + '"' for word in words)
 
 
 def _conditions(conn, f: Filters, p: _Params, seen: tuple[str, ...] = ()) -> list[str]:
