@@ -8,7 +8,9 @@ behaviour do not depend on the engine.
 
 import logging
 import multiprocessing
+import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -59,6 +61,17 @@ def parse_chunk(model: str, batch_size: int, documents: list[Document]) -> list[
         return list(pipeline.process(nlp, documents, batch_size=batch_size))
 
 
+def _leave_with(parent: int) -> None:
+    """In a worker process: exit as soon as ``parent`` is gone, even killed outright."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="annotator-parent-watch", daemon=True).start()
+
+
 def _ordered(
     submit: Callable[[list[Document]], Future], documents: Iterable[Document], window: int
 ) -> Iterator[pipeline.DocumentResult]:
@@ -103,7 +116,8 @@ def processes(
         _models[model] = nlp
     else:
         context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_leave_with,
+                             initargs=(os.getpid(),)) as pool:
         yield from _ordered(
             lambda chunk: pool.submit(parse_chunk, model, batch_size, chunk),
             documents,

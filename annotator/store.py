@@ -175,6 +175,15 @@ def m003_claim_verdicts(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_claim_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes for a million claims: Datasette's facets on the claims table, export's order."""
+    claims = db["claims"]
+    claims.create_index(["doc", "start", "id"], if_not_exists=True)  # export order; the doc facet
+    for column in ("stance", "checkworthy", "claim_type", "source_canonical", "section_path"):
+        claims.create_index([column], if_not_exists=True)
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
