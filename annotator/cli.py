@@ -53,6 +53,8 @@ def extract(paths, db_path, model, encoding, batch_size, workers, engine, schedu
 
     Example:
 
+
+    \b
         annotator extract corpus/ --db db/claims.db
         annotator extract corpus/ --db db/claims.db --workers 2
         annotator extract corpus/ --db db/claims.db --engine dask --scheduler tcp://10.0.0.5:8786
@@ -177,8 +179,11 @@ def export(db_path, fmt, output, excel, no_formula_guard, org, org_url, base_url
 
     Example:
 
+
+    \b
         annotator export --db db/claims.db --format csv -o claims.csv
 
+    
         annotator export --section Disputes --stance alleged --unreviewed --format jsonl
     """
     import dataclasses
@@ -224,8 +229,11 @@ def sets():
 
     Example:
 
+
+    \b
         annotator sets create esi --source "European Stability Initiative" -d "ESI claims"
 
+    
         annotator export --set esi -o esi.csv
     """
 
@@ -264,8 +272,11 @@ def sets_create(name, claim_ids, db_path, description, creator, fixed, **kwargs)
 
     Example:
 
+
+    \b
         annotator sets create contested --stance alleged --stance denied -d "Contested claims"
 
+    
         annotator sets create to-check 80e0748847419786 3b94c4ccae46f5c0
     """
     from . import sets as claim_sets
@@ -290,6 +301,8 @@ def sets_list(db_path):
 
     Example:
 
+
+    \b
         annotator sets list
     """
     from . import sets as claim_sets
@@ -316,6 +329,8 @@ def sets_show(name, db_path, limit):
 
     Example:
 
+
+    \b
         annotator sets show contested
     """
     import json
@@ -350,6 +365,8 @@ def sets_add(name, claim_ids, db_path, by, **kwargs):
 
     Example:
 
+
+    \b
         annotator sets add to-check --source ESI --stance alleged
     """
     from . import sets as claim_sets
@@ -373,6 +390,8 @@ def sets_remove(name, claim_ids, db_path, **kwargs):
 
     Example:
 
+
+    \b
         annotator sets remove to-check 80e0748847419786
     """
     from . import sets as claim_sets
@@ -394,6 +413,8 @@ def sets_delete(name, db_path):
 
     Example:
 
+
+    \b
         annotator sets delete to-check
     """
     from . import sets as claim_sets
@@ -415,6 +436,8 @@ def import_reviews(path, db_path, reviewer):
 
     Example:
 
+
+    \b
         annotator import-reviews claims.csv --reviewer maria
     """
     from .reviews_import import ImportRejected
@@ -437,6 +460,8 @@ def check(db_path):
 
     Example:
 
+
+    \b
         annotator check --db db/claims.db
     """
     from . import check as checking
@@ -488,6 +513,8 @@ def serve(db_path, host, port, reviewers_path, local_user):
 
     Example:
 
+
+    \b
         annotator serve --db db/claims.db --port 8001
     """
     import getpass
@@ -552,6 +579,8 @@ def reviewers_add(name, db_path, reviewers_path, password_stdin):
 
     Example:
 
+
+    \b
         annotator reviewers add alice --db db/claims.db
     """
     from .review import accounts
@@ -576,6 +605,8 @@ def reviewers_list(db_path, reviewers_path):
 
     Example:
 
+
+    \b
         annotator reviewers list --db db/claims.db
     """
     path = _reviewers_path(db_path, reviewers_path)
@@ -595,6 +626,8 @@ def reviewers_remove(name, db_path, reviewers_path):
 
     Example:
 
+
+    \b
         annotator reviewers remove alice --db db/claims.db
     """
     from .review import accounts
@@ -620,6 +653,8 @@ def eval_(gold, db_path, reviews, as_json):
 
     Example:
 
+
+    \b
         annotator eval eval/dev/gold.jsonl --db db/claims.db
     """
     import json
