@@ -1,8 +1,9 @@
 """A reviewer's session in a real Chromium against a real ``annotator serve``.
 
 Signs in, opens the queue, records a verdict with a key press, a note and an evidence link, checks
-the database holds them and that markup in a claim or a note never runs, and saves the screenshot
-the README shows (docs/review.png).
+the database holds them and that markup in a claim or a note never runs, and saves a screenshot
+of the review page to tests/artifacts/review.png; the README's docs/review.png is one of them
+(``ANNOTATOR_SCREENSHOT=docs/review.png pytest tests/test_browser.py`` takes it anew).
 """
 
 import os
@@ -19,7 +20,8 @@ from reviewing import HOSTILE_CLAIM, PASSWORD, add_hostile_document, reviewer_ac
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "review.png"
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOT = ROOT / os.environ.get("ANNOTATOR_SCREENSHOT", "tests/artifacts/review.png")
 
 pytestmark = [
     pytest.mark.browser,
@@ -170,7 +172,7 @@ def test_a_reviewer_works_through_the_queue(server, browser, db_copy):
                          "relation": "refutes", "reviewer": "alice"}]
     assert "final-report" in browser.find_element(By.CSS_SELECTOR, ".annotator-evidence").text
 
-    SCREENSHOT.parent.mkdir(exist_ok=True)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     height = browser.execute_script("return document.documentElement.scrollHeight")
     browser.set_window_size(1280, min(max(height + 150, 900), 2400))
     browser.save_screenshot(str(SCREENSHOT))
