@@ -31,6 +31,8 @@ from .claims import SPANS_KEY
 RULES = "annotator.attribution_rules.v1"
 QUOTES = "\"“”«»‘’„‟‹›'"
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
+NEGATION_AFFIRMS = frozenset({"doubt"})
+FIRST_PERSON = frozenset({"i", "we"})
 _BLOCKED = ("relcl", "acl", "amod", "compound", "pcomp", "pobj", "advmod", "npadvmod", "appos")
 
 
@@ -58,7 +60,10 @@ class CueMatch:
 
     @property
     def cls(self) -> str:
-        return "denied" if self.negated else self.cue.cls
+        if self.negated:
+            # "we do not doubt that …" is certainty; any other negated cue is a denial
+            return "reported" if self.cue.lemma in NEGATION_AFFIRMS else "denied"
+        return self.cue.cls
 
 
 @dataclass
@@ -82,8 +87,9 @@ class Attributor:
         claims = list(doc.spans[self.spans_key])
         found = [attribute(c) for c in claims]
         for i, j in quotation_links(claims, found):
-            a = found[j]
-            found[i] = Attribution(a.source, a.cue, a.classes, claims[i].root)
+            a, own = found[j], found[i]
+            # "…I would think that …," she said: her words, with her own hedge
+            found[i] = Attribution(a.source, a.cue, a.classes + own.classes, own.content or claims[i].root)
         for claim, a in zip(claims, found):
             claim._.annotator_source = a.source
             claim._.annotator_cue = a.cue
@@ -432,6 +438,12 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _speaker_hedge(a: Attribution) -> bool:
+    """A first-person belief inside a quotation (``I would think …``): the speaker's hedge."""
+    return a.source is not None and a.source.text.lower() in FIRST_PERSON and all(
+        c in ("hedged", "reported", "denied") for c in a.classes) and len(a.classes) == 1
+
+
 def quotation_links(claims: list[Span], found: list[Attribution]) -> list[tuple[int, int]]:
     """``(i, j)``: claim i has no cue and lies in a quotation that claim j attributes.
 
@@ -465,6 +477,7 @@ def quotation_links(claims: list[Span], found: list[Attribution]) -> list[tuple[
                 continue
         for i, (c, a) in enumerate(zip(claims, found)):
             inside = max(0, min(c.end_char, q_end) - max(c.start_char, q_start))
-            if i != owner and a.cue is None and inside >= 0.5 * len(c.text.strip(QUOTES + " ")):
+            own = a.cue is not None and not _speaker_hedge(a)
+            if i != owner and not own and inside >= 0.5 * len(c.text.strip(QUOTES + " ")):
                 links.append((i, owner))
     return links

@@ -68,7 +68,7 @@ def strip_articles(s: str) -> str:
 def clean(source: str, abbrs: dict[str, str]) -> str:
     """Drop articles, a trailing abbreviation or parenthesis, and resolve an abbreviation."""
     s = source.strip().strip(",;:")
-    s = re.sub(r"\s*\([^()]*\)\s*$", "", s) or s
+    s = re.sub(r"\s*\([^()]*\)?\s*$", "", s) or s  # "(ESI)", or "(MDC" where NER cut it
     s = strip_articles(s).strip()
     if s in abbrs:
         return abbrs[s]

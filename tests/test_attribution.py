@@ -128,6 +128,8 @@ CASES = [
      "reported"),
     ("The minister was quoted as saying that talks had failed.", "The minister", "was quoted as saying",
      "reported"),
+    ('"We do not doubt that he lied," the editor wrote.', "the editor", "wrote", "reported"),
+    ('"But I would think that this is serious," the secretary said.', "the secretary", "said", "hedged"),
     # from the seed and the dev texts
     ("Former Azerbaijani diplomat, Arif Mammadov, alleged that a member of Azerbaijan's delegation "
      "had €30m to spend on lobbying.", "Former Azerbaijani diplomat, Arif Mammadov", "alleged", "alleged"),
