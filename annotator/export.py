@@ -175,9 +175,9 @@ def _conditions(conn, f: Filters, p: _Params, seen: tuple[str, ...] = ()) -> lis
             "exists (select 1 from claim_entities ce where ce.claim_id = c.id "
             "and (ce.text = {p} collate nocase or ce.text = 'the ' || {p} collate nocase))",
             (_without_the(e) for e in f.entities)))
-    if f.search and f.search.split():
-        where.append(
-            f"c.rowid in (select rowid from claims_fts where claims_fts match {p(fts_phrase(f.search))})")
+    phrase = fts_phrase(f.search) if f.search else ""
+    if phrase:  # a search of spaces and NULs only searches for nothing: no filter
+        where.append(f"c.rowid in (select rowid from claims_fts where claims_fts match {p(phrase)})")
     if f.min_score is not None:
         where.append(f"c.checkworthy_score >= {p(f.min_score)}")
     return where
