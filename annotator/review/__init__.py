@@ -8,6 +8,10 @@ Routes, all under ``/-/annotator/``:
 ``claim/<id>``            the review page
 ``claim/<id>/review``     POST: append a review (verdict, note, corrections)
 ``claim/<id>/evidence``   POST: append an evidence link
+``claim/<id>/sets``       POST: add the claim to a list claim set, or to a new one
+``sets``                  the claim sets, each with its count and a CSV download
+``export.csv``            the current claims as ``annotator export --format csv`` writes them,
+                          with its filters as query parameters (``?set=…&stance=…``), streamed
 ``sign-in``               the one-time link ``annotator serve`` prints for the local user
 
 Configuration, through ``datasette.plugin_config("annotator")``: ``database`` (default: the first
@@ -15,6 +19,9 @@ with a ``claims`` table), ``reviewers`` (actor ids allowed to write), ``local_us
 ``sign_in_token_sha256`` (for the sign-in link).
 """
 
+import asyncio
+import itertools
+import json
 import sqlite3
 import weakref
 from collections.abc import Mapping
@@ -23,16 +30,18 @@ from urllib.parse import quote
 import sqlite_utils
 from datasette import hookimpl
 from datasette.utils import tilde_encode
-from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
+from datasette.utils.asgi import AsgiStream, BadRequest, Forbidden, NotFound, Response
 from markupsafe import Markup
 
-from .. import store
+from .. import export, store
+from .. import sets as claim_sets
 from . import helpers
 from .helpers import InvalidInput
 
 PLUGIN = "annotator"
 STATIC = "annotator"  # Datasette serves a plugin's static/ under its distribution's name
 VERDICT_KEYS = {"true": "t", "false": "f", "misleading": "m", "unverifiable": "u", "not_a_claim": "x"}
+CSV_ROWS_PER_CHUNK = 500  # rows read and sent per step of a CSV download
 
 _used_tokens: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
 
@@ -95,14 +104,8 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
 def _set_condition(conn: sqlite3.Connection, name: str) -> tuple[str, dict]:
     """SQL selecting the members of claim set ``name``, however the set is defined."""
     try:
-        from ..export import FilterError, Filters, export_query
-    except ImportError:
-        members = ("c.id in (select m.claim_id from claim_set_members m join claim_sets s"
-                   " on s.id = m.set_id where s.name = :set)")
-        return members, {"set": name}
-    try:
-        sql, params = export_query(conn, Filters(sets=(name,)), ("id",))
-    except FilterError as e:
+        sql, params = export.export_query(conn, export.Filters(sets=(name,)), ("id",))
+    except export.FilterError as e:
         raise InvalidInput(str(e)) from None
     return f"c.id in (select id from ({sql}))", params
 
@@ -194,6 +197,45 @@ def _load_claim(conn: sqlite3.Connection, claim_id: str) -> dict | None:
     }
 
 
+def _set_overview(conn: sqlite3.Connection) -> list[dict]:
+    """Every claim set with its claims counted now; a set whose filter no longer works says why."""
+    found = _rows(conn, "select id, name, kind, filters, description, created, creator"
+                        " from claim_sets order by name collate nocase, name")
+    for s in found:
+        s["n_claims"], s["error"] = None, None
+        try:
+            s["filters"] = export.Filters.from_dict(json.loads(s["filters"])).to_dict() \
+                if s["filters"] else None
+            s["n_claims"] = export.count_claims(conn, export.Filters(sets=(s["name"],)))
+        except (export.FilterError, ValueError) as e:
+            s["error"] = str(e)
+    return found
+
+
+def _claim_sets(conn: sqlite3.Connection, claim_id: str) -> dict:
+    """The sets holding a claim (list sets by membership, filter sets by matching it now) and the
+    list sets it could be added to."""
+    member = {r["set_id"]: r for r in _rows(
+        conn, "select set_id, added, added_by from claim_set_members where claim_id = ?", [claim_id])}
+    holding, others = [], []
+    for s in _rows(conn, "select id, name, kind, description from claim_sets"
+                         " order by name collate nocase, name"):
+        if s["kind"] == "list":
+            if s["id"] in member:
+                holding.append({**s, **member[s["id"]]})
+            else:
+                others.append(s)
+            continue
+        try:
+            sql, params = export.export_query(conn, export.Filters(sets=(s["name"],)), ("id",))
+        except (export.FilterError, ValueError):
+            continue
+        if conn.execute(f"select 1 from ({sql}) where id = :annotator_claim",
+                        {**params, "annotator_claim": claim_id}).fetchone():
+            holding.append({**s, "added": None, "added_by": None})
+    return {"member_of": holding, "addable": others}
+
+
 async def _allow_sets(db) -> bool:
     return await db.table_exists("claim_sets")
 
@@ -209,7 +251,9 @@ async def claim_page(request, datasette):
     if data is None:
         raise NotFound(f"No claim with id {claim_id!r}")
     claim, current = data["claim"], data["current"]
-    filters = helpers.queue_filters(request.args, await _allow_sets(db))
+    allow_sets = await _allow_sets(db)
+    filters = helpers.queue_filters(request.args, allow_sets)
+    sets_data = await db.execute_fn(lambda conn: _claim_sets(conn, claim_id)) if allow_sets else None
     reviewers = _config(datasette).get("reviewers") or ()
     who = helpers.actor_id(request.actor)
     if who is None:
@@ -235,6 +279,10 @@ async def claim_page(request, datasette):
         "effective": effective,
         "review_url": _claim_path(datasette, claim_id, "review") + qs,
         "evidence_url": _claim_path(datasette, claim_id, "evidence") + qs,
+        "claim_sets": sets_data,
+        "sets_url": _claim_path(datasette, claim_id, "sets") + qs,
+        "sets_page_url": _path(datasette, "sets"),
+        "set_queue_url": lambda name: _path(datasette, "queue") + helpers.query_string({"set": name}),
         "next_url": _path(datasette, "next") + helpers.query_string(filters, after=claim_id),
         "queue_url": _path(datasette, "queue") + qs,
         "claim_url": lambda cid: _claim_path(datasette, cid),
@@ -297,6 +345,45 @@ async def evidence_post(request, datasette):
     return Response.redirect(_claim_path(datasette, claim_id) + helpers.query_string(filters))
 
 
+async def sets_post(request, datasette):
+    if request.method != "POST":
+        return Response.text("Send a POST from the review page", status=405)
+    db = await _database(datasette)
+    adder = await _check_write(datasette, request, db)
+    claim_id = request.url_vars["claim_id"]
+    await _current_claim(db, claim_id)
+    if not await _allow_sets(db):
+        raise BadRequest("This database has no claim sets yet: open it once with a current "
+                         "'annotator' (any command) to add them")
+    try:
+        choice = helpers.parse_set_form(await request.post_vars())
+    except InvalidInput as e:
+        raise BadRequest(str(e))
+
+    def write(conn):
+        with conn:
+            db_ = sqlite_utils.Database(conn)
+            if choice["new"]:
+                claim_sets.create_set(db_, choice["name"], creator=adder,
+                                      description=choice["description"], claim_ids=[claim_id])
+                return 1
+            return claim_sets.add_claims(db_, choice["name"], [claim_id], by=adder)
+
+    try:
+        added = await _write(db, write)
+    except claim_sets.SetError as e:
+        raise BadRequest(str(e))
+    name = choice["name"]
+    if choice["new"]:
+        datasette.add_message(request, f"Created the claim set “{name}” with this claim.")
+    elif added:
+        datasette.add_message(request, f"Added to the claim set “{name}”.")
+    else:
+        datasette.add_message(request, f"Already in the claim set “{name}”.", datasette.WARNING)
+    filters = helpers.queue_filters(request.args, True)
+    return Response.redirect(_claim_path(datasette, claim_id) + helpers.query_string(filters))
+
+
 async def _current_claim(db, claim_id: str) -> dict:
     found = await db.execute_fn(lambda conn: _rows(conn, "select * from claims where id = ?", [claim_id]))
     if not found:
@@ -307,9 +394,9 @@ async def _current_claim(db, claim_id: str) -> dict:
     return found[0]
 
 
-async def _write(db, fn) -> None:
+async def _write(db, fn):
     try:
-        await db.execute_write_fn(fn, block=True)
+        return await db.execute_write_fn(fn, block=True)
     except sqlite3.IntegrityError as e:
         raise BadRequest(f"Not recorded: {e}")
 
@@ -346,6 +433,8 @@ async def queue_page(request, datasette):
         **data,
         "database": db.name,
         "filters": filters,
+        "download_url": _path(datasette, "export.csv") + helpers.query_string(filters),
+        "sets_page_url": _path(datasette, "sets") if await _allow_sets(db) else None,
         "done": bool(request.args.get("done")),
         "next_url": _path(datasette, "next"),
         "claim_url": lambda cid: _claim_path(datasette, cid) + helpers.query_string(filters),
@@ -354,6 +443,80 @@ async def queue_page(request, datasette):
     }
     return Response.html(
         await datasette.render_template("annotator_queue.html", context, request=request))
+
+
+async def sets_page(request, datasette):
+    db = await _database(datasette)
+    await _check_read(datasette, request, db)
+    allow_sets = await _allow_sets(db)
+    found = await db.execute_fn(_set_overview) if allow_sets else []
+    context = {
+        "database": db.name,
+        "sets": found,
+        "allow_sets": allow_sets,
+        "queue_url": _path(datasette, "queue"),
+        "all_url": _path(datasette, "export.csv"),
+        "download_url": lambda name: _path(datasette, "export.csv") + helpers.query_string({"set": name}),
+        "set_queue_url": lambda name: _path(datasette, "queue") + helpers.query_string({"set": name}),
+    }
+    return Response.html(
+        await datasette.render_template("annotator_sets.html", context, request=request))
+
+
+async def export_csv(request, datasette):
+    """The current claims as CSV, exactly as ``annotator export --format csv`` writes them.
+
+    One query on a connection of its own, read in steps of :data:`CSV_ROWS_PER_CHUNK` rows on
+    Datasette's query threads and sent as it is read: one consistent snapshot, memory flat.
+    """
+    db = await _database(datasette)
+    await _check_read(datasette, request, db)
+    args = {name: request.args.getlist(name) for name in request.args}
+    try:
+        filters = helpers.export_filters(args)
+        options = helpers.export_options(args)
+    except InvalidInput as e:
+        raise BadRequest(str(e))
+    if filters.sets and not await _allow_sets(db):
+        raise BadRequest("This database has no claim sets")
+    loop = asyncio.get_running_loop()
+
+    async def in_thread(fn):
+        if datasette.executor is None:
+            return fn()
+        return await loop.run_in_executor(datasette.executor, fn)
+
+    conn = db.connect()
+    conn.execute(f"PRAGMA busy_timeout = {store.BUSY_TIMEOUT_MS}")
+
+    def start():
+        rows = export.claim_rows(conn, filters)
+        return export.iter_csv(rows, excel=options["excel"], formula_guard=options["formula_guard"])
+
+    try:
+        lines = await in_thread(start)
+    except export.FilterError as e:
+        conn.close()
+        raise BadRequest(str(e)) from None
+    except BaseException:
+        conn.close()
+        raise
+
+    async def stream(writer):
+        try:
+            while True:
+                chunk = await in_thread(
+                    lambda: "".join(itertools.islice(lines, CSV_ROWS_PER_CHUNK)))
+                if not chunk:
+                    break
+                await writer.write(chunk)
+        finally:
+            lines.close()
+            conn.close()
+
+    filename = helpers.export_filename(filters)
+    return AsgiStream(stream, content_type="text/csv; charset=utf-8",
+                      headers={"content-disposition": f'attachment; filename="{filename}"'})
 
 
 async def sign_in(request, datasette):
@@ -382,6 +545,9 @@ def register_routes():
         (rf"^/-/annotator/{claim}$", claim_page),
         (rf"^/-/annotator/{claim}/review$", review_post),
         (rf"^/-/annotator/{claim}/evidence$", evidence_post),
+        (rf"^/-/annotator/{claim}/sets$", sets_post),
+        (r"^/-/annotator/sets$", sets_page),
+        (r"^/-/annotator/export\.csv$", export_csv),
         (r"^/-/annotator/sign-in$", sign_in),
     ]
 
@@ -410,10 +576,20 @@ def table_actions(datasette, database, table, request):
     configured = _config(datasette).get("database")
     if configured and configured != database:
         return None
-    filters = helpers.filters_from_table_args(request.args if request else {})
+    args = request.args if request else {}
+    filters = helpers.filters_from_table_args(args)
+    download, unmapped = helpers.export_args_from_table_args(
+        {name: (args.getlist(name) if hasattr(args, "getlist") else [args[name]]) for name in args})
+    if unmapped:
+        label = f"Download claims as CSV (without the filter {', '.join(unmapped)})"
+    else:
+        label = "Download these claims as CSV" if download else "Download all claims as CSV"
     return [{
         "href": datasette.urls.path("/-/annotator/next") + helpers.query_string(filters),
         "label": "Review the next unreviewed claim" + (" of these" if filters else ""),
+    }, {
+        "href": datasette.urls.path("/-/annotator/export.csv") + helpers.export_query_string(download),
+        "label": label,
     }]
 
 
