@@ -77,6 +77,7 @@ class CheckworthyTagger:
 
 TITLE_CUES = {"titled", "entitled", "called", "named", "title", "headlined"}
 QUOTES = "\"“”«»"
+REFUSALS = {"comment", "elaborate", "respond", "confirm"}  # negated: no statement was made
 MEMBERSHIP = {"member", "part", "one", "party", "signatory"}
 
 
@@ -95,7 +96,7 @@ def _words(tokens: list) -> list:
     return out
 
 
-SUBJECTIVE = 0.6  # TextBlob's subjectivity (0 objective … 1 subjective) from which a word is opinion
+SUBJECTIVE = 0.645  # TextBlob's subjectivity (0 objective … 1 subjective) from which a word is opinion
 
 
 def _subjective_predicate(t, root) -> int:
@@ -152,6 +153,8 @@ def features(claim: Span) -> Features:
     f.first_person = bool({t.lower_ for t in words} & FIRST_PERSON)
     f.prediction = any(t.lower_ in FUTURE and t.tag_ == "MD" for t in words)
     procedure = _procedure()
+    if any(t.lemma_.lower() in REFUSALS and any(c.dep_ == "neg" for c in t.children) for t in tokens):
+        f.procedure = True  # "would not comment", "did not elaborate"
     for n, t in enumerate(tokens):
         followers = procedure.get(t.lemma_.lower()) if t.pos_ == "VERB" else None
         if followers and ("*" in followers or not followers.isdisjoint(lower[n + 1:])):
