@@ -454,7 +454,7 @@ def quotation_links(claims: list[Span], found: list[Attribution]) -> list[tuple[
     if not claims:
         return []
     doc = claims[0].doc
-    links = []
+    links: list[tuple[int, int]] = []
     for q_start, q_end in quotation_spans(doc.text):
         owner = None
         for j, (c, a) in enumerate(zip(claims, found)):

@@ -183,7 +183,7 @@ def export(db_path, fmt, output, excel, no_formula_guard, org, org_url, base_url
     \b
         annotator export --db db/claims.db --format csv -o claims.csv
 
-    
+    \b
         annotator export --section Disputes --stance alleged --unreviewed --format jsonl
     """
     import dataclasses
@@ -233,7 +233,7 @@ def sets():
     \b
         annotator sets create esi --source "European Stability Initiative" -d "ESI claims"
 
-    
+    \b
         annotator export --set esi -o esi.csv
     """
 
@@ -276,7 +276,7 @@ def sets_create(name, claim_ids, db_path, description, creator, fixed, **kwargs)
     \b
         annotator sets create contested --stance alleged --stance denied -d "Contested claims"
 
-    
+    \b
         annotator sets create to-check 80e0748847419786 3b94c4ccae46f5c0
     """
     from . import sets as claim_sets

@@ -85,15 +85,15 @@ def score(gold: Iterable[dict], pred: Iterable[dict], docs: Iterable[str] | None
             P[p["doc"]].append({**p, "start": int(p["start"]), "end": int(p["end"])})
 
     tp_p = n_p = tp_r = n_r = 0
-    pairs = []
+    pairs: list[tuple[dict, dict]] = []
     for d in gdocs:
         gs, ps = G[d], P[d]
         for p in ps:
             plen = max(1, p["end"] - p["start"])
             overlaps = [(min(p["end"], g["end"]) - max(p["start"], g["start"]), g) for g in gs]
-            best = max(overlaps, key=lambda x: x[0]) if overlaps else (0, None)
-            hit = best[0] >= 0.5 * plen
-            if hit and best[1].get("optional"):
+            most, nearest = max(overlaps, key=lambda x: x[0]) if overlaps else (0, {})
+            hit = most >= 0.5 * plen
+            if hit and nearest.get("optional"):
                 continue
             if not hit and any(g.get("optional") and o >= 0.5 * plen for o, g in overlaps):
                 continue
@@ -112,7 +112,7 @@ def score(gold: Iterable[dict], pred: Iterable[dict], docs: Iterable[str] | None
                         covered[i] = 1
                     if hi - lo > most:
                         most, bestp = hi - lo, p
-            if sum(covered) >= 0.5 * max(1, g["end"] - g["start"]):
+            if bestp is not None and sum(covered) >= 0.5 * max(1, g["end"] - g["start"]):
                 tp_r += 1
                 pairs.append((g, bestp))
 

@@ -151,8 +151,9 @@ def _source_guess(span: Span, offset: int) -> tuple[str | None, str | None]:
     if ent is None and appos is not None and appos.pos_ == "PROPN":
         chain = name_chain(appos)
         ent = sources.Entity(0, 0, chain.text, "PERSON") if chain is not None else None
-    if ent is None and head.pos_ == "PROPN" and name_chain(head) is not None:
-        ent = sources.Entity(0, 0, name_chain(head).text, "PERSON" if head.ent_type_ != "ORG" else "ORG")
+    chain = name_chain(head) if ent is None else None
+    if chain is not None:
+        ent = sources.Entity(0, 0, chain.text, "PERSON" if head.ent_type_ != "ORG" else "ORG")
     if ent is None and head.lower_ in OUTLETS:
         named = [c for c in head.children if c.dep_ == "compound" and _entity_at(c, offset)]
         ent = _entity_at(named[0], offset) if named else None

@@ -182,7 +182,7 @@ def _author(canon: str, text: str, entities: Sequence[Entity], before: int,
     """``The report`` → the organization that the text says published it."""
     noun = canon.lower().split()[-1]
     orgs = [e for e in entities if e.label in ("ORG", "PERSON") and e.end <= before]
-    for m in reversed(list(re.finditer(rf"\b{re.escape(noun)}\b", text[:before], re.I))):
+    for m in reversed(list(re.finditer(rf"\b{re.escape(noun)}\b", text[:before], re.IGNORECASE))):
         sent_start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
         in_sentence = [e for e in orgs if sent_start <= e.start < m.start()]
         if in_sentence:

@@ -52,9 +52,9 @@ def main_path(head: Token, claim: Span) -> list[Token]:
     path = [head]
     for t in path:
         for c in t.children:
-            if c.dep_ in ("xcomp", "conj", "acomp") and claim.start <= c.i < claim.end and c not in path:
-                if c.pos_ in ("VERB", "AUX", "ADJ"):
-                    path.append(c)
+            if (c.dep_ in ("xcomp", "conj", "acomp") and c.pos_ in ("VERB", "AUX", "ADJ")
+                    and claim.start <= c.i < claim.end and c not in path):
+                path.append(c)
     return path
 
 

@@ -30,7 +30,7 @@ migrations = Migrations("annotator")
 
 @migrations()
 def m001_core(db: sqlite_utils.Database) -> None:
-    db["runs"].create(
+    db.table("runs").create(
         {
             "id": str, "started": str, "ended": str, "status": str, "annotator_version": str,
             "spacy_version": str, "model": str, "model_version": str, "config": str,
@@ -39,7 +39,7 @@ def m001_core(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["documents"].create(
+    db.table("documents").create(
         {
             "id": str, "path": str, "sha256": str, "size": int, "encoding": str, "text": str,
             "n_chars": int, "n_words": int, "n_paragraphs": int, "n_claims": int, "run_id": str,
@@ -48,8 +48,8 @@ def m001_core(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("run_id", "runs", "id")],
     )
-    db["documents"].create_index(["path"], unique=True)
-    db["blocks"].create(
+    db.table("documents").create_index(["path"], unique=True)
+    db.table("blocks").create(
         {
             "id": str, "document_id": str, "idx": int, "kind": str, "start": int, "end": int,
             "text": str, "level": int, "section_path": str, "paragraph_index": int,
@@ -57,12 +57,12 @@ def m001_core(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("document_id", "documents", "id")],
     )
-    db["blocks"].create_index(["document_id", "idx"])
-    db["sources"].create(
+    db.table("blocks").create_index(["document_id", "idx"])
+    db.table("sources").create(
         {"id": str, "canonical": str, "label": str, "aliases": str, "n_claims": int, "n_documents": int},
         pk="id",
     )
-    db["claims"].create(
+    db.table("claims").create(
         {
             "id": str, "document_id": str, "doc": str, "doc_sha256": str, "section_path": str,
             "paragraph_index": int, "sentence_index": int, "clause_index": int,
@@ -82,21 +82,21 @@ def m001_core(db: sqlite_utils.Database) -> None:
         defaults={"superseded": 0},
         not_null={"document_id", "start", "end", "text"},
     )
-    db["claims"].create_index(["document_id", "start"])
-    db["claims"].create_index(["source_id"])
-    db["claims"].create_index(["checkworthy_score"])
-    db["claims"].enable_fts(["text"], fts_version="FTS5", create_triggers=True)
-    db["entities"].create(
+    db.table("claims").create_index(["document_id", "start"])
+    db.table("claims").create_index(["source_id"])
+    db.table("claims").create_index(["checkworthy_score"])
+    db.table("claims").enable_fts(["text"], fts_version="FTS5", create_triggers=True)
+    db.table("entities").create(
         {"id": str, "text": str, "label": str, "n_mentions": int, "n_claims": int, "n_documents": int},
         pk="id",
     )
-    db["claim_entities"].create(
+    db.table("claim_entities").create(
         {"id": str, "claim_id": str, "entity_id": str, "start": int, "end": int, "text": str, "label": str},
         pk="id",
         foreign_keys=[("claim_id", "claims", "id"), ("entity_id", "entities", "id")],
     )
-    db["claim_entities"].create_index(["claim_id"])
-    db["claim_entities"].create_index(["entity_id"])
+    db.table("claim_entities").create_index(["claim_id"])
+    db.table("claim_entities").create_index(["entity_id"])
     verdicts = ", ".join(f"'{v}'" for v in VERDICTS)
     db.execute(
         f"""
@@ -111,7 +111,7 @@ def m001_core(db: sqlite_utils.Database) -> None:
             claim_type TEXT
         )"""
     )
-    db["reviews"].create_index(["claim_id", "id"])
+    db.table("reviews").create_index(["claim_id", "id"])
     db.execute(
         """
         CREATE TABLE evidence (
@@ -124,7 +124,7 @@ def m001_core(db: sqlite_utils.Database) -> None:
             created TEXT NOT NULL
         )"""
     )
-    db["evidence"].create_index(["claim_id"])
+    db.table("evidence").create_index(["claim_id"])
 
 
 @migrations()
@@ -152,7 +152,7 @@ def m002_claim_sets(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (set_id, claim_id)
         )"""
     )
-    db["claim_set_members"].create_index(["claim_id"])
+    db.table("claim_set_members").create_index(["claim_id"])
 
 
 @migrations()
@@ -178,7 +178,7 @@ def m003_claim_verdicts(db: sqlite_utils.Database) -> None:
 @migrations()
 def m004_claim_indexes(db: sqlite_utils.Database) -> None:
     """Indexes for a million claims: Datasette's facets on the claims table, export's order."""
-    claims = db["claims"]
+    claims = db.table("claims")
     claims.create_index(["doc", "start", "id"], if_not_exists=True)  # export order; the doc facet
     for column in ("stance", "checkworthy", "claim_type", "source_canonical", "section_path"):
         claims.create_index([column], if_not_exists=True)
@@ -247,13 +247,13 @@ def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
 def start_run(db: sqlite_utils.Database, info: dict) -> str:
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
     with writing(db):
-        db["runs"].insert({"id": run_id, "started": _now(), "status": "running", **info})
+        db.table("runs").insert({"id": run_id, "started": _now(), "status": "running", **info})
     return run_id
 
 
 def finish_run(db: sqlite_utils.Database, run_id: str, counts: dict, status: str = "done") -> None:
     with writing(db):
-        db["runs"].update(run_id, {"ended": _now(), "status": status, **counts})
+        db.table("runs").update(run_id, {"ended": _now(), "status": status, **counts})
 
 
 # --- documents ---------------------------------------------------------------------------------
@@ -290,7 +290,7 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
             "delete from claim_entities where claim_id in "
             "(select id from claims where document_id = ?)", [doc_id])
         db.execute("delete from blocks where document_id = ?", [doc_id])
-        db["documents"].upsert(
+        db.table("documents").upsert(
             {
                 "id": doc_id, "path": doc.path, "sha256": doc.sha256, "size": doc.size,
                 "encoding": doc.encoding, "text": doc.text, "n_chars": len(doc.text),
@@ -300,7 +300,7 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
             },
             pk="id",
         )
-        db["blocks"].insert_all(
+        db.table("blocks").insert_all(
             (
                 {
                     "id": _hash(doc_id, b.index), "document_id": doc_id, "idx": b.index,
@@ -313,7 +313,7 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
             pk="id",
         )
         _upsert_sources(db, result.claims)
-        db["claims"].upsert_all(
+        db.table("claims").upsert_all(
             (
                 {
                     **c,
@@ -348,7 +348,7 @@ def _upsert_sources(db: sqlite_utils.Database, claims: list[dict]) -> None:
             row = found[sid] = {"aliases": set(json.loads(old[0])) if old and old[0] else set()}
         row.update(canonical=canon, label=c.get("source_label"))
         row["aliases"].add(c["source"])
-    db["sources"].upsert_all(
+    db.table("sources").upsert_all(
         (
             {"id": sid, "canonical": r["canonical"], "label": r["label"],
              "aliases": json.dumps(sorted(r["aliases"]), ensure_ascii=False)}
@@ -359,13 +359,14 @@ def _upsert_sources(db: sqlite_utils.Database, claims: list[dict]) -> None:
 
 
 def _insert_mentions(db: sqlite_utils.Database, mentions: list[dict]) -> None:
-    rows, entities = [], {}
+    rows: list[dict] = []
+    entities: dict[str, dict] = {}
     for m in mentions:
         eid = _hash(m["text"], m["label"])
         entities.setdefault(eid, {"id": eid, "text": m["text"], "label": m["label"]})
         rows.append({"id": _hash(m["claim_id"], m["start"], m["end"]), "entity_id": eid, **m})
-    db["entities"].insert_all(entities.values(), pk="id", ignore=True)
-    db["claim_entities"].insert_all(rows, pk="id", replace=True)
+    db.table("entities").insert_all(entities.values(), pk="id", ignore=True)
+    db.table("claim_entities").insert_all(rows, pk="id", replace=True)
 
 
 def refresh_counts(db: sqlite_utils.Database) -> None:

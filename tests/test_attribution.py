@@ -131,8 +131,8 @@ CASES = [
     ('"We do not doubt that he lied," the editor wrote.', "the editor", "wrote", "reported"),
     ('"But I would think that this is serious," the secretary said.', "the secretary", "said", "hedged"),
     # from the seed and the dev texts
-    ("Former Azerbaijani diplomat, Arif Mammadov, alleged that a member of Azerbaijan's delegation "
-     "had €30m to spend on lobbying.", "Former Azerbaijani diplomat, Arif Mammadov", "alleged", "alleged"),
+    (("Former Azerbaijani diplomat, Arif Mammadov, alleged that a member of Azerbaijan's delegation "
+      "had €30m to spend on lobbying."), "Former Azerbaijani diplomat, Arif Mammadov", "alleged", "alleged"),
     ("Both have the support of warlords, officials said.", "officials", "said", "reported"),
     ("He called the official count a fraud, and appealed to the European Union for help.", "He", "called",
      "reported"),

@@ -7,7 +7,7 @@ from annotator.claims import SPANS_KEY
 
 def claim(nlp, text):
     doc = nlp(text)
-    return list(doc.spans[SPANS_KEY])[0]
+    return next(iter(doc.spans[SPANS_KEY]))
 
 
 @pytest.mark.parametrize(

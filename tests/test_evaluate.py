@@ -6,10 +6,10 @@ import sqlite3
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 from annotator import evaluate
 from annotator.cli import cli
-from conftest import ROOT
 
 SHARED = ROOT.parent / "shared" / "eval"
 

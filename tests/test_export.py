@@ -81,7 +81,7 @@ def some_value(rows: list[dict], key: str) -> str:
 def entity_texts(row: dict) -> list[str]:
     """The entity names of an exported row, lower case, a leading 'the' dropped."""
     names = [e.rsplit(" (", 1)[0].lower() for e in (row["entities"] or "").split("; ") if e]
-    return [n[4:] if n.startswith("the ") else n for n in names]
+    return [n.removeprefix("the ") for n in names]
 
 
 # --- the existing CLI shape --------------------------------------------------------------------

@@ -4,12 +4,11 @@ import json
 import sqlite3
 
 from click.testing import CliRunner
+from conftest import CORPUS, SEED
 
 from annotator import extract
 from annotator.cli import cli
 from annotator.structure import HEADING, LIST_ITEM
-
-from conftest import CORPUS, SEED
 
 
 def rows(path, sql, params=()):
