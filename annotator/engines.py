@@ -13,7 +13,9 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
+from typing import Protocol
 
 from spacy.language import Language
 
@@ -33,7 +35,7 @@ class EngineUnavailable(Exception):
 
 
 def chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    """Group documents, in order, into lists of at least ``size`` characters (the last may be less)."""
+    """Group documents, in order, into lists of ``size`` characters or more (the last may be less)."""
     chunk: list[Document] = []
     n = 0
     for document in documents:
@@ -52,7 +54,9 @@ _models: dict[str, Language] = {}
 _lock = threading.Lock()
 
 
-def parse_chunk(model: str, batch_size: int, documents: list[Document]) -> list[pipeline.DocumentResult]:
+def parse_chunk(
+    model: str, batch_size: int, documents: list[Document]
+) -> list[pipeline.DocumentResult]:
     """Parse ``documents`` with this process's copy of ``model``; return their rows."""
     with _lock:  # a Language is not shared between threads; one chunk at a time per process
         nlp = _models.get(model)
@@ -72,8 +76,16 @@ def _leave_with(parent: int) -> None:
     threading.Thread(target=watch, name="annotator-parent-watch", daemon=True).start()
 
 
+class _Pending(Protocol):
+    """A submitted chunk: a concurrent.futures or a Dask future."""
+
+    def result(self) -> list[pipeline.DocumentResult]: ...
+
+    def cancel(self) -> object: ...
+
+
 def _ordered(
-    submit: Callable[[list[Document]], Future], documents: Iterable[Document], window: int
+    submit: Callable[[list[Document]], _Pending], documents: Iterable[Document], window: int
 ) -> Iterator[pipeline.DocumentResult]:
     """Submit chunks keeping ``window`` in flight; yield their results in submission order."""
     pending: deque = deque()
@@ -111,6 +123,7 @@ def processes(
     Where the platform can fork, workers inherit ``nlp`` already loaded; elsewhere each loads
     ``model`` once when it gets its first chunk.
     """
+    context: BaseContext
     if "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
         _models[model] = nlp

@@ -18,7 +18,9 @@ from tqdm import tqdm
 from . import __version__, corpus, store
 
 ENGINES = ("local", "dask")
-BATCH_SIZE = 64  # paragraphs per nlp.pipe batch (pipeline.BATCH_SIZE; spaCy is imported only to parse)
+# Paragraphs per nlp.pipe batch: pipeline.BATCH_SIZE, repeated so that an unchanged re-run, which
+# parses nothing, need not import spaCy.
+BATCH_SIZE = 64
 
 
 @dataclass

@@ -22,7 +22,8 @@ def dump(path) -> dict[str, list[tuple]]:
         for table in TABLES:
             cols = [r[1] for r in conn.execute(f"pragma table_info({table})")
                     if r[1] not in RUN_COLUMNS]
-            out[table] = conn.execute(f"select {', '.join(cols)} from {table} order by id").fetchall()
+            sql = f"select {', '.join(cols)} from {table} order by id"
+            out[table] = conn.execute(sql).fetchall()
         return out
     finally:
         conn.close()
@@ -69,8 +70,8 @@ def test_two_worker_processes_store_what_one_process_stores(
     # Incremental as before: nothing to do, then only the edited document.
     assert "0 extracted, 7 unchanged" in extract(corpus_copy, "--db", db, "--workers", "2")
     edited = corpus_copy / "d03.txt"
-    edited.write_text(edited.read_text(encoding="utf-8").replace("\n", "\nA new line said so.\n", 1),
-                      encoding="utf-8")
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("\n", "\nA new line said so.\n", 1), encoding="utf-8")
     assert "1 extracted, 6 unchanged" in extract(corpus_copy, "--db", db, "--workers", "2")
     local = tmp_path / "local.db"
     extract(corpus_copy, "--db", local)
@@ -90,3 +91,9 @@ def test_dask_local_cluster_stores_what_one_process_stores(
     assert got == want
     assert "0 extracted, 7 unchanged" in extract(corpus_copy, "--db", db, "--engine", "dask",
                                                  "--workers", "2")
+
+
+def test_extract_batches_like_the_pipeline():
+    from annotator import extract, pipeline
+
+    assert extract.BATCH_SIZE == pipeline.BATCH_SIZE
