@@ -7,8 +7,11 @@ a score; sorting by score puts the claims a fact-checker would check first. The
 ``span._.annotator_checkworthy_score`` and ``span._.annotator_claim_type``.
 """
 
+import importlib.util
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from xml.etree import ElementTree
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -105,14 +108,27 @@ def _subjective_predicate(t, root) -> int:
     if t.pos_ != "ADJ" or not (t.dep_ in ("acomp", "oprd") or t.dep_ == "amod" and t.head.dep_ == "attr"
                                or t.dep_ == "conj" and t.head.dep_ == "acomp"):
         return 0
-    from textblob.en import sentiment  # the Pattern subjectivity lexicon of 2,900 adjectives
-
-    entry = sentiment.get(t.lower_)
-    if not entry or entry[None][1] < SUBJECTIVE:
+    if _subjectivity().get(t.lower_, 0.0) < SUBJECTIVE:
         return 0
     head = t.head.head if t.dep_ in ("amod", "conj") else t.head
     main = head == root or head.dep_ == "ccomp" and head.head == root
     return 2 if main else 1
+
+
+@cache
+def _subjectivity() -> dict[str, float]:
+    """TextBlob's subjectivity lexicon (the Pattern project's 2,900 rated adjective senses),
+    averaged over each adjective's senses as TextBlob does; read from its XML without importing
+    TextBlob, whose import (NLTK with it) would cost half a second in every worker."""
+    spec = importlib.util.find_spec("textblob")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("textblob is not installed: pip install textblob")
+    path = Path(next(iter(spec.submodule_search_locations))) / "en" / "en-sentiment.xml"
+    senses: dict[str, list[float]] = {}
+    for word in ElementTree.parse(path).getroot().findall("word"):
+        if word.get("pos") == "JJ":
+            senses.setdefault(word.get("form", "").lower(), []).append(float(word.get("subjectivity", 0)))
+    return {form: sum(v) / len(v) for form, v in senses.items()}
 
 
 @cache
