@@ -129,13 +129,16 @@ def processes(
         _models[model] = nlp
     else:
         context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_leave_with,
-                             initargs=(os.getpid(),)) as pool:
-        yield from _ordered(
-            lambda chunk: pool.submit(parse_chunk, model, batch_size, chunk),
-            documents,
-            window=WINDOW_PER_WORKER * workers,
-        )
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=_leave_with, initargs=(os.getpid(),)) as pool:
+            yield from _ordered(
+                lambda chunk: pool.submit(parse_chunk, model, batch_size, chunk),
+                documents,
+                window=WINDOW_PER_WORKER * workers,
+            )
+    finally:
+        _models.pop(model, None)  # the workers have their copies; this process keeps none
 
 
 def dask(
