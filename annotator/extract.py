@@ -6,7 +6,9 @@ parsing runs on an engine (:mod:`annotator.engines`); this process is always the
 
 import itertools
 import json
+import queue
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -119,14 +121,15 @@ def run(
     try:
         if nlp is not None and first is not None:
             documents = itertools.chain([first], todo)
-            for result in _parse(nlp, model, documents, batch_size, engine, workers, scheduler):
-                store.save_document(db, result, summary.run_id)
-                summary.n_extracted += 1
-                summary.n_claims += len(result.claims)
-                summary.n_words += result.n_words
-                elapsed = time.perf_counter() - began
-                bar.set_postfix(words_s=f"{summary.n_words / elapsed:,.0f}", claims=summary.n_claims)
-                bar.update(1)
+            with _Writer(db_path, summary.run_id) as writer:
+                for result in _parse(nlp, model, documents, batch_size, engine, workers, scheduler):
+                    writer.save(result)
+                    summary.n_extracted += 1
+                    summary.n_claims += len(result.claims)
+                    summary.n_words += result.n_words
+                    elapsed = time.perf_counter() - began
+                    bar.set_postfix(words_s=f"{summary.n_words / elapsed:,.0f}", claims=summary.n_claims)
+                    bar.update(1)
         store.refresh_counts(db)  # even with nothing new: a killed run may have stored, not counted
         status = "done"
     finally:
@@ -145,6 +148,53 @@ def run(
         )
         db.close()
     return summary
+
+
+class _Writer:
+    """Stores parsed documents on a thread of its own, while the next ones are parsed.
+
+    SQLite's work runs outside the GIL, so writing overlaps with parsing. It is still the one
+    writer, on its own connection, one transaction a document, in order; a queue of a few
+    documents keeps memory bounded. A failure to store stops the run with that error.
+    """
+
+    DEPTH = 4
+
+    def __init__(self, db_path: str, run_id: str):
+        self.db_path, self.run_id = db_path, run_id
+        self.queue: queue.Queue = queue.Queue(maxsize=self.DEPTH)
+        self.error: Exception | None = None
+        self.thread = threading.Thread(target=self._run, name="annotator-writer", daemon=True)
+
+    def __enter__(self) -> "_Writer":  # noqa: PYI034 (typing.Self needs Python 3.11)
+        self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        db = None
+        try:
+            db = store.connect(self.db_path)
+            db.execute("PRAGMA synchronous = NORMAL")
+            while (result := self.queue.get()) is not None:
+                store.save_document(db, result, self.run_id)
+        except Exception as e:  # noqa: BLE001 -- re-raised in the parsing thread, which stops
+            self.error = e
+            while self.queue.get() is not None:  # let the parsing thread finish putting
+                pass
+        finally:
+            if db is not None:
+                db.close()
+
+    def save(self, result) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(result)
+
+    def __exit__(self, *exc) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None and exc[0] is None:
+            raise self.error
 
 
 def _parse(nlp, model, documents, batch_size, engine, workers, scheduler):
