@@ -253,6 +253,16 @@ def unguard_formula(value: str) -> str:
     return value
 
 
+def _cells(row: dict, columns: Sequence[str], formula_guard: bool) -> list:
+    cells = [row.get(name) for name in columns]
+    for i, value in enumerate(cells):
+        if value is None:
+            cells[i] = ""
+        elif formula_guard and value.__class__ is str and value.startswith(FORMULA_START):
+            cells[i] = "'" + value
+    return cells
+
+
 def iter_csv(
     rows: Iterable[dict],
     columns: Sequence[str] = COLUMNS,
@@ -275,31 +285,26 @@ def iter_csv(
     writer.writerow(columns)
     yield flush()
     for row in rows:
-        cells = []
-        for name in columns:
-            value = row.get(name)
-            if value is None:
-                value = ""
-            elif formula_guard and isinstance(value, str):
-                value = guard_formula(value)
-            cells.append(value)
-        writer.writerow(cells)
+        writer.writerow(_cells(row, columns, formula_guard))
         yield flush()
 
 
 def write_csv(rows: Iterable[dict], out: IO[str], *, excel: bool = False,
               formula_guard: bool = True) -> int:
-    """Write rows as CSV; returns the number of rows (header not counted)."""
+    """Write rows as CSV, as :func:`iter_csv` would; returns the number of rows (header not counted)."""
     n = 0
 
-    def counted(rows: Iterable[dict]) -> Iterator[dict]:
+    def cells() -> Iterator[list]:
         nonlocal n
         for row in rows:
             n += 1
-            yield row
+            yield _cells(row, COLUMNS, formula_guard)
 
-    for chunk in iter_csv(counted(rows), excel=excel, formula_guard=formula_guard):
-        out.write(chunk)
+    if excel:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(cells())
     return n
 
 
