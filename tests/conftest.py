@@ -1,6 +1,7 @@
 """Shared fixtures: one real spaCy pipeline and one extracted corpus per test session."""
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SEED = CORPUS / "000_ee9db8dafe7a1c02.txt"
+
+
+def rows(path, sql, params=()) -> list[dict]:
+    """The rows of a query on the SQLite file at ``path``, as dicts."""
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
 
 
 @pytest.fixture(scope="session")

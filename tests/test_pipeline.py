@@ -1,23 +1,13 @@
 """The extraction pipeline end to end: real model, real SQLite file, the bundled corpus."""
 
 import json
-import sqlite3
 
 from click.testing import CliRunner
-from conftest import CORPUS, SEED
+from conftest import CORPUS, SEED, rows
 
 from annotator import extract
 from annotator.cli import cli
 from annotator.structure import HEADING, LIST_ITEM
-
-
-def rows(path, sql, params=()):
-    conn = sqlite3.connect(path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def test_offset_invariant_on_every_stored_claim(corpus_db):

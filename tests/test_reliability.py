@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
-from conftest import CORPUS
+from conftest import CORPUS, rows
 
 from annotator import check, store
 from annotator.cli import cli
@@ -24,15 +24,6 @@ from annotator.cli import cli
 BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
 ENGLISH = ("The ministry said the budget rose by 4 per cent last year.\n"
            "Critics said the figure was misleading.\n")
-
-
-def rows(path, sql, params=()):
-    conn = sqlite3.connect(path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def invoke(*args):
