@@ -8,7 +8,6 @@ of the review page to tests/artifacts/review.png; the README's docs/review.png i
 
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import rows
 from reviewing import HOSTILE_CLAIM, PASSWORD, add_hostile_document, reviewer_accounts
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -90,15 +90,6 @@ def browser(tmp_path):
         yield driver
     finally:
         driver.quit()
-
-
-def rows(db_path, sql, params=()):
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def test_a_reviewer_works_through_the_queue(server, browser, db_copy):
