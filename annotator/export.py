@@ -28,10 +28,6 @@ COLUMNS = (
     "verdict", "note", "reviewer", "reviewed_at", "evidence_urls",
 )
 
-_ENTITIES = """(
-    select group_concat(label, '; ') from (
-      select ce.text || ' (' || ce.label || ')' as label from claim_entities ce
-      where ce.claim_id = c.id order by ce.start, ce.id))"""
 _EVIDENCE = """(
     select group_concat(url, ' ') from (
       select e.url from evidence e where e.claim_id = c.id group by e.url order by min(e.id)))"""
@@ -39,7 +35,7 @@ _EVIDENCE = """(
 # Column name -> SQL expression over ``claims c`` and ``reviews r`` (the claim's latest review).
 COLUMN_SQL = {
     **{name: f'c."{name}"' for name in COLUMNS[:23]},
-    "entities": _ENTITIES,
+    "entities": "c.entities",  # kept by store.save_document (see store.m005_claim_entity_list)
     "source_label": "c.source_label",
     "superseded": "c.superseded",
     "verdict": "r.verdict",

@@ -134,3 +134,11 @@ def test_unknown_model_is_a_clear_error(corpus_copy, tmp_path):
                                       "--model", "en_core_web_nonexistent"])
     assert result.exit_code == 1
     assert "the spaCy model 'en_core_web_nonexistent' is not installed" in result.output
+
+
+def test_claims_keep_their_entity_list_in_step_with_the_mentions(corpus_db):
+    from annotator.store import ENTITY_LIST_SQL
+
+    got = rows(corpus_db, f"select id, entities, {ENTITY_LIST_SQL} as expected from claims")
+    assert any(r["entities"] for r in got)
+    assert all(r["entities"] == r["expected"] for r in got)
