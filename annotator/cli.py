@@ -203,7 +203,8 @@ def export(db_path, fmt, output, excel, no_formula_guard, org, org_url, base_url
 
     def write(out):
         if fmt == "csv":
-            return exporting.write_csv(rows, out, excel=excel, formula_guard=not no_formula_guard)
+            return exporting.write_csv_query(db, filters, out, excel=excel,
+                                             formula_guard=not no_formula_guard)
         if fmt == "jsonl":
             return exporting.write_jsonl(rows, out)
         return exporting.write_claimreview(rows, out, org=org, org_url=org_url, base_url=base_url)

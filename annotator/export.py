@@ -285,6 +285,31 @@ def iter_csv(
         yield flush()
 
 
+def write_csv_query(db: sqlite_utils.Database | sqlite3.Connection, filters: Filters | None,
+                    out: IO[str], *, excel: bool = False, formula_guard: bool = True) -> int:
+    """:func:`write_csv` of the claims passing ``filters``, straight from the cursor's tuples
+    (the same bytes, without a dict per row: a million claims are a million rows)."""
+    sql, params = export_query(db, filters, COLUMNS)
+    cursor = db.execute(sql, params)
+    n = 0
+
+    def records() -> Iterator[Sequence]:
+        nonlocal n
+        for values in cursor:
+            n += 1
+            if formula_guard and any(v.__class__ is str and v.startswith(FORMULA_START) for v in values):
+                yield ["'" + v if v.__class__ is str and v.startswith(FORMULA_START) else v for v in values]
+            else:
+                yield values  # the csv module writes None as an empty cell, as _cells does
+
+    if excel:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(records())
+    return n
+
+
 def write_csv(rows: Iterable[dict], out: IO[str], *, excel: bool = False,
               formula_guard: bool = True) -> int:
     """Write rows as CSV, as :func:`iter_csv` would; returns the number of rows (header not counted)."""
