@@ -197,7 +197,11 @@ def export(db_path, fmt, output, excel, no_formula_guard, org, org_url, base_url
         filters = dataclasses.replace(filters, reviewed=True)
     columns = exporting.CLAIMREVIEW_COLUMNS if fmt == "claimreview" else exporting.COLUMNS
     try:
-        rows = exporting.claim_rows(db, filters, columns)
+        # bad filter values fail here, before an output file is opened; CSV runs its own query
+        if fmt == "csv":
+            exporting.export_query(db, filters, columns)
+        else:
+            rows = exporting.claim_rows(db, filters, columns)
     except exporting.FilterError as e:
         raise click.ClickException(str(e))
 

@@ -249,14 +249,19 @@ def unguard_formula(value: str) -> str:
     return value
 
 
-def _cells(row: dict, columns: Sequence[str], formula_guard: bool) -> list:
-    cells = [row.get(name) for name in columns]
-    for i, value in enumerate(cells):
-        if value is None:
-            cells[i] = ""
-        elif formula_guard and value.__class__ is str and value.startswith(FORMULA_START):
-            cells[i] = "'" + value
-    return cells
+def _guarded(values: Sequence) -> Sequence:
+    """``values`` with every cell a spreadsheet would run as a formula prefixed with ``'``.
+
+    None stays None: the csv module writes it as an empty cell.
+    """
+    if any(v.__class__ is str and v.startswith(FORMULA_START) for v in values):
+        return ["'" + v if v.__class__ is str and v.startswith(FORMULA_START) else v for v in values]
+    return values
+
+
+def _cells(row: dict, columns: Sequence[str], formula_guard: bool) -> Sequence:
+    values = [row.get(name) for name in columns]
+    return _guarded(values) if formula_guard else values
 
 
 def iter_csv(
@@ -285,48 +290,37 @@ def iter_csv(
         yield flush()
 
 
+def _write_records(records: Iterable[Sequence], out: IO[str], excel: bool) -> int:
+    """The header and ``records`` as CSV, as :func:`iter_csv` writes them; the number of records."""
+    n = 0
+
+    def counted() -> Iterator[Sequence]:
+        nonlocal n
+        for record in records:
+            n += 1
+            yield record
+
+    if excel:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(counted())
+    return n
+
+
 def write_csv_query(db: sqlite_utils.Database | sqlite3.Connection, filters: Filters | None,
                     out: IO[str], *, excel: bool = False, formula_guard: bool = True) -> int:
     """:func:`write_csv` of the claims passing ``filters``, straight from the cursor's tuples
     (the same bytes, without a dict per row: a million claims are a million rows)."""
     sql, params = export_query(db, filters, COLUMNS)
     cursor = db.execute(sql, params)
-    n = 0
-
-    def records() -> Iterator[Sequence]:
-        nonlocal n
-        for values in cursor:
-            n += 1
-            if formula_guard and any(v.__class__ is str and v.startswith(FORMULA_START) for v in values):
-                yield ["'" + v if v.__class__ is str and v.startswith(FORMULA_START) else v for v in values]
-            else:
-                yield values  # the csv module writes None as an empty cell, as _cells does
-
-    if excel:
-        out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(records())
-    return n
+    return _write_records((_guarded(v) for v in cursor) if formula_guard else cursor, out, excel)
 
 
 def write_csv(rows: Iterable[dict], out: IO[str], *, excel: bool = False,
               formula_guard: bool = True) -> int:
     """Write rows as CSV, as :func:`iter_csv` would; returns the number of rows (header not counted)."""
-    n = 0
-
-    def cells() -> Iterator[list]:
-        nonlocal n
-        for row in rows:
-            n += 1
-            yield _cells(row, COLUMNS, formula_guard)
-
-    if excel:
-        out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(cells())
-    return n
+    return _write_records((_cells(row, COLUMNS, formula_guard) for row in rows), out, excel)
 
 
 def write_jsonl(rows: Iterable[dict], out: IO[str]) -> int:
