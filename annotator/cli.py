@@ -535,9 +535,11 @@ def serve(db_path, host, port, reviewers_path, local_user):
     from .review import config, helpers
 
     try:
-        store.connect(db_path, create=False).close()
+        db = store.connect(db_path, create=False)
     except FileNotFoundError as e:
         raise click.ClickException(str(e))
+    store.refresh_facet_counts(db)  # stale only if the claims were changed by other means
+    db.close()
     path = _reviewers_path(db_path, reviewers_path)
     team = _load_accounts(path)
     if not helpers.is_loopback(host) and not team:

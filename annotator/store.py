@@ -198,6 +198,27 @@ def m005_claim_entity_list(db: sqlite_utils.Database) -> None:
     db.execute(f"update claims set entities = {ENTITY_LIST_SQL}")
 
 
+# Columns whose counts over the whole claims table are kept in ``claim_facet_counts``.
+FACET_COLUMNS = ("stance", "checkworthy", "claim_type", "source_canonical", "section_path", "doc")
+ALL_CLAIMS = "*"  # the row of claim_facet_counts whose n is the number of claims counted
+
+
+@migrations()
+def m006_claim_facet_counts(db: sqlite_utils.Database) -> None:
+    """Claims per value of each faceted column, so the claims table page does not count a million
+    index entries per facet. Any change to the claims empties the table (triggers);
+    ``refresh_facet_counts`` fills it again, and until then facets are counted as before."""
+    db.execute(
+        "create table claim_facet_counts (column text not null, value, n integer not null)"
+    )
+    db.execute("create index claim_facet_counts_column on claim_facet_counts (column, n desc)")
+    columns = ", ".join(FACET_COLUMNS)
+    for event in ("insert", f"update of {columns}", "delete"):
+        name = "claim_facet_counts_" + event.split()[0]
+        db.execute(f"create trigger {name} after {event} on claims begin "
+                   "delete from claim_facet_counts; end")
+
+
 def entity_list(mentions: list[dict]) -> str | None:
     """``text (LABEL)`` of each mention, in document order, as ``claims.entities`` stores them."""
     ordered = sorted(mentions, key=lambda m: (m["start"], _hash(m["claim_id"], m["start"], m["end"])))
@@ -393,8 +414,24 @@ def _insert_mentions(db: sqlite_utils.Database, mentions: list[dict]) -> None:
     db.table("claim_entities").insert_all(rows, pk="id", replace=True)
 
 
+def facet_counts_current(db: sqlite_utils.Database) -> bool:
+    return db.execute("select 1 from claim_facet_counts where column = ?", [ALL_CLAIMS]).fetchone() is not None
+
+
+def refresh_facet_counts(db: sqlite_utils.Database) -> None:
+    """Count the claims per value of each of ``FACET_COLUMNS``, unless the counts are current."""
+    with writing(db):
+        if facet_counts_current(db):
+            return
+        for column in FACET_COLUMNS:
+            db.execute(f"insert into claim_facet_counts (column, value, n) select ?, [{column}], count(*) "
+                       f"from claims where [{column}] is not null group by [{column}]", [column])
+        db.execute("insert into claim_facet_counts (column, value, n) select ?, null, count(*) from claims",
+                   [ALL_CLAIMS])
+
+
 def refresh_counts(db: sqlite_utils.Database) -> None:
-    """Recompute the per-entity and per-source counts from the current claims."""
+    """Recompute the per-entity, per-source and per-facet-value counts from the current claims."""
     with writing(db):
         db.execute(
             """
@@ -422,6 +459,7 @@ def refresh_counts(db: sqlite_utils.Database) -> None:
             "delete from sources where n_claims = 0 and id not in "
             "(select source_id from claims where source_id is not null)"
         )
+        refresh_facet_counts(db)
 
 
 # --- reviews -----------------------------------------------------------------------------------

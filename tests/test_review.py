@@ -9,6 +9,7 @@ import stat
 import click
 import pytest
 from click.testing import CliRunner
+from conftest import rows
 from datasette.app import Datasette
 from reviewing import HOSTILE_CLAIM, PASSWORD, add_hostile_document, reviewer_accounts
 
@@ -445,6 +446,49 @@ def test_reviewer_signs_in_with_a_password(site, claim):
                       data={"username": "alice", "password": PASSWORD, "csrftoken": token})
     assert site.ds.unsign(right.cookies["ds_actor"], "actor") == {"a": {"id": "alice"}}
     assert "Review claims" in site.get("/").text
+
+
+def _facets(site, query=""):
+    data = site.get(f"/claims/claims.json?_size=0{query}").json()
+    return {name: [(v["value"], v["count"], v["toggle_url"], v["selected"]) for v in f["results"]]
+            + [f["truncated"], f["type"], f["hideable"]] for name, f in data["facet_results"].items()}
+
+
+def _stored_counts(site) -> int:
+    return site.rows("select count(*) as n from claim_facet_counts")[0]["n"]
+
+
+def test_facets_from_stored_counts_equal_datasettes_own(site, corpus_db):
+    from annotator import store
+
+    assert rows(corpus_db, "select n from claim_facet_counts where column = '*'")  # extract keeps them
+    # the site's database had a claim added since, which emptied them: Datasette counts the facets
+    assert _stored_counts(site) == 0
+    sizes = ("", "&_facet_size=3", "&_facet_size=max", "&_facet_counted=cue")
+    counted = {size: _facets(site, size) for size in sizes}
+    db = store.connect(site.db_path)
+    store.refresh_facet_counts(db)
+    assert _stored_counts(site) > len(store.FACET_COLUMNS)
+    for size in sizes:
+        assert _facets(site, size) == counted[size]
+    assert set(counted[""]) == set(store.FACET_COLUMNS)
+    stance = dict(v[:2] for v in counted[""]["stance"][:-3])
+    assert stance == {r["stance"]: r["n"] for r in site.rows(
+        "select stance, count(*) as n from claims group by stance")}
+
+    # filtered, they are counted over the filtered rows, with the selected value marked
+    filtered = _facets(site, "&stance=reported")
+    assert filtered["stance"][0] == ("reported", stance["reported"], filtered["stance"][0][2], True)
+
+    # a change to the claims empties the stored counts, and the facets follow the change
+    with store.writing(db):
+        db.execute("update claims set stance = 'denied' where id = ?", [HOSTILE_CLAIM])
+    assert _stored_counts(site) == 0
+    changed = dict(v[:2] for v in _facets(site)["stance"][:-3])
+    assert changed["denied"] == stance.get("denied", 0) + 1
+    store.refresh_facet_counts(db)
+    assert dict(v[:2] for v in _facets(site)["stance"][:-3]) == changed
+    db.close()
 
 
 def test_datasette_configuration(site):

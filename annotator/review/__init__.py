@@ -35,7 +35,7 @@ from markupsafe import Markup
 
 from .. import export, store
 from .. import sets as claim_sets
-from . import helpers
+from . import facets, helpers
 from .helpers import InvalidInput
 
 PLUGIN = "annotator"
@@ -605,3 +605,8 @@ def render_cell(row, value, column, table, database, datasette):
         return Markup('<a class="annotator-review-link" href="{}" title="Review this claim">{}</a>').format(
             _claim_path(datasette, value), value)
     return None
+
+
+@hookimpl
+def register_facet_classes():
+    return [facets.CountedColumnFacet]
