@@ -418,21 +418,31 @@ def _insert_mentions(db: sqlite_utils.Database, mentions: list[dict]) -> None:
 
 def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict], verb: str = "insert",
                  upsert_on: str | None = None) -> None:
-    """Write rows of the same keys with one ``executemany``: the bulk of every document.
+    """Write rows of the same keys with one statement, handed over as one JSON array.
 
-    sqlite-utils' ``insert_all`` checks the table's existence and columns and converts each
-    value on every call; for the few thousand rows a second of an extract run that was a tenth of
-    the run's Python time, competing with parsing for the GIL (bench/RESULTS.md).
+    This is the bulk of every document's writing, done on the writer thread while the next
+    documents are parsed. Each SQLite call lets go of the GIL and must win it back from the
+    parsing thread; one call per document instead of one per row (sqlite-utils' ``insert_all``,
+    or ``executemany``) keeps the writer from slowing the parser (bench/RESULTS.md).
     """
     if not rows:
         return
     columns = list(rows[0])
-    sql = (f"{verb} into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
-           f"values ({', '.join('?' * len(columns))})")
+    names = ", ".join(f"[{c}]" for c in columns)
+    values = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(columns)))
+    sql = f"{verb} into [{table}] ({names}) select {values} from json_each(?) where true"
     if upsert_on:
         sql += f" on conflict ([{upsert_on}]) do update set " + ", ".join(
             f"[{c}] = excluded.[{c}]" for c in columns if c != upsert_on)
-    db.conn.executemany(sql, map(operator.itemgetter(*columns), rows))
+    get = operator.itemgetter(*columns)
+    payload = json.dumps([get(r) for r in rows], ensure_ascii=False)
+    if "\\u0000" not in payload:
+        db.execute(sql, [payload])
+        return
+    # SQLite's JSON functions end a string at a NUL character: such rows go one by one
+    plain = sql.replace(f"select {values} from json_each(?) where true",
+                        f"values ({', '.join('?' * len(columns))})")
+    db.conn.executemany(plain, map(get, rows))
 
 
 def facet_counts_current(db: sqlite_utils.Database) -> bool:
