@@ -152,35 +152,40 @@ def features(claim: Span) -> Features:
     if not f.quantities:
         f.quantities = sum(1 for t in tokens if t.like_num and t.ent_type_ not in TIME_LABELS)
     words = _words(tokens)
+    # each string attribute once per token: spaCy looks them up anew on every access
     lower = [t.lower_ for t in tokens]
-    lemmas = [t.lemma_.lower() for t in words]
-    keys = {t.lower_ for t in words} | set(lemmas)
+    lemma = {t.i: t.lemma_.lower() for t in tokens}
+    pos = {t.i: t.pos_ for t in tokens}
+    word_lower = {t.lower_ for t in words}
+    word_lemmas = {lemma[t.i] for t in words}
+    keys = word_lower | word_lemmas
     f.accusation = len(keys & lexicon.words("accusation.txt"))
     weights = lexicon.weights("opinion.tsv")
     for t in words:
-        kind, weight = weights.get(t.lower_) or weights.get(t.lemma_.lower()) or ("", 0)
-        # a passive cognition verb states a schedule or a fact ("results are not expected until …")
-        if kind == "cognition" and any(c.dep_ == "auxpass" for c in t.children):
-            continue
-        if kind == "cognition" and t.pos_ == "VERB" and t.dep_ in ("ROOT", "ccomp"):
-            weight += 1  # the claim is about a state of mind: "he hoped …", "officials expect …"
+        kind, weight = weights.get(t.lower_) or weights.get(lemma[t.i]) or ("", 0)
+        if kind == "cognition":
+            # a passive cognition verb states a schedule or a fact ("results are not expected until …")
+            if any(c.dep_ == "auxpass" for c in t.children):
+                continue
+            if pos[t.i] == "VERB" and t.dep_ in ("ROOT", "ccomp"):
+                weight += 1  # the claim is about a state of mind: "he hoped …", "officials expect …"
         f.opinion += weight
-    f.opinion += min(2, max((_subjective_predicate(t, claim.root) for t in words), default=0))
-    f.first_person = bool({t.lower_ for t in words} & FIRST_PERSON)
+    root = claim.root
+    f.opinion += min(2, max((_subjective_predicate(t, root) for t in words if pos[t.i] == "ADJ"), default=0))
+    f.first_person = not word_lower.isdisjoint(FIRST_PERSON)
     f.prediction = any(t.lower_ in FUTURE and t.tag_ == "MD" for t in words)
     procedure = _procedure()
-    if any(t.lemma_.lower() in REFUSALS and any(c.dep_ == "neg" for c in t.children) for t in tokens):
+    if any(lemma[t.i] in REFUSALS and any(c.dep_ == "neg" for c in t.children) for t in tokens):
         f.procedure = True  # "would not comment", "did not elaborate"
     for n, t in enumerate(tokens):
-        followers = procedure.get(t.lemma_.lower()) if t.pos_ == "VERB" else None
+        followers = procedure.get(lemma[t.i]) if pos[t.i] == "VERB" else None
         if followers and ("*" in followers or not followers.isdisjoint(lower[n + 1:])):
             f.procedure = True
             break
-    root = claim.root
     attr = next((c for c in root.children if c.dep_ == "attr"), None)
     if root.lemma_ == "be" and attr is not None and attr.pos_ in ("NOUN", "PROPN"):
         f.description = attr.lemma_.lower() not in MEMBERSHIP
-    f.causal = any(t.lemma_.lower() in CAUSAL and (t.pos_ == "VERB" or t.lower_ in ("because", "due"))
+    f.causal = any(lemma[t.i] in CAUSAL and (pos[t.i] == "VERB" or t.lower_ in ("because", "due"))
                    for t in words)
     f.law = bool(keys & LAW_WORDS)
     return f
