@@ -186,14 +186,14 @@ def _duplicates(conn: sqlite3.Connection) -> Finding:
 
 def _runs(conn: sqlite3.Connection) -> Finding:
     rows = conn.execute(
-        "select id, started from runs where status is not 'done' order by id").fetchall()
+        "select id, started, status from runs where status is not 'done' order by id").fetchall()
     if not rows:
         return Finding("runs", "ok", "every extraction run finished")
     return Finding(
         "runs", "note",
         f"{len(rows)} run(s) did not finish (still running, interrupted or failed); what they "
         "stored is whole, and the next 'annotator extract' does the rest",
-        _listed(rows, lambda r: f"run {r[0]} started {r[1]}"),
+        _listed(rows, lambda r: f"run {r[0]} started {r[1]}: {r[2]}"),
     )
 
 

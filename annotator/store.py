@@ -12,6 +12,7 @@ import hashlib
 import json
 import operator
 import os
+import socket
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -220,6 +221,13 @@ def m006_claim_facet_counts(db: sqlite_utils.Database) -> None:
                    "delete from claim_facet_counts; end")
 
 
+@migrations()
+def m007_run_process(db: sqlite_utils.Database) -> None:
+    """Which machine and process ran each extract, so a later run can tell a killed one."""
+    db.table("runs").add_column("host", str)
+    db.table("runs").add_column("pid", int)
+
+
 def entity_list(mentions: list[dict]) -> str | None:
     """``text (LABEL)`` of each mention, in document order, as ``claims.entities`` stores them."""
     ordered = sorted(mentions, key=lambda m: (m["start"], _hash(m["claim_id"], m["start"], m["end"])))
@@ -287,10 +295,30 @@ def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
 
 
 def start_run(db: sqlite_utils.Database, info: dict) -> str:
+    """Record a new run, and mark this machine's runs whose process is gone as interrupted."""
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    host = socket.gethostname()
     with writing(db):
-        db.table("runs").insert({"id": run_id, "started": _now(), "status": "running", **info})
+        for old_id, pid in db.execute(
+                "select id, pid from runs where status = 'running' and host = ?", [host]).fetchall():
+            if pid is not None and not _alive(pid):
+                db.execute("update runs set status = 'interrupted' where id = ?", [old_id])
+        db.table("runs").insert({"id": run_id, "started": _now(), "status": "running", "host": host,
+                                 "pid": os.getpid(), **info})
     return run_id
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists here; where that cannot be asked safely, assume it does."""
+    if os.name != "posix":
+        return True  # os.kill(pid, 0) would end the process on Windows
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def finish_run(db: sqlite_utils.Database, run_id: str, counts: dict, status: str = "done") -> None:

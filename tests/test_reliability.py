@@ -368,6 +368,23 @@ def count(db: Path, sql: str) -> int:
 N_THREADS = 4
 N_PROCESSES = 2
 
+def test_a_run_whose_process_is_gone_is_marked_interrupted(tmp_path):
+    db = store.connect(tmp_path / "runs.db")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead_run = store.start_run(db, {})
+    db.execute("update runs set pid = ? where id = ?", [int(gone.stdout), dead_run])
+    live_run = store.start_run(db, {})  # this process: alive
+    elsewhere = store.start_run(db, {})
+    db.execute("update runs set host = 'another-machine', pid = ? where id = ?",
+               [int(gone.stdout), elsewhere])
+    store.start_run(db, {})
+    status = {r["id"]: r["status"] for r in rows(tmp_path / "runs.db", "select id, status from runs")}
+    assert status[dead_run] == "interrupted"
+    assert status[live_run] == status[elsewhere] == "running"  # alive, or not this machine's to judge
+    db.close()
+
+
 def test_opening_a_new_database_at_once_migrates_it_once(tmp_path):
     db, errors = tmp_path / "new.db", []
 
@@ -571,9 +588,10 @@ def test_killed_extracts_leave_the_database_as_a_run_never_interrupted(tmp_path)
     assert final.returncode == 0, final.stderr
     assert snapshot(db) == snapshot(reference), f"seed {seed}, kills {kills}"
     assert_sound(db)
-    # Each run killed after it stored documents is left marked unfinished, for 'check' to note.
-    assert count(db, "select count(*) from runs where status = 'running'") >= len(
+    # Each run killed after it stored documents is marked interrupted by the run after it.
+    assert count(db, "select count(*) from runs where status = 'interrupted'") >= len(
         [k for k in mid_run if k[3] < n_docs])
+    assert count(db, "select count(*) from runs where status = 'running'") == 0
 
 
 @pytest.mark.slow
