@@ -71,9 +71,11 @@ def test_export_args_from_table_args():
 @pytest.mark.parametrize(
     ("form", "expected"),
     [
-        ({"set": " budget "}, {"name": "budget", "new": False, "description": None}),
+        ({"set": " budget "}, {"name": "budget", "new": False, "description": None, "remove": False}),
         ({"set": "", "new_set": "to check", "description": "for Monday"},
-         {"name": "to check", "new": True, "description": "for Monday"}),
+         {"name": "to check", "new": True, "description": "for Monday", "remove": False}),
+        ({"remove": " budget "}, {"name": "budget", "new": False, "description": None, "remove": True}),
+        ({"remove": "budget", "set": "other"}, "not both"),
         ({"set": "a", "new_set": "b"}, "not both"),
         ({"set": "", "new_set": " "}, "choose a claim set"),
         ({"set": "a", "description": "x"}, "a description is for a new claim set"),
@@ -152,6 +154,36 @@ def test_add_to_a_list_set_records_the_signed_in_reviewer(site, claim):
     again = site.post(f"/-/annotator/claim/{claim['id']}/sets", cookies=cookies,
                       data={"csrftoken": token, "set": "budget"})
     assert again.status_code == 302 and members(site, "budget") == after
+
+
+def test_remove_from_a_list_set(site, claim):
+    cookies, token = site.form(claim["id"], site.actor("alice"))
+    site.post(f"/-/annotator/claim/{claim['id']}/sets", cookies=cookies,
+              data={"csrftoken": token, "set": "budget"})
+    before = members(site, "budget")
+    page = site.get(f"/-/annotator/claim/{claim['id']}", cookies=cookies).text
+    assert 'name="remove" value="budget"' in page
+    assert 'name="remove" value="alleged"' not in page  # a filter set: nothing to take out
+    response = site.post(f"/-/annotator/claim/{claim['id']}/sets?stance=reported", cookies=cookies,
+                         data={"csrftoken": token, "remove": "budget"})
+    assert response.status_code == 302
+    assert response.headers["location"] == f"/-/annotator/claim/{claim['id']}?stance=reported"
+    after = members(site, "budget")
+    assert len(after) == len(before) - 1 and claim["id"] not in {m["claim_id"] for m in after}
+    page = site.get(f"/-/annotator/claim/{claim['id']}", cookies=cookies).text
+    assert 'name="remove" value="budget"' not in page and '<option value="budget"' in sets_form(page)
+    # removing it again changes nothing; a filter set cannot lose a claim this way
+    again = site.post(f"/-/annotator/claim/{claim['id']}/sets", cookies=cookies,
+                      data={"csrftoken": token, "remove": "budget"})
+    assert again.status_code == 302 and members(site, "budget") == after
+    bad = site.post(f"/-/annotator/claim/{claim['id']}/sets", cookies=cookies,
+                    data={"csrftoken": token, "remove": "alleged"})
+    assert bad.status_code == 400 and members(site, "budget") == after
+    # and only a reviewer can
+    site.post(f"/-/annotator/claim/{claim['id']}/sets", cookies=cookies,
+              data={"csrftoken": token, "set": "budget"})
+    anonymous = site.post(f"/-/annotator/claim/{claim['id']}/sets", data={"remove": "budget"})
+    assert anonymous.status_code in (401, 403) and len(members(site, "budget")) == len(before)
 
 
 def test_add_to_a_new_set(site, claim):

@@ -8,7 +8,7 @@ Routes, all under ``/-/annotator/``:
 ``claim/<id>``            the review page
 ``claim/<id>/review``     POST: append a review (verdict, note, corrections)
 ``claim/<id>/evidence``   POST: append an evidence link
-``claim/<id>/sets``       POST: add the claim to a list claim set, or to a new one
+``claim/<id>/sets``       POST: add the claim to a list claim set or a new one; remove it from one
 ``sets``                  the claim sets, each with its count and a CSV download
 ``export.csv``            the current claims as ``annotator export --format csv`` writes them,
                           with its filters as query parameters (``?set=…&stance=…``), streamed
@@ -363,6 +363,8 @@ async def sets_post(request, datasette):
     def write(conn):
         with conn:
             db_ = sqlite_utils.Database(conn)
+            if choice["remove"]:
+                return claim_sets.remove_claims(db_, choice["name"], [claim_id])
             if choice["new"]:
                 claim_sets.create_set(db_, choice["name"], creator=adder,
                                       description=choice["description"], claim_ids=[claim_id])
@@ -374,7 +376,11 @@ async def sets_post(request, datasette):
     except claim_sets.SetError as e:
         raise BadRequest(str(e))
     name = choice["name"]
-    if choice["new"]:
+    if choice["remove"]:
+        datasette.add_message(request, f"Removed from the claim set “{name}”." if added
+                              else f"Not in the claim set “{name}”.",
+                              datasette.INFO if added else datasette.WARNING)
+    elif choice["new"]:
         datasette.add_message(request, f"Created the claim set “{name}” with this claim.")
     elif added:
         datasette.add_message(request, f"Added to the claim set “{name}”.")

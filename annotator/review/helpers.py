@@ -256,9 +256,15 @@ def query_string(filters: Mapping[str, str], **extra: str) -> str:
 
 def parse_set_form(form: Mapping[str, str]) -> dict:
     """Which set the "add to set" form names: an existing one (``set``) or a new one (``new_set``,
-    with an optional ``description``). Returns ``name``, ``new`` and ``description``."""
+    with an optional ``description``); or, from a set's "remove" button, the set to take the
+    claim out of (``remove``). Returns ``name``, ``new``, ``description`` and ``remove``."""
     existing = _clean(form.get("set"))
     new = _clean(form.get("new_set"))
+    remove = _clean(form.get("remove"))
+    if remove:
+        if existing or new:
+            raise InvalidInput("add to a claim set or remove from one, not both")
+        return {"name": remove, "new": False, "description": None, "remove": True}
     if existing and new:
         raise InvalidInput("choose an existing claim set or name a new one, not both")
     if not (existing or new):
@@ -266,7 +272,7 @@ def parse_set_form(form: Mapping[str, str]) -> dict:
     description = _clean(form.get("description"), MAX_NOTE) or None
     if existing and description:
         raise InvalidInput("a description is for a new claim set; this one has its own")
-    return {"name": new or existing, "new": bool(new), "description": description}
+    return {"name": new or existing, "new": bool(new), "description": description, "remove": False}
 
 
 # Query-string name -> Filters field: the options of ``annotator export``, without dashes.
