@@ -6,6 +6,8 @@ it; filtered, or while the counts are being refreshed, they are counted as Datas
 facets count them. Either way the results are the same.
 """
 
+import sqlite3
+
 from datasette.facets import ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
@@ -20,16 +22,39 @@ class CountedColumnFacet(ColumnFacet):
         return (self.table == "claims" and not self.params
                 and self.sql.rstrip().endswith(" from " + escape_sqlite(self.table)))
 
-    async def _current(self) -> bool:
-        rows = await self.ds.execute(
-            self.database, "select 1 from claim_facet_counts where column = ?", [store.ALL_CLAIMS])
-        return bool(rows.rows)
+    async def _stored_counts(self, columns: list[str]) -> dict[str, list] | None:
+        """The top values and counts of ``columns``, or None when the counts are not current.
+
+        One statement, so one snapshot: an extract emptying the counts cannot fall in between.
+        """
+        limit = self.get_facet_size() + 1
+        parts = ["select ? as col, null as value, 0 as n, 0 as r from claim_facet_counts where column = ?"]
+        params: list = ["", store.ALL_CLAIMS]
+        for column in columns:
+            parts.append("select * from (select column, value, n, row_number() over (order by n desc, value) "
+                         "from claim_facet_counts where column = ? and value is not null "
+                         "order by n desc, value limit ?)")
+            params += [column, limit]
+        try:
+            rows = (await self.ds.execute(self.database, " union all ".join(parts), params)).rows
+        except sqlite3.Error:  # a database without the counts (not migrated): count in the table
+            return None
+        if not any(r[0] == "" for r in rows):
+            return None
+        found: dict[str, list] = {column: [] for column in columns}
+        for column, value, n, _ in sorted((r for r in rows if r[0] != ""), key=lambda r: (r[0], r[3])):
+            found[column].append({"value": value, "count": n})
+        return found
 
     async def facet_results(self):
         configs = self.get_configs()
         columns = [c["config"].get("column") or c["config"]["simple"] for c in configs]
-        if self._whole_table() and set(columns) <= set(store.FACET_COLUMNS) and await self._current():
-            results, timed_out = [await self._stored(c, column) for c, column in zip(configs, columns)], []
+        stored = None
+        if self._whole_table() and set(columns) <= set(store.FACET_COLUMNS):
+            stored = await self._stored_counts(columns)
+        if stored is not None:
+            results = [await self._stored(c, column, stored[column]) for c, column in zip(configs, columns)]
+            timed_out = []
         else:
             results, timed_out = await super().facet_results()
         for result in results:  # shown and served as the column facets they are
@@ -38,15 +63,9 @@ class CountedColumnFacet(ColumnFacet):
                 path_with_removed_args(self.request, {"_facet_" + self.type: result["name"]}))
         return results, timed_out
 
-    async def _stored(self, config: dict, column: str) -> dict:
+    async def _stored(self, config: dict, column: str, rows: list[dict]) -> dict:
         """The facet as ColumnFacet.facet_results gives it, from the stored counts."""
         facet_size = self.get_facet_size()
-        rows = (await self.ds.execute(
-            self.database,
-            "select value, n as count from claim_facet_counts where column = ? and value is not null "
-            "order by n desc, value limit ?",
-            [column, facet_size + 1],
-        )).rows
         shown = rows[:facet_size]
         expanded = await self.ds.expand_foreign_keys(
             self.database, self.table, column, [r["value"] for r in shown])
