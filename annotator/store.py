@@ -456,6 +456,8 @@ def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict], verb: 
     if not rows:
         return
     columns = list(rows[0])
+    if any(len(r) != len(columns) for r in rows):  # with itemgetter's KeyError: the same keys
+        raise ValueError(f"rows for {table} do not all have the same columns")
     names = ", ".join(f"[{c}]" for c in columns)
     values = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(columns)))
     sql = f"{verb} into [{table}] ({names}) select {values} from json_each(?) where true"
