@@ -99,6 +99,8 @@ def _words(tokens: list) -> list:
     return out
 
 
+VERDICTS = {"guilty", "innocent", "liable"}
+VERDICT_VERBS = {"plead", "find", "declare", "rule", "judge", "prove"}
 SUBJECTIVE = 0.645  # TextBlob's subjectivity (0 objective … 1 subjective) from which a word is opinion
 
 
@@ -110,6 +112,8 @@ def _subjective_predicate(t, root) -> int:
         return 0
     if _subjectivity().get(t.lower_, 0.0) < SUBJECTIVE:
         return 0
+    if t.lower_ in VERDICTS and t.head.lemma_ in VERDICT_VERBS:
+        return 0  # "pleaded guilty", "was found not guilty": a court's record, not an opinion
     head = t.head.head if t.dep_ in ("amod", "conj") else t.head
     main = head == root or head.dep_ == "ccomp" and head.head == root
     return 2 if main else 1
@@ -162,6 +166,8 @@ def features(claim: Span) -> Features:
     f.accusation = len(keys & lexicon.words("accusation.txt"))
     weights = lexicon.weights("opinion.tsv")
     for t in words:
+        if pos[t.i] == "PROPN" or t.ent_type_ in TIME_LABELS:
+            continue  # "in May", "Hope Street": names and dates are not evaluative words
         kind, weight = weights.get(t.lower_) or weights.get(lemma[t.i]) or ("", 0)
         if kind == "cognition":
             # a passive cognition verb states a schedule or a fact ("results are not expected until …")
