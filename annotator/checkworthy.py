@@ -53,6 +53,7 @@ class Features:
     first_person: bool = False
     prediction: bool = False
     procedure: bool = False
+    method: bool = False  # how a study was done: "the researchers looked at 12 groups"
     description: bool = False  # "X is the main challenger", "Y was a scandal of the 1990s"
     causal: bool = False
     law: bool = False
@@ -136,6 +137,14 @@ def _subjectivity() -> dict[str, float]:
 
 
 @cache
+def _method() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {"subject": set(), "verb": set()}
+    for kind, lemma in lexicon.pairs("method.txt"):
+        out[kind].add(lemma)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@cache
 def _procedure() -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
     for lemma, follower in lexicon.pairs("procedure.txt"):
@@ -188,6 +197,10 @@ def features(claim: Span) -> Features:
         if followers and ("*" in followers or not followers.isdisjoint(lower[n + 1:])):
             f.procedure = True
             break
+    method = _method()
+    if root.lemma_.lower() in method["verb"]:
+        f.method = any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in method["subject"]
+                       for c in root.children)
     attr = next((c for c in root.children if c.dep_ == "attr"), None)
     if root.lemma_ == "be" and attr is not None and attr.pos_ in ("NOUN", "PROPN"):
         f.description = attr.lemma_.lower() not in MEMBERSHIP
@@ -202,7 +215,7 @@ def classify(f: Features, stance: str | None = None) -> tuple[str, float]:
     opinion = f.opinion + 2 * f.first_person + 2 * f.prediction
     factual = 2 * f.quantities + f.dates + min(f.names, 3) + 2 * f.accusation
     accuses = stance in ("alleged", "denied")  # accusations and denials are for checking
-    if f.procedure and not f.accusation and not f.quantities and opinion < 3:
+    if (f.procedure and not f.quantities or f.method) and not f.accusation and opinion < 3:
         cls = "ufs"
     elif accuses and opinion < 3:
         cls = "cfs"
