@@ -231,6 +231,16 @@ def cue_match(token: Token) -> CueMatch | None:
     return CueMatch(cue, _cue_span(token), source, content, _negated(token))
 
 
+def _set_off(token: Token) -> bool:
+    """``token``'s phrase stands between commas or dashes: ``The vote, officials said, was …``."""
+    doc = token.doc
+    left, right = token.left_edge.i, token.right_edge.i
+    marks = (",", "--", "—", "–")
+    before = doc[left].text in marks or left > 0 and doc[left - 1].text in marks
+    after = doc[right].text in marks or right + 1 < len(doc) and doc[right + 1].text in marks
+    return before and after
+
+
 def _noun_phrase_before(token: Token) -> Span | None:
     """The names and nouns right before ``token``, where the parse lost the subject."""
     doc = token.doc
@@ -306,7 +316,7 @@ def _attached_cue(head: Token) -> CueMatch | None:
                 ok, content = complement(c, cue)
                 if ok and content is not None:
                     return CueMatch(cue, _cue_span(c), _span_of(subj), content, _negated(c))
-        if c.dep_ in ("parataxis", "ccomp") and c.i > head.i:
+        if c.dep_ in ("parataxis", "ccomp") and c.i > head.i or c.dep_ == "parataxis" and _set_off(c):
             cue = lookup(c)
             subj = subject_of(c)
             if cue and subj is not None and not complement(c, cue)[0]:

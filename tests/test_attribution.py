@@ -130,6 +130,11 @@ CASES = [
      "reported"),
     ('"We do not doubt that he lied," the editor wrote.', "the editor", "wrote", "reported"),
     ('"But I would think that this is serious," the secretary said.', "the secretary", "said", "hedged"),
+    # a cue set off by commas inside the claim
+    ("The vote, officials said on Monday, was delayed.", "officials", "said", "reported"),
+    ("The company, analysts believe, is losing money.", "analysts", "believe", "hedged"),
+    ("The plan, which he said would cost $5 million, was approved.", "", "", "asserted"),
+    ("Prices, as expected, rose sharply.", "", "", "asserted"),
     # from the seed and the dev texts
     (("Former Azerbaijani diplomat, Arif Mammadov, alleged that a member of Azerbaijan's delegation "
       "had €30m to spend on lobbying."), "Former Azerbaijani diplomat, Arif Mammadov", "alleged", "alleged"),
