@@ -132,6 +132,10 @@ def resolve(rows: Sequence[dict], text: str, entities: Sequence[Entity]) -> None
         elif low in GROUP_PRONOUNS | THING_PRONOUNS:
             want = ("ORG", "NORP", "GPE") if low in THING_PRONOUNS else None
             hit = next((c for c in reversed(seen) if want is None or c[1] in want), None)
+            # "Standard Chartered said it rejects …": a nearer organization named in the text
+            named = _nearest_organization(entities, start, abbrs)
+            if named is not None and (hit is None or named[2] > hit[2]):
+                hit = named
             if hit:
                 canon, label = hit[0], hit[1]
         elif " " not in canon and canon[:1].isupper():
@@ -151,6 +155,19 @@ def resolve(rows: Sequence[dict], text: str, entities: Sequence[Entity]) -> None
         row["source_canonical"] = canon
         row["source_label"] = label
         seen.append((canon, label, start))
+
+
+ORGANIZATIONS = ("ORG", "NORP", "GPE")
+PRONOUN_REACH = 200  # characters back from a pronoun within which a named organization is its referent
+
+
+def _nearest_organization(entities: Sequence[Entity], before: int,
+                          abbrs: dict[str, str]) -> tuple[str, str, int] | None:
+    for e in reversed(entities):
+        if e.label in ORGANIZATIONS and e.end <= before and before - e.end <= PRONOUN_REACH:
+            name = clean(e.text, abbrs)
+            return abbrs.get(name, name), e.label, e.start
+    return None
 
 
 def _nearest_person(persons: Sequence[Entity], before: int) -> tuple[str, str, int] | None:

@@ -59,6 +59,12 @@ def test_pronoun_resolves_to_the_nearest_person(nlp):
     assert run(nlp, text)[1] == ("she", "Maria Lopez")
 
 
+def test_it_resolves_to_the_organization_just_named(nlp):
+    text = ("The minister spoke first.\n"
+            'Standard Chartered said it "strongly rejects" the charges.')
+    assert run(nlp, text)[-1] == ("it", "Standard Chartered")
+
+
 def test_surname_resolves_to_full_name(nlp):
     text = "Opposition leader Viktor Yushchenko called on his supporters to protest.\nYushchenko said the count was a fraud."
     assert run(nlp, text)[0] == ("Yushchenko", "Viktor Yushchenko")
