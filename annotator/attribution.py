@@ -34,6 +34,8 @@ _SUBJ = ("nsubj", "nsubjpass", "csubj")
 NEGATION_AFFIRMS = frozenset({"doubt"})
 FIRST_PERSON = frozenset({"i", "we"})
 _BLOCKED = ("relcl", "acl", "amod", "compound", "pcomp", "pobj", "advmod", "npadvmod", "appos")
+# A cue's other sense, told by a preposition: "exposed the system to risk" reveals nothing.
+OTHER_SENSE = {"expose": "to"}
 
 
 def _register() -> None:
@@ -218,6 +220,9 @@ def cue_match(token: Token) -> CueMatch | None:
         return quoted
     cue = lookup(token)
     if cue is None or token.dep_ in _BLOCKED or token.tag_ == "VBG" and token.dep_ == "advcl":
+        return None
+    sense = OTHER_SENSE.get(token.lemma_)
+    if sense and any(c.dep_ in ("prep", "dative") and c.lower_ == sense for c in token.children):
         return None
     if any(c.dep_ == "auxpass" for c in token.children):
         return _passive(token, cue)

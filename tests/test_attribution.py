@@ -130,6 +130,9 @@ CASES = [
      "reported"),
     ('"We do not doubt that he lied," the editor wrote.', "the editor", "wrote", "reported"),
     ('"But I would think that this is serious," the secretary said.', "the secretary", "said", "hedged"),
+    ("The former rider exposed systematic doping in his team.", "The former rider", "exposed", "asserted"),
+    ("An official said the dealings exposed the banking system to criminals.", "An official", "said",
+     "reported"),
     # a cue set off by commas inside the claim
     ("The vote, officials said on Monday, was delayed.", "officials", "said", "reported"),
     ("The company, analysts believe, is losing money.", "analysts", "believe", "hedged"),
