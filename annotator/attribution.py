@@ -420,9 +420,11 @@ def attribute(claim: Span) -> Attribution:
         speaker = m
     content = chain[-1].content or head
     classes = [m.cls for m in chain]
-    adverb = _adverb(content)
-    if adverb is not None:
-        classes.append(lexicon.table("adverbs.tsv")[adverb.lower_])
+    # "the hacker allegedly told Keys that …": an attributing adverb on a cue or on the content
+    for token in [m.cue_span.root for m in chain] + [content]:
+        adverb = _adverb(token)
+        if adverb is not None:
+            classes.append(lexicon.table("adverbs.tsv")[adverb.lower_])
     return Attribution(speaker.source, speaker.cue_span, tuple(classes), content)
 
 

@@ -133,6 +133,7 @@ CASES = [
     ("The former rider exposed systematic doping in his team.", "The former rider", "exposed", "asserted"),
     ("An official said the dealings exposed the banking system to criminals.", "An official", "said",
      "reported"),
+    ("The hacker allegedly told Keys that the password had changed.", "The hacker", "told", "alleged"),
     # a cue set off by commas inside the claim
     ("The vote, officials said on Monday, was delayed.", "officials", "said", "reported"),
     ("The company, analysts believe, is losing money.", "analysts", "believe", "hedged"),
