@@ -193,7 +193,8 @@ def features(claim: Span) -> Features:
     if any(lemma[t.i] in REFUSALS and any(c.dep_ == "neg" for c in t.children) for t in tokens):
         f.procedure = True  # "would not comment", "did not elaborate"
     for n, t in enumerate(tokens):
-        followers = procedure.get(lemma[t.i]) if pos[t.i] == "VERB" else None
+        # the clause's own verbs: "a list naming cyclists" names no one
+        followers = procedure.get(lemma[t.i]) if pos[t.i] == "VERB" and t.dep_ not in ("acl", "relcl") else None
         if followers and ("*" in followers or not followers.isdisjoint(lower[n + 1:])):
             f.procedure = True
             break

@@ -29,6 +29,7 @@ def claim(nlp, text):
         ("The study found that 40 percent of the patients improved.", "cfs"),
         ("The researchers took into account what the participants ate.", "ufs"),
         ("Prices fell sharply in May.", "cfs"),
+        ("Police found a list naming other officials involved in the scheme.", "cfs"),
         ("The former official pleaded guilty to two counts of fraud in 2016.", "cfs"),
         ("The decision was unfair.", "nfs"),
         ("We believe this is the right plan for the country.", "nfs"),
