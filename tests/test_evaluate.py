@@ -85,26 +85,33 @@ def test_reviews_as_gold(db_copy):
     assert overall["matched"] == 2 and overall["source_acc"] == 0.5 and overall["stance_acc"] == 0.5
 
 
-EXTRA = ROOT / "tests" / "fixtures" / "extra-eval"
+FIXTURES = ROOT / "tests" / "fixtures"
+# Floors a little under today's figures on each set of six texts annotated blind.
+FLOORS = {
+    "extra-eval": {"claims_f1": 0.97, "source_acc": 0.92, "attributed_source_acc": 0.90, "cue_acc": 0.92,
+                   "stance_acc": 0.88, "stance_macro_f1": 0.80, "checkworthy_macro_f1": 0.65},
+    "extra-eval-2": {"claims_f1": 0.97, "source_acc": 0.90, "attributed_source_acc": 0.84, "cue_acc": 0.86,
+                     "stance_acc": 0.85, "stance_macro_f1": 0.82, "checkworthy_macro_f1": 0.60},
+}
 
 
 @pytest.mark.slow
-def test_accuracy_on_the_extra_texts(tmp_path):
-    """Six news and encyclopedia texts annotated blind (tests/fixtures/extra-eval): a floor under
-    today's figures, so that a rule which only fits the guide's texts shows here."""
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_accuracy_on_the_extra_texts(tmp_path, name):
+    """News and encyclopedia texts annotated blind (tests/fixtures/extra-eval*, sources and
+    licences in each SOURCES.md): a floor under today's figures, so that a rule which only fits
+    the guide's texts shows here."""
     from annotator import extract
 
-    corpus = tmp_path / "extra"
+    folder = FIXTURES / name
+    corpus = tmp_path / name
     corpus.mkdir()
-    for f in EXTRA.glob("h*.txt"):
+    for f in folder.glob("*.txt"):
         (corpus / f.name).write_bytes(f.read_bytes())
     db = tmp_path / "extra.db"
     extract.run([str(corpus)], str(db), progress=False)
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
-    got = evaluate.score(evaluate.load_gold(EXTRA / "gold.jsonl"), [dict(r) for r in conn.execute("select * from claims")])
-    assert got["claims_f1"] >= 0.97
-    assert got["source_acc"] >= 0.92 and got["attributed_source_acc"] >= 0.90
-    assert got["cue_acc"] >= 0.92
-    assert got["stance_acc"] >= 0.88 and got["stance_macro_f1"] >= 0.80
-    assert got["checkworthy_macro_f1"] >= 0.65
+    got = evaluate.score(evaluate.load_gold(folder / "gold.jsonl"), [dict(r) for r in conn.execute("select * from claims")])
+    low = {k: round(got[k], 3) for k, floor in FLOORS[name].items() if got[k] < floor}
+    assert not low, f"{name}: under the floor: {low}"
