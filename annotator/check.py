@@ -2,8 +2,9 @@
 
 Every stored span must be the text at its offsets (``documents.text[start:end] == text``) for
 current claims, their source and cue, blocks and entity mentions; no row may point at a missing
-row; the full-text index must match the claims table. Superseded claims are exempt from the
-offset check: their offsets point into a version of the document that is no longer stored.
+row; the full-text index and the stored facet counts must match the claims table. Superseded
+claims are exempt from the offset check: their offsets point into a version of the document that
+is no longer stored.
 """
 
 import os
@@ -184,6 +185,34 @@ def _duplicates(conn: sqlite3.Connection) -> Finding:
                    _listed(rows, lambda r: f"{r[0]} [{r[1]}:{r[2]}]: {r[3]} claims"))
 
 
+def _facet_counts(conn: sqlite3.Connection) -> Finding:
+    """The claims table's stored facet counts, when current, must be what counting gives."""
+    tables = {r[0] for r in conn.execute("select name from sqlite_master where type in ('table', 'trigger')")}
+    if "claim_facet_counts" not in tables:
+        return Finding("facet counts", "note", "none stored yet; the next 'annotator extract' or "
+                       "'annotator serve' adds them")
+    missing = [f"claim_facet_counts_{t}" for t in ("insert", "update", "delete")
+               if f"claim_facet_counts_{t}" not in tables]
+    if missing:
+        return Finding("facet counts", "FAIL", "the triggers that keep claim_facet_counts honest are "
+                       "missing: " + ", ".join(missing))
+    if not conn.execute("select 1 from claim_facet_counts where column = ?", [store.ALL_CLAIMS]).fetchone():
+        return Finding("facet counts", "ok", "not stored now; the claims table page counts its facets "
+                       "until the next 'annotator extract' or 'annotator serve'")
+    wrong = []
+    for column in store.FACET_COLUMNS:
+        stored = dict(conn.execute("select value, n from claim_facet_counts where column = ?", [column]))
+        counted = dict(conn.execute(f"select {_quote(column)}, count(*) from claims "
+                                    f"where {_quote(column)} is not null group by 1"))
+        if stored != counted:
+            wrong.append(column)
+    if wrong:
+        return Finding("facet counts", "FAIL", "claim_facet_counts disagrees with the claims for "
+                       + ", ".join(wrong) + "; delete its rows ('delete from claim_facet_counts') "
+                       "and the next 'annotator serve' counts them again")
+    return Finding("facet counts", "ok", "the stored facet counts match the claims")
+
+
 def _runs(conn: sqlite3.Connection) -> Finding:
     rows = conn.execute(
         "select id, started, status from runs where status is not 'done' order by id").fetchall()
@@ -213,7 +242,7 @@ def _contents(conn: sqlite3.Connection) -> Finding:
     ]))
 
 
-CHECKS = (_contents, _integrity, _foreign_keys, _offsets, _fts, _duplicates, _runs)
+CHECKS = (_contents, _integrity, _foreign_keys, _offsets, _fts, _duplicates, _facet_counts, _runs)
 
 
 def _quote(name: str) -> str:

@@ -88,6 +88,12 @@ DAMAGE = [
           "checkworthy, checkworthy_score, claim_type, run_id, superseded, superseded_run, entities "
           "from claims where rowid = (select min(rowid) from claims)")],
         "duplicates", "2 claims", id="duplicate-claim"),
+    pytest.param(
+        ["update claim_facet_counts set n = n + 1 where column = 'stance'"],
+        "facet counts", "stance", id="facet-count-wrong"),
+    pytest.param(
+        ["drop trigger claim_facet_counts_insert"], "facet counts", "claim_facet_counts_insert",
+        id="facet-trigger-dropped"),
 ]
 
 
