@@ -175,10 +175,18 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
             if c.dep_ in ("ccomp", "parataxis") and c.pos_ in ("VERB", "AUX"):
                 return True, c
     if "clause" in cue.frames:
-        # "X asserted that …" even where the parse lost the clause
-        nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
-        if nxt is not None and nxt.lower_ == "that" and nxt.dep_ == "mark" and nxt.head != token:
-            return True, nxt.head
+        # "X asserted that …", "X told the meeting that …" even where the parse lost the clause
+        doc = token.doc
+        after = [token.i + 1] + [c.right_edge.i + 1 for c in kids if c.dep_ in ("dobj", "dative")]
+        for i in after:
+            nxt = doc[i] if i < len(doc) else None
+            if nxt is not None and nxt.lower_ == "that" and nxt.dep_ == "mark" and nxt.head != token \
+                    and nxt.head.i > token.i:
+                return True, nxt.head
+        for obj in (c for c in kids if c.dep_ == "dobj"):  # "told the meeting that …" read as a clause of "meeting"
+            for clause in obj.children:
+                if clause.dep_ == "acl" and any(g.dep_ == "mark" and g.lower_ == "that" for g in clause.children):
+                    return True, clause
     if "predicative" in cue.frames and not any(
         c.dep_ == "prep" and c.lower_ in ("on", "for", "upon") for c in kids
     ):

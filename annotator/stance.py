@@ -58,11 +58,21 @@ def main_path(head: Token, claim: Span) -> list[Token]:
     return path
 
 
+RAISING = {"appear", "seem"}
+
+
+def _raises(verb: Token) -> bool:
+    """``appear``/``seem`` with what they qualify: ``appears to``, ``seems likely``, ``appears that``."""
+    return any(c.dep_ in ("xcomp", "ccomp", "acomp", "attr", "oprd") for c in verb.children)
+
+
 def is_hedged(head: Token, claim: Span) -> bool:
     """A hedge word on the content's main path: ``may``, ``likely``, ``appeared``, ``seems``."""
     hedges = lexicon.words("hedges.txt")
     for t in main_path(head, claim):
         if t.lemma_.lower() in hedges or t.lower_ in hedges:
+            if t.lemma_ in RAISING and not _raises(t):
+                continue  # "the findings appear in the journal": published, not uncertain
             return True
         negated = any(c.dep_ == "neg" for c in t.children)
         for c in t.children:

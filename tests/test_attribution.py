@@ -134,6 +134,16 @@ CASES = [
     ("An official said the dealings exposed the banking system to criminals.", "An official", "said",
      "reported"),
     ("The hacker allegedly told Keys that the password had changed.", "The hacker", "told", "alleged"),
+    ("Chad blames Khartoum for backing the rebels.", "Chad", "blames", "alleged"),
+    ("The Security Council condemned the attacks in eastern Chad.", "The Security Council", "condemned",
+     "reported"),
+    ("The company represented that the program taught babies to read.", "The company", "represented",
+     "reported"),
+    ("He represents the district in Congress.", "", "", "asserted"),
+    ("The findings appear in the journal Science on Friday.", "", "", "asserted"),
+    ("The findings appear to confirm the theory.", "", "", "hedged"),
+    ('He told an extraordinary cabinet meeting that "if the situation does not evolve positively" '
+     "relations with Sudan may be ruptured.", "He", "told", "hedged"),  # the parse hangs the clause on "meeting"
     # a cue set off by commas inside the claim
     ("The vote, officials said on Monday, was delayed.", "officials", "said", "reported"),
     ("The company, analysts believe, is losing money.", "analysts", "believe", "hedged"),
