@@ -137,7 +137,9 @@ def subject_of(token: Token) -> Token | None:
         if c.dep_ in _SUBJ:
             if c.pos_ in ("VERB", "AUX"):  # "X reports, Y has denied": the parse took the verb
                 nouns = [g for g in c.children if g.dep_ in ("npadvmod", "dobj") and g.i > c.i]
-                return nouns[0] if nouns else None
+                if nouns:
+                    return nouns[0]
+                return c if c.is_title and c.i > 0 else None  # a name read as a verb: "Your Baby Can"
             return c
     if token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
         return subject_of(token.head)

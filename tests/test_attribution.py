@@ -140,6 +140,8 @@ CASES = [
     ("The company represented that the program taught babies to read.", "The company", "represented",
      "reported"),
     ("He represents the district in Congress.", "", "", "asserted"),
+    ("Your Baby Can and Titzer represented that the program taught children to read.", "Your Baby Can",
+     "represented", "reported"),  # the parse reads "Can" as a verb
     ("The findings appear in the journal Science on Friday.", "", "", "asserted"),
     ("The findings appear to confirm the theory.", "", "", "hedged"),
     ('He told an extraordinary cabinet meeting that "if the situation does not evolve positively" '
