@@ -206,6 +206,21 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
     return False, None
 
 
+PLEA = lexicon.Cue("plead", "denied", frozenset({"object"}), "VERB")
+
+
+def _plea(token: Token) -> CueMatch | None:
+    """``X pleaded not guilty to …``: X denies the charge. (``pleaded guilty`` states a fact.)"""
+    if token.lemma_.lower() != "plead" or token.pos_ != "VERB":
+        return None
+    guilty = next((c for c in token.children if c.lower_ in ("guilty", "innocent")), None)
+    subj = subject_of(token)
+    if guilty is None or subj is None or not (_negated(token) or _negated(guilty) or guilty.lower_ == "innocent"):
+        return None
+    end = max([guilty.i] + [c.i for c in guilty.children if c.dep_ == "neg"]) + 1
+    return CueMatch(PLEA, token.doc[token.i:end], _span_of(subj), None, False)
+
+
 def _quoted_as_saying(token: Token) -> CueMatch | None:
     """``Reuters quoted the minister as saying …``: the quoted person is the source."""
     if token.lemma_.lower() not in ("quote", "cite"):
@@ -225,9 +240,9 @@ def _quoted_as_saying(token: Token) -> CueMatch | None:
 
 def cue_match(token: Token) -> CueMatch | None:
     """``token`` as a cue with a subject and an allowed complement, or None."""
-    quoted = _quoted_as_saying(token)
-    if quoted is not None:
-        return quoted
+    special = _quoted_as_saying(token) or _plea(token)
+    if special is not None:
+        return special
     cue = lookup(token)
     if cue is None or token.dep_ in _BLOCKED or token.tag_ == "VBG" and token.dep_ == "advcl":
         return None

@@ -140,6 +140,12 @@ CASES = [
     ("The company represented that the program taught babies to read.", "The company", "represented",
      "reported"),
     ("He represents the district in Congress.", "", "", "asserted"),
+    ("The dissident pleaded not guilty to subversion charges.", "The dissident", "pleaded not guilty",
+     "denied"),
+    ("He pleaded guilty to two counts of fraud.", "", "", "asserted"),
+    ("The company later faulted sticky gas pedals.", "The company", "faulted", "alleged"),
+    ("The court held that the law was unconstitutional.", "The court", "held", "reported"),
+    ("He holds a degree in law.", "", "", "asserted"),
     ("Your Baby Can and Titzer represented that the program taught children to read.", "Your Baby Can",
      "represented", "reported"),  # the parse reads "Can" as a verb
     ("The findings appear in the journal Science on Friday.", "", "", "asserted"),
