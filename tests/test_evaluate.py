@@ -94,6 +94,8 @@ FLOORS = {
                      "stance_acc": 0.85, "stance_macro_f1": 0.82, "checkworthy_macro_f1": 0.60},
     "extra-eval-3": {"claims_f1": 0.95, "source_acc": 0.85, "attributed_source_acc": 0.80, "cue_acc": 0.85,
                      "stance_acc": 0.83, "stance_macro_f1": 0.85, "checkworthy_macro_f1": 0.65},
+    "extra-eval-4": {"claims_f1": 0.95, "source_acc": 0.90, "attributed_source_acc": 0.88, "cue_acc": 0.88,
+                     "stance_acc": 0.86, "stance_macro_f1": 0.75, "checkworthy_macro_f1": 0.50},
 }
 
 
