@@ -150,8 +150,9 @@ CASES = [
      "represented", "reported"),  # the parse reads "Can" as a verb
     ("The findings appear in the journal Science on Friday.", "", "", "asserted"),
     ("The findings appear to confirm the theory.", "", "", "hedged"),
-    ('He told an extraordinary cabinet meeting that "if the situation does not evolve positively" '
-     "relations with Sudan may be ruptured.", "He", "told", "hedged"),  # the parse hangs the clause on "meeting"
+    # the parse hangs the clause on "meeting"
+    (('He told an extraordinary cabinet meeting that "if the situation does not evolve positively" '
+      "relations with Sudan may be ruptured."), "He", "told", "hedged"),
     # a cue set off by commas inside the claim
     ("The vote, officials said on Monday, was delayed.", "officials", "said", "reported"),
     ("The company, analysts believe, is losing money.", "analysts", "believe", "hedged"),

@@ -1,0 +1,83 @@
+"""Quotations: where they are in a text, and which attributed claim each cue-less quoted claim
+belongs to (``"We are ready. We will win," he said.``: both sentences are his)."""
+
+import re
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Span
+
+if TYPE_CHECKING:
+    from .attribution import Attribution
+
+QUOTES = "\"“”«»‘’„‟‹›'"
+FIRST_PERSON = frozenset({"i", "we"})
+OPENERS = {"“": "”", "«": "»", "„": "“", "‹": "›"}
+_QUOTE_MARK = re.compile("[\"“”«»„‹›]")
+CLOSERS = {"”", "»", "›"}
+
+
+def quotation_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` character offsets of the quotations in ``text``, marks included.
+
+    Straight double quotes alternate; curly and angle quotes pair; an unbalanced mark opens a
+    quotation that runs to the end of the text, and never raises.
+    """
+    spans, stack_start, closer = [], None, None
+    for m in _QUOTE_MARK.finditer(text):
+        i, ch = m.start(), m.group(0)
+        if stack_start is None:
+            if ch == '"':
+                stack_start, closer = i, '"'
+            elif ch in OPENERS:
+                stack_start, closer = i, OPENERS[ch]
+        elif ch == closer or (closer != '"' and ch in CLOSERS):
+            spans.append((stack_start, i + 1))
+            stack_start = None
+    if stack_start is not None:
+        spans.append((stack_start, len(text)))
+    return spans
+
+
+def _speaker_hedge(a: "Attribution") -> bool:
+    """A first-person belief inside a quotation (``I would think …``): the speaker's hedge."""
+    return a.source is not None and a.source.text.lower() in FIRST_PERSON and all(
+        c in ("hedged", "reported", "denied") for c in a.classes) and len(a.classes) == 1
+
+
+def quotation_links(claims: list[Span], found: list["Attribution"]) -> list[tuple[int, int]]:
+    """``(i, j)``: claim i has no cue and lies in a quotation that claim j attributes.
+
+    Claim j attributes a quotation when its cue stands outside the quotation, just before it
+    (``He said: "…``) or just after it (``…," he said.``); every cue-less claim whose text lies
+    inside that quotation is the same speaker's (``"We are ready. We will win," he said.``).
+    """
+    if not claims:
+        return []
+    doc = claims[0].doc
+    links: list[tuple[int, int]] = []
+    for q_start, q_end in quotation_spans(doc.text):
+        owner = None
+        for j, (c, a) in enumerate(zip(claims, found)):
+            if a.cue is None or a.source is None:
+                continue
+            if c.start_char <= q_end <= c.end_char and a.cue.start_char >= q_end - 1:
+                owner = j  # "…," he said.
+                break
+            if c.start_char <= q_start <= c.end_char and a.cue.end_char <= q_start:
+                owner = j  # He said: "…
+                break
+        if owner is None:
+            # a quotation with no cue of its own continues an attributed quotation just before it
+            before = [j for j, c in enumerate(claims) if c.end_char <= q_start]
+            if before and found[before[-1]].cue is not None \
+                    and any(ch in QUOTES for ch in claims[before[-1]].text):
+                owner = before[-1]
+                owner = dict(links).get(owner, owner)
+            else:
+                continue
+        for i, (c, a) in enumerate(zip(claims, found)):
+            inside = max(0, min(c.end_char, q_end) - max(c.start_char, q_start))
+            own = a.cue is not None and not _speaker_hedge(a)
+            if i != owner and not own and inside >= 0.5 * len(c.text.strip(QUOTES + " ")):
+                links.append((i, owner))
+    return links
