@@ -136,22 +136,6 @@ def _subjectivity() -> dict[str, float]:
     return {form: sum(v) / len(v) for form, v in senses.items()}
 
 
-@cache
-def _method() -> dict[str, frozenset[str]]:
-    out: dict[str, set[str]] = {"subject": set(), "verb": set()}
-    for kind, lemma in lexicon.pairs("method.txt"):
-        out[kind].add(lemma)
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-@cache
-def _procedure() -> dict[str, frozenset[str]]:
-    out: dict[str, set[str]] = {}
-    for lemma, follower in lexicon.pairs("procedure.txt"):
-        out.setdefault(lemma, set()).add(follower)
-    return {k: frozenset(v) for k, v in out.items()}
-
-
 def features(claim: Span) -> Features:
     f = Features()
     for ent in claim.ents:
@@ -189,7 +173,7 @@ def features(claim: Span) -> Features:
     f.opinion += min(2, max((_subjective_predicate(t, root) for t in words if pos[t.i] == "ADJ"), default=0))
     f.first_person = not word_lower.isdisjoint(FIRST_PERSON)
     f.prediction = any(t.lower_ in FUTURE and t.tag_ == "MD" for t in words)
-    procedure = _procedure()
+    procedure = lexicon.grouped("procedure.txt")
     if any(lemma[t.i] in REFUSALS and any(c.dep_ == "neg" for c in t.children) for t in tokens):
         f.procedure = True  # "would not comment", "did not elaborate"
     for n, t in enumerate(tokens):
@@ -198,9 +182,9 @@ def features(claim: Span) -> Features:
         if followers and ("*" in followers or not followers.isdisjoint(lower[n + 1:])):
             f.procedure = True
             break
-    method = _method()
-    if root.lemma_.lower() in method["verb"]:
-        f.method = any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in method["subject"]
+    method = lexicon.grouped("method.txt")
+    if root.lemma_.lower() in method.get("verb", ()):
+        f.method = any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in method.get("subject", ())
                        for c in root.children)
     attr = next((c for c in root.children if c.dep_ == "attr"), None)
     if root.lemma_ == "be" and attr is not None and attr.pos_ in ("NOUN", "PROPN"):

@@ -64,6 +64,15 @@ def pairs(name: str) -> tuple[tuple[str, str], ...]:
 
 
 @cache
+def grouped(name: str) -> dict[str, frozenset[str]]:
+    """A two-column list, as ``{key: every value listed with it}``."""
+    out: dict[str, set[str]] = {}
+    for key, value in pairs(name):
+        out.setdefault(key, set()).add(value)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@cache
 def rows(name: str) -> tuple[tuple[str, ...], ...]:
     """The raw tab-separated rows of a lexicon file."""
     return tuple(tuple(c.strip() for c in row) for row in _rows(name))

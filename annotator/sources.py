@@ -13,6 +13,7 @@ from . import lexicon
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
 THING_PRONOUNS = {"it"}
+ORGANIZATIONS = ("ORG", "NORP", "GPE")  # entity labels an "it" can stand for
 ARTICLES = ("the ", "a ", "an ")
 TITLES = {"mr", "mrs", "ms", "dr", "general", "gen", "president", "prime", "minister", "senator",
           "sen", "rep", "congressman", "congresswoman", "judge", "sir", "lord", "lady", "professor",
@@ -130,7 +131,7 @@ def resolve(rows: Sequence[dict], text: str, entities: Sequence[Entity]) -> None
                 for p in parts
             )
         elif low in GROUP_PRONOUNS | THING_PRONOUNS:
-            want = ("ORG", "NORP", "GPE") if low in THING_PRONOUNS else None
+            want = ORGANIZATIONS if low in THING_PRONOUNS else None
             hit = next((c for c in reversed(seen) if want is None or c[1] in want), None)
             # "Standard Chartered said it rejects …": a nearer organization named in the text
             named = _nearest_organization(entities, start, abbrs)
@@ -157,7 +158,6 @@ def resolve(rows: Sequence[dict], text: str, entities: Sequence[Entity]) -> None
         seen.append((canon, label, start))
 
 
-ORGANIZATIONS = ("ORG", "NORP", "GPE")
 PRONOUN_REACH = 200  # characters back from a pronoun within which a named organization is its referent
 
 

@@ -458,21 +458,18 @@ def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict], verb: 
     columns = list(rows[0])
     if any(len(r) != len(columns) for r in rows):  # with itemgetter's KeyError: the same keys
         raise ValueError(f"rows for {table} do not all have the same columns")
-    names = ", ".join(f"[{c}]" for c in columns)
-    values = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(columns)))
-    sql = f"{verb} into [{table}] ({names}) select {values} from json_each(?) where true"
+    head = f"{verb} into [{table}] ({', '.join(f'[{c}]' for c in columns)})"
+    tail = ""
     if upsert_on:
-        sql += f" on conflict ([{upsert_on}]) do update set " + ", ".join(
+        tail = f" on conflict ([{upsert_on}]) do update set " + ", ".join(
             f"[{c}] = excluded.[{c}]" for c in columns if c != upsert_on)
     get = operator.itemgetter(*columns)
     payload = json.dumps([get(r) for r in rows], ensure_ascii=False)
-    if "\\u0000" not in payload:
-        db.execute(sql, [payload])
+    if "\\u0000" in payload:  # SQLite's JSON functions end a string at a NUL: row by row
+        db.conn.executemany(f"{head} values ({', '.join('?' * len(columns))}){tail}", map(get, rows))
         return
-    # SQLite's JSON functions end a string at a NUL character: such rows go one by one
-    plain = sql.replace(f"select {values} from json_each(?) where true",
-                        f"values ({', '.join('?' * len(columns))})")
-    db.conn.executemany(plain, map(get, rows))
+    values = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(columns)))
+    db.execute(f"{head} select {values} from json_each(?) where true{tail}", [payload])
 
 
 def facet_counts_current(db: sqlite_utils.Database) -> bool:
