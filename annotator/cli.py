@@ -1,5 +1,6 @@
 """The ``annotator`` command: one click group, thin over the library."""
 
+import signal
 import sys
 
 import click
@@ -214,8 +215,16 @@ def export(db_path, fmt, output, excel, no_formula_guard, org, org_url, base_url
         return exporting.write_claimreview(rows, out, org=org, org_url=org_url, base_url=base_url)
 
     if output:
-        with open(output, "w", encoding="utf-8", newline="") as out:
-            n = write(out)
+        # A terminating signal (kill, timeout) unwinds like Ctrl-C, so no temporary file is left.
+        previous = signal.signal(signal.SIGTERM, _exit_on_signal)
+        try:
+            with exporting.atomic_file(output) as out:
+                n = write(out)
+        except OSError as e:
+            raise click.ClickException(
+                f"cannot write {output}: {e.strerror or e}; nothing was written under that name")
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         click.echo(f"{n} {'claim reviews' if fmt == 'claimreview' else 'claims'} written to {output}",
                    err=True)
     else:
@@ -226,6 +235,10 @@ def export(db_path, fmt, output, excel, no_formula_guard, org, org_url, base_url
         finally:
             out.flush()
             out.detach()
+
+
+def _exit_on_signal(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 @cli.group()

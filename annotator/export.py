@@ -5,12 +5,15 @@ One query serves every format and the Datasette "download CSV" link: :func:`expo
 text). Rows are streamed from the cursor, so memory stays flat however many claims are exported.
 """
 
+import contextlib
 import csv
 import io
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 from typing import IO
 
 import sqlite_utils
@@ -406,3 +409,29 @@ def write_claimreview(rows: Iterable[dict], out: IO[str], *, org: str,
 
 
 WRITERS = {"csv": write_csv, "jsonl": write_jsonl}
+
+
+@contextlib.contextmanager
+def atomic_file(path: str | os.PathLike) -> Iterator[IO[str]]:
+    """A UTF-8 text file that appears under ``path`` only whole.
+
+    It is written to a hidden temporary file in the same folder (``.NAME.PID.tmp``), flushed to
+    the disk and renamed over ``path``. On any error or interruption the temporary file is
+    removed and whatever was at ``path`` stays as it was; only a kill that Python cannot catch
+    (SIGKILL, a power cut) can leave the temporary file behind, never a part under ``path``.
+    """
+    final = Path(path)
+    tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()  # left by a killed process that had this process id
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, final)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise

@@ -4,7 +4,12 @@ import csv
 import io
 import json
 import re
+import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 import tracemalloc
 from pathlib import Path
 
@@ -107,6 +112,89 @@ def test_export_to_a_file_reports_the_count(db_copy, tmp_path, fmt):
     else:
         rows = [json.loads(line) for line in text.splitlines()]
         assert len(rows) == n and set(SCORER_COLUMNS) <= set(rows[0])
+
+
+# --- writing a file: whole or not at all --------------------------------------------------------
+
+ANNOTATOR = [sys.executable, "-c", "from annotator.cli import cli; cli()"]  # a real process
+COPIES = 1_000  # of every claim: about 100,000 claims, a second or two of CSV
+
+
+@pytest.fixture(scope="module")
+def big_db(corpus_db, tmp_path_factory) -> Path:
+    """The corpus with every claim copied ``COPIES`` times, so an export takes seconds."""
+    dest = tmp_path_factory.mktemp("big") / "claims.db"
+    src, out = sqlite3.connect(corpus_db), sqlite3.connect(dest)
+    src.backup(out)
+    src.close()
+    for (trigger,) in out.execute("select name from sqlite_master where type = 'trigger'"
+                                  " and tbl_name = 'claims'").fetchall():
+        out.execute(f"drop trigger [{trigger}]")  # no search, no facets: export alone, quicker
+    names = [d[0] for d in out.execute("select * from claims limit 0").description]
+    values = ", ".join("'bulk' || n.i || '-' || c.id" if x == "id" else f'c."{x}"' for x in names)
+    with out:
+        out.execute(f"""with recursive n(i) as (select 1 union all select i + 1 from n where i < {COPIES})
+                    insert into claims ({', '.join(f'"{x}"' for x in names)})
+                    select {values} from n, claims c where c.superseded = 0 and c.id not like 'bulk%'""")
+    out.close()
+    return dest
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_export_leaves_nothing_under_the_final_name(big_db, tmp_path, signum):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    final = folder / "claims.csv"
+    proc = subprocess.Popen([*ANNOTATOR, "export", "--db", str(big_db), "-o", str(final)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        written = [f for f in folder.iterdir() if f.stat().st_size > 1_000_000]
+        if written:
+            break
+        time.sleep(0.005)
+    assert proc.poll() is None, "the export ended before a megabyte was written: make big_db bigger"
+    proc.send_signal(signum)
+    proc.wait(30)
+    assert not final.exists()
+    left = [f.name for f in folder.iterdir()]
+    if signum == signal.SIGKILL:  # nothing can clean up after SIGKILL: at most a hidden temporary file
+        assert all(name.startswith(".claims.csv.") and name.endswith(".tmp") for name in left), left
+    else:
+        assert left == []
+
+
+def test_an_export_that_fails_leaves_the_old_file_as_it_was(db_copy, tmp_path):
+    final = tmp_path / "claims.csv"
+    final.write_text("the previous export\n", encoding="utf-8")
+    result = run("export", "--db", db_copy, "--set", "no such set", "-o", final, ok=False)
+    assert result.exit_code == 1
+    assert final.read_text(encoding="utf-8") == "the previous export\n"
+    run("export", "--db", db_copy, "-o", final)
+    assert final.read_text(encoding="utf-8").startswith("id,doc,")
+    assert [f.name for f in tmp_path.iterdir() if f.name.startswith(".")] == []
+
+
+def _can_mount_a_small_disk() -> bool:
+    return shutil.which("unshare") is not None and subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--mount", "true"], capture_output=True).returncode == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _can_mount_a_small_disk(), reason="needs user namespaces to mount a small tmpfs")
+def test_a_full_disk_is_one_line_and_leaves_nothing(big_db, tmp_path):
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    final = disk / "claims.csv"
+    script = (f'mount -t tmpfs -o size=2m none "{disk}" && '
+              f'"{sys.executable}" -c "{ANNOTATOR[2]}" export --db "{big_db}" -o "{final}"; '
+              f'echo "exit $?"; ls -A "{disk}"')
+    done = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script],
+                          capture_output=True, text=True, timeout=120)
+    assert done.stderr.splitlines() == [
+        f"Error: cannot write {final}: No space left on device; nothing was written under that name"]
+    assert done.stdout.splitlines() == ["exit 1"]  # and the small disk is empty
 
 
 def test_missing_database_is_a_clear_error(tmp_path):
