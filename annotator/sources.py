@@ -4,11 +4,13 @@ Works on one document's plain claim rows after parsing, because resolving ``he``
 report`` needs what came before in the whole document, not just the paragraph.
 """
 
+import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import lexicon
+from .structure import SECTION_SEPARATOR
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
@@ -101,13 +103,32 @@ def canonical_from_parts(
     return clean(source, abbrs)
 
 
-def resolve(rows: Sequence[dict], text: str, entities: Sequence[Entity]) -> None:
+def _section_finder(sections: Sequence[tuple[int, str]]) -> Callable[[int], str]:
+    starts = [start for start, _ in sections]
+
+    def section_at(offset: int) -> str:
+        i = bisect.bisect_right(starts, offset) - 1
+        return sections[i][1] if i >= 0 else ""
+
+    return section_at
+
+
+def _within(outer: str, inner: str) -> bool:
+    """Whether section ``inner`` is section ``outer`` or below it (all is below the top, "")."""
+    return not outer or inner == outer or inner.startswith(outer + SECTION_SEPARATOR)
+
+
+def resolve(rows: Sequence[dict], text: str, entities: Sequence[Entity],
+            sections: Sequence[tuple[int, str]] = ()) -> None:
     """Fill ``source_canonical`` and ``source_label`` of a document's claim rows in place.
 
     Each row has ``source``, ``source_start``, ``source_canonical`` (a first guess from the parse)
     and ``source_label`` (the entity label of the source's head, if any), in document order.
+    ``sections`` are the ``(start, section path)`` of the document's blocks, in order: a pronoun
+    stands for someone named in its own section or a section above it, never in another one.
     """
     abbrs = abbreviations(text)
+    section_at = _section_finder(sections)
     persons = [e for e in entities if e.label == "PERSON"]
     seen: list[tuple[str, str | None, int]] = []  # (canonical, label, start) of earlier sources
     for row in rows:
@@ -118,10 +139,15 @@ def resolve(rows: Sequence[dict], text: str, entities: Sequence[Entity]) -> None
         low = src.lower().strip()
         canon = row.get("source_canonical") or clean(src, abbrs)
         label = row.get("source_label")
+        here = section_at(start)
+
+        def reaches(offset: int, here: str = here) -> bool:
+            return _within(section_at(offset), here)
+
         if low in PERSON_PRONOUNS:
-            hit = next((c for c in reversed(seen) if c[1] == "PERSON"), None)
+            hit = next((c for c in reversed(seen) if c[1] == "PERSON" and reaches(c[2])), None)
             if hit is None:
-                hit = _nearest_person(persons, start)
+                hit = _nearest_person(persons, start, reaches)
             if hit:
                 canon, label = hit[0], "PERSON"
         elif " and " in canon:  # "Hamilton and Greer" → "Neil Hamilton and Ian Greer"
@@ -132,9 +158,10 @@ def resolve(rows: Sequence[dict], text: str, entities: Sequence[Entity]) -> None
             )
         elif low in GROUP_PRONOUNS | THING_PRONOUNS:
             want = ORGANIZATIONS if low in THING_PRONOUNS else None
-            hit = next((c for c in reversed(seen) if want is None or c[1] in want), None)
+            hit = next((c for c in reversed(seen) if (want is None or c[1] in want) and reaches(c[2])),
+                       None)
             # "Standard Chartered said it rejects …": a nearer organization named in the text
-            named = _nearest_organization(entities, start, abbrs)
+            named = _nearest_organization(entities, start, abbrs, reaches)
             if named is not None and (hit is None or named[2] > hit[2]):
                 hit = named
             if hit:
@@ -161,18 +188,20 @@ def resolve(rows: Sequence[dict], text: str, entities: Sequence[Entity]) -> None
 PRONOUN_REACH = 200  # characters back from a pronoun within which a named organization is its referent
 
 
-def _nearest_organization(entities: Sequence[Entity], before: int,
-                          abbrs: dict[str, str]) -> tuple[str, str, int] | None:
+def _nearest_organization(entities: Sequence[Entity], before: int, abbrs: dict[str, str],
+                          reaches: Callable[[int], bool]) -> tuple[str, str, int] | None:
     for e in reversed(entities):
-        if e.label in ORGANIZATIONS and e.end <= before and before - e.end <= PRONOUN_REACH:
+        if e.label in ORGANIZATIONS and e.end <= before and before - e.end <= PRONOUN_REACH \
+                and reaches(e.start):
             name = clean(e.text, abbrs)
             return abbrs.get(name, name), e.label, e.start
     return None
 
 
-def _nearest_person(persons: Sequence[Entity], before: int) -> tuple[str, str, int] | None:
+def _nearest_person(persons: Sequence[Entity], before: int,
+                    reaches: Callable[[int], bool]) -> tuple[str, str, int] | None:
     for e in reversed(persons):
-        if e.end <= before and " " in e.text.strip():
+        if e.end <= before and " " in e.text.strip() and reaches(e.start):
             return _name_without_title(e.text), "PERSON", e.start
     return None
 

@@ -2,8 +2,9 @@
 
 Every span is stored as ``start``/``end``/``text`` character offsets into ``documents.text``.
 Ids are deterministic, so re-running upserts instead of duplicating. A changed document is
-replaced in one transaction; claims that vanish keep their row (marked superseded) when a
-reviewer has worked on them, so no review is ever orphaned.
+replaced in one transaction; its claims keep their ids where :mod:`annotator.identity` pairs them
+with the stored ones, and claims that vanish keep their row (marked superseded, with the document
+text they were found in) when a reviewer has worked on them, so no review is ever orphaned.
 """
 
 import contextlib
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
+
+from . import identity
 
 if TYPE_CHECKING:  # importing spaCy costs half a second, and an unchanged re-run needs none of it
     from .pipeline import DocumentResult
@@ -228,6 +231,29 @@ def m007_run_process(db: sqlite_utils.Database) -> None:
     db.table("runs").add_column("pid", int)
 
 
+@migrations()
+def m008_claim_identity(db: sqlite_utils.Database) -> None:
+    """What tells a claim from a repeat of its text, and what a superseded claim's page shows.
+
+    ``context_before`` / ``context_after``: hashes of the texts of the claims before and after it
+    (see :mod:`annotator.identity`), filled as documents are extracted; a current claim's context
+    is read from the order of its document's claims, so claims stored before need none.
+    ``document_versions``: the earlier texts of a document that its superseded claims' offsets
+    point into (``claims.doc_sha256``).
+    """
+    db.table("claims").add_column("context_before", str)
+    db.table("claims").add_column("context_after", str)
+    db.execute(
+        """
+        CREATE TABLE document_versions (
+            document_id TEXT NOT NULL REFERENCES documents(id),
+            sha256 TEXT NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (document_id, sha256)
+        )"""
+    )
+
+
 def entity_list(mentions: list[dict]) -> str | None:
     """``text (LABEL)`` of each mention, in document order, as ``claims.entities`` stores them."""
     ordered = sorted(mentions, key=lambda m: (m["start"], _hash(m["claim_id"], m["start"], m["end"])))
@@ -353,9 +379,19 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
     doc = result.document
     doc_id = doc.id
     with writing(db):
-        old_ids = {r[0] for r in db.execute(
-            "select id from claims where document_id = ? and superseded = 0", [doc_id])}
+        stored = [dict(zip(("id", "text", "section_path", "context_before", "context_after",
+                            "superseded"), r)) for r in db.execute(
+            "select id, text, section_path, context_before, context_after, superseded from claims"
+            " where document_id = ? order by start, id", [doc_id])]
+        renamed, keep = identity.assign(
+            doc.path, result.claims, [c for c in stored if not c["superseded"]],
+            [c for c in stored if c["superseded"]], lambda ids: _reviewed(db, ids))
+        mentions_rows = [{**m, "claim_id": renamed[m["claim_id"]]} for m in result.mentions]
+        old_ids = {c["id"] for c in stored if not c["superseded"]}
         new_ids = {c["id"] for c in result.claims}
+        if keep:  # their page shows the text they were found in
+            db.execute("insert or ignore into document_versions (document_id, sha256, text) "
+                       "select id, sha256, text from documents where id = ?", [doc_id])
         db.execute(
             "delete from claim_entities where claim_id in "
             "(select id from claims where document_id = ?)", [doc_id])
@@ -384,7 +420,7 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
         )
         _upsert_sources(db, result.claims)
         mentions: dict[str, list[dict]] = {}
-        for m in result.mentions:
+        for m in mentions_rows:
             mentions.setdefault(m["claim_id"], []).append(m)
         _insert_rows(
             db, "claims",
@@ -400,13 +436,14 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
             ],
             upsert_on="id",
         )
-        gone = old_ids - new_ids
-        keep = _reviewed(db, gone)
-        for cid in gone - keep:
+        for cid in old_ids - new_ids - keep:
             db.execute("delete from claims where id = ?", [cid])
         for cid in keep:
             db.execute("update claims set superseded = 1, superseded_run = ? where id = ?", [run_id, cid])
-        _insert_mentions(db, result.mentions)
+        db.execute("delete from document_versions where document_id = ? and sha256 not in "
+                   "(select doc_sha256 from claims where document_id = ? and superseded = 1)",
+                   [doc_id, doc_id])
+        _insert_mentions(db, mentions_rows)
 
 
 def _upsert_sources(db: sqlite_utils.Database, claims: list[dict]) -> None:

@@ -325,6 +325,84 @@ def test_a_reverted_edit_brings_the_reviewed_claim_back(session_model, tmp_path)
     assert_sound(db)
 
 
+# --- a review stays with the claim that was reviewed (issue 11) ------------------------------
+
+HEALTH = ("# Health\n\nThe health minister Anna Berg spoke on Monday.\n\n"
+          "She said that the hospital budget doubled in 2023.\n")
+PREFACE = ("# Preface\n\nThe interior minister Lena Holm spoke on Sunday.\n\n"
+           "She said that the hospital budget doubled in 2023.\n\n")
+DOUBLED = "She said that the hospital budget doubled in 2023."
+
+
+def extract_text(folder: Path, db: Path, text: str):
+    from annotator import extract
+
+    folder.mkdir(exist_ok=True)
+    (folder / "dup.txt").write_text(text, encoding="utf-8")
+    return extract.run([str(folder)], str(db), progress=False)
+
+
+def downgrade_to_m007(db: Path) -> None:
+    """Make ``db`` a database of the schema before claim identity (migration m008)."""
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("alter table claims drop column context_before")
+        conn.execute("alter table claims drop column context_after")
+        conn.execute("drop table document_versions")
+        conn.execute("delete from _sqlite_migrations where name = 'm008_claim_identity'")
+    conn.close()
+
+
+@pytest.mark.parametrize("schema", ["current", "before m008"])
+def test_a_copy_inserted_before_leaves_the_review_on_the_reviewed_claim(schema, session_model,
+                                                                        tmp_path):
+    folder, db = tmp_path / "in", tmp_path / "c.db"
+    extract_text(folder, db, HEALTH)
+    if schema != "current":
+        downgrade_to_m007(db)
+    (reviewed,) = rows(db, "select * from claims where text = ?", [DOUBLED])
+    assert reviewed["source_canonical"] == "Anna Berg"
+    review(db, reviewed["id"], "false", "it rose by 40 per cent")
+
+    extract_text(folder, db, PREFACE + HEALTH)
+    after = rows(db, "select c.*, r.verdict, r.note from claims c left join reviews r"
+                     " on r.claim_id = c.id where text = ? order by start", [DOUBLED])
+    assert [(c["section_path"], c["source_canonical"], c["superseded"], c["verdict"], c["note"])
+            for c in after] == [("Preface", "Lena Holm", 0, None, None),
+                                ("Health", "Anna Berg", 0, "false", "it rose by 40 per cent")]
+    assert after[1]["id"] == reviewed["id"] and after[0]["id"] != reviewed["id"]
+    assert_sound(db)
+
+
+def test_a_copy_that_cannot_be_told_apart_supersedes_the_reviewed_claim(session_model, tmp_path):
+    folder, db = tmp_path / "in", tmp_path / "c.db"
+    extract_text(folder, db, f"{INTRO}\n\n{TARGET}\n\n{LAST}\n")
+    (reviewed,) = rows(db, "select * from claims where text = ?", [TARGET])
+    review(db, reviewed["id"], "misleading", "")
+    # the two sentences twice, each time followed by something new: which TARGET is the one
+    # reviewed cannot be told
+    extract_text(folder, db, f"{INTRO}\n\n{TARGET}\n\nThe minister said the figures would be revised."
+                             f"\n\n{INTRO}\n\n{TARGET}\n\nCritics said the figure was wrong.\n")
+    found = rows(db, "select c.*, (select count(*) from reviews r where r.claim_id = c.id) as n"
+                     " from claims c where text = ? order by superseded, start", [TARGET])
+    assert [(c["superseded"], c["n"]) for c in found] == [(0, 0), (0, 0), (1, 1)]
+    assert found[2]["id"] == reviewed["id"]
+    assert_sound(db)
+
+
+def test_re_extracting_the_same_text_keeps_every_id(session_model, tmp_path):
+    folder, db = tmp_path / "in", tmp_path / "c.db"
+    text = f"{INTRO}\n\n{TARGET}\n\n{TARGET}\n\n{LAST}\n" + PREFACE + HEALTH
+    extract_text(folder, db, text)
+    before = rows(db, "select id, start from claims order by start")
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("update documents set sha256 = 'stale'")  # so that it is parsed again
+    conn.close()
+    assert extract_text(folder, db, text).n_extracted == 1
+    assert rows(db, "select id, start from claims order by start") == before
+
+
 # --- a corpus of small documents, and 'annotator extract' as a real process ------------------
 
 def small_corpus(folder: Path, n_docs: int = 40, per_doc: int = 3) -> Path:

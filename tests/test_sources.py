@@ -59,6 +59,20 @@ def test_pronoun_resolves_to_the_nearest_person(nlp):
     assert run(nlp, text)[1] == ("she", "Maria Lopez")
 
 
+def test_a_pronoun_stays_within_its_section(nlp):
+    text = ("# Preface\n\nThe interior minister Lena Holm spoke on Sunday.\n\n"
+            "She said that the hospital budget doubled in 2023.\n\n"
+            "# Health\n\nThe health minister Anna Berg spoke on Monday.\n\n"
+            "She said that the hospital budget doubled in 2023.\n")
+    assert run(nlp, text) == [("She", "Lena Holm"), ("She", "Anna Berg")]
+
+
+def test_a_pronoun_reaches_into_the_section_above(nlp):
+    text = ("# Health\n\nThe health minister Anna Berg spoke on Monday.\n\n"
+            "## Hospitals\n\nShe said that the hospital budget doubled in 2023.\n")
+    assert run(nlp, text) == [("She", "Anna Berg")]
+
+
 def test_it_resolves_to_the_organization_just_named(nlp):
     text = ("The minister spoke first.\n"
             'Standard Chartered said it "strongly rejects" the charges.')
