@@ -1,6 +1,7 @@
 """The review plugin: pure helpers, then routes through Datasette's own client, then the CLI."""
 
 import asyncio
+import html as html_lib
 import json
 import re
 import sqlite3
@@ -405,6 +406,56 @@ def test_superseded_claims_stay_out_of_the_queue_and_in_the_history(site, claim)
     assert old.status_code == 200 and "older version" in old.text
     assert site.post(f"/-/annotator/claim/{claim['id']}/review", cookies=cookies,
                      data={"csrftoken": token, "verdict": "true"}).status_code == 400
+
+
+DEBT = "The treasury said the state owes 40 billion euros of debt."
+BUDGET = "The minister said the budget rose by 4 per cent last year."
+BANK = "The central bank said inflation reached 6 per cent."
+
+
+def marked(html: str, kind: str) -> str:
+    """The text a page marks as claim, source or cue."""
+    pattern = (r'<mark class="annotator-claim">(.*?)</mark>' if kind == "claim"
+               else rf'<span class="annotator-{kind}" title="{kind}">(.*?)</span>')
+    found = re.search(pattern, html.split('class="annotator-passage"')[1], re.DOTALL).group(1)
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", found))
+
+
+def test_a_superseded_claims_page_highlights_its_own_text(nlp, monkeypatch, tmp_path):
+    from annotator import extract
+
+    monkeypatch.setattr("annotator.pipeline.build_nlp", lambda model=None: nlp)
+    folder, db = tmp_path / "in", tmp_path / "claims.db"
+    folder.mkdir()
+    doc = folder / "debt.txt"
+    doc.write_text(f"Public debt\n\n{DEBT}\n\n{BUDGET}\n\n{BANK}\n", encoding="utf-8")
+    extract.run([str(folder)], str(db), progress=False)
+    (old,) = rows(db, "select * from claims where ? like '%' || text", [BUDGET])
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("insert into reviews (claim_id, verdict, reviewer, created) "
+                     "values (?, 'true', 'ann', '2026-01-01')", [old["id"]])
+    conn.close()
+    doc.write_text(f"Public debt\n\n{DEBT}\n\n{BANK}\n", encoding="utf-8")  # its paragraph deleted
+    extract.run([str(folder)], str(db), progress=False)
+    assert rows(db, "select superseded from claims where id = ?", [old["id"]]) == [{"superseded": 1}]
+
+    site = Site(db, tmp_path, monkeypatch)
+    html = site.get(f"/-/annotator/claim/{old['id']}").text
+    assert "older version" in html
+    assert marked(html, "claim") == old["text"]
+    assert marked(html, "source") == old["source"] and marked(html, "cue") == old["cue"]
+    passage = html_lib.unescape(re.sub(r"<[^>]+>", "", html.split('class="annotator-passage">')[1]
+                                       .split("</blockquote>")[0]))
+    assert passage == BUDGET  # its own paragraph, not the one now at its offsets
+
+    # superseded before earlier versions were kept: the claim alone, and the page says so
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("delete from document_versions")
+    conn.close()
+    html = site.get(f"/-/annotator/claim/{old['id']}").text
+    assert marked(html, "claim") == old["text"] and "was not kept" in html
 
 
 def test_queue_within_a_claim_set(site, claim):

@@ -158,19 +158,37 @@ def _queue_choices(conn: sqlite3.Connection) -> dict:
     return choices
 
 
+def _passage(conn: sqlite3.Connection, claim: Mapping) -> tuple[Markup, bool]:
+    """The claim highlighted in its paragraph of the document text its offsets point into, and
+    whether that text is known: a superseded claim's is the earlier version it was found in,
+    unless it was superseded before those were kept; then the claim alone is shown."""
+    marks = helpers.claim_marks(claim)
+    doc = conn.execute("select sha256 from documents where id = ?", [claim["document_id"]]).fetchone()
+    if doc is not None and doc[0] == claim["doc_sha256"]:
+        blocks = _rows(conn, "select start, \"end\" from blocks where document_id = ? order by idx",
+                       [claim["document_id"]])
+        start, end = helpers.passage_window(claim, blocks)
+        (text,) = conn.execute("select substr(text, ? + 1, ?) from documents where id = ?",
+                               [start, end - start, claim["document_id"]]).fetchone()
+        return helpers.passage_html(text, start, marks), True
+    version = conn.execute(
+        "select text from document_versions where document_id = ? and sha256 = ?",
+        [claim["document_id"], claim["doc_sha256"]]).fetchone() \
+        if _has_table(conn, "document_versions") else None
+    if version is not None and version[0][claim["start"]:claim["end"]] == claim["text"]:
+        start, end = helpers.line_window(claim, version[0])
+        return helpers.passage_html(version[0][start:end], start, marks), True
+    inside = [m for m in marks if claim["start"] <= m.start and m.end <= claim["end"]]
+    return helpers.passage_html(claim["text"], claim["start"], inside), False
+
+
 def _load_claim(conn: sqlite3.Connection, claim_id: str) -> dict | None:
     """Everything the review page shows about one claim."""
     found = _rows(conn, "select * from claims where id = ?", [claim_id])
     if not found:
         return None
     claim = found[0]
-    blocks = _rows(conn, "select start, \"end\" from blocks where document_id = ? order by idx",
-                   [claim["document_id"]])
-    start, end = helpers.passage_window(claim, blocks)
-    text = conn.execute("select substr(text, ? + 1, ?) from documents where id = ?",
-                        [start, end - start, claim["document_id"]]).fetchone()
-    passage = helpers.passage_html(text[0] if text else claim["text"],
-                                   start if text else claim["start"], helpers.claim_marks(claim))
+    passage, version_kept = _passage(conn, claim)
     others = _rows(
         conn, "select id, text, superseded, superseded_run, run_id from claims"
         " where document_id = ? and id != ? and superseded = ?",
@@ -188,6 +206,7 @@ def _load_claim(conn: sqlite3.Connection, claim_id: str) -> dict | None:
     return {
         "claim": claim,
         "passage": passage,
+        "version_kept": version_kept,
         "entities": _rows(conn, "select entity_id, text, label from claim_entities"
                                 " where claim_id = ? order by start", [claim_id]),
         "history": history,

@@ -89,14 +89,28 @@ def passage_html(text: str, offset: int, marks: Iterable[Mark]) -> Markup:
     return Markup("".join(out))
 
 
-def passage_window(claim: Mapping, blocks: Iterable[Mapping]) -> tuple[int, int]:
-    """The document range to show: the blocks holding the claim, its source and its cue."""
+def _reach(claim: Mapping) -> tuple[int, int]:
+    """The range the claim, its source and its cue cover."""
     points = [claim["start"], claim["end"]]
     for key in ("source", "cue"):
         s, e = claim.get(f"{key}_start"), claim.get(f"{key}_end")
         if s is not None and e is not None:
             points += [s, e]
-    lo, hi = min(points), max(points)
+    return min(points), max(points)
+
+
+def line_window(claim: Mapping, text: str) -> tuple[int, int]:
+    """The range of the lines of ``text`` holding the claim, its source and its cue (for an
+    earlier version of a document, whose blocks are not stored)."""
+    lo, hi = _reach(claim)
+    start = max(text.rfind("\n", 0, lo), text.rfind("\r", 0, lo)) + 1
+    ends = [i for i in (text.find("\n", hi), text.find("\r", hi)) if i >= 0]
+    return start, min(ends, default=len(text))
+
+
+def passage_window(claim: Mapping, blocks: Iterable[Mapping]) -> tuple[int, int]:
+    """The document range to show: the blocks holding the claim, its source and its cue."""
+    lo, hi = _reach(claim)
     starts, ends = [lo], [hi]
     for b in blocks:
         if b["start"] < hi and b["end"] > lo:
