@@ -32,9 +32,38 @@ def add_context(rows: Sequence[dict]) -> None:
         row["context_after"] = keys[i + 1] if i + 1 < len(keys) else None
 
 
+# Beyond this many pairs of copies of one sentence, copies pair only where their whole context is
+# the same and found once on each side (a sentence repeated hundreds of times in one document).
+MAX_COMPARISONS = 250_000
+CONTEXT = ("section_path", "context_before", "context_after")
+
+
 def _agreement(old: Mapping, new: Mapping) -> int:
     """How much of two claims' context is the same: section, claim before, claim after (0–3)."""
-    return sum(old[k] == new[k] for k in ("section_path", "context_before", "context_after"))
+    return sum(old[k] == new[k] for k in CONTEXT)
+
+
+def _pair_same_context(old: Sequence[Mapping], new: Sequence[Mapping], olds: list[int],
+                       news: list[int], paired: dict[int, int]) -> None:
+    """Pair the copies whose whole context is the same and found once on each side."""
+    def once(rows: Sequence[Mapping], indexes: list[int]) -> dict[tuple, int]:
+        found: dict[tuple, list[int]] = {}
+        for k in indexes:
+            found.setdefault(tuple(rows[k][c] for c in CONTEXT), []).append(k)
+        return {key: ks[0] for key, ks in found.items() if len(ks) == 1}
+
+    old_once = once(old, olds)
+    found = {j: old_once[key] for key, j in once(new, news).items() if key in old_once}
+    paired.update(found)
+    taken = set(found.values())
+    olds[:] = [i for i in olds if i not in taken]
+    news[:] = [j for j in news if j not in found]
+
+
+def _one_best(scores: list[int], candidates: list[int]) -> int | None:
+    """The candidate with the highest score, if it is at least 1 and no other has it."""
+    top = max(scores)
+    return candidates[scores.index(top)] if top >= 1 and scores.count(top) == 1 else None
 
 
 def pair(old: Sequence[Mapping], new: Sequence[Mapping]) -> dict[int, int]:
@@ -53,14 +82,13 @@ def pair(old: Sequence[Mapping], new: Sequence[Mapping]) -> dict[int, int]:
             groups[row["text"]][1].append(j)
     paired: dict[int, int] = {}
     for olds, news in groups.values():
-        while olds and news:
+        if len(olds) > 1 or len(news) > 1:
+            _pair_same_context(old, new, olds, news, paired)
+        while olds and news and len(olds) * len(news) <= MAX_COMPARISONS:
             scores = {(i, j): _agreement(old[i], new[j]) for i in olds for j in news}
-            clear = [
-                (i, j) for (i, j), s in scores.items()
-                if s >= 1
-                and sum(scores[i, k] >= s for k in news) == 1
-                and sum(scores[k, j] >= s for k in olds) == 1
-            ]
+            best_old = {i: _one_best([scores[i, j] for j in news], news) for i in olds}
+            best_new = {j: _one_best([scores[i, j] for i in olds], olds) for j in news}
+            clear = [(i, j) for i, j in best_old.items() if j is not None and best_new[j] == i]
             if not clear:
                 break
             for i, j in clear:  # disjoint: each is the other's one best
@@ -88,9 +116,9 @@ def assign(
     ``{id on entry: id now}`` and the ids of the current claims that are gone but must be kept.
     """
     add_context(rows)
-    current = [dict(c) for c in current]
-    add_context(current)
-    ids: dict[int, str] = {j: current[i]["id"] for j, i in pair(current, rows).items()}
+    before = [dict(c) for c in current]
+    add_context(before)
+    ids: dict[int, str] = {j: before[i]["id"] for j, i in pair(before, rows).items()}
     rest = [j for j in range(len(rows)) if j not in ids]
     revived = pair(earlier, [rows[j] for j in rest])
     ids.update({rest[j]: earlier[i]["id"] for j, i in revived.items()})

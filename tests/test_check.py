@@ -85,7 +85,8 @@ DAMAGE = [
          ("insert into claims select id || '-copy', document_id, doc, doc_sha256, section_path, "
           "paragraph_index, sentence_index, clause_index, start, \"end\", text, source, source_start, "
           "source_end, source_canonical, source_label, source_id, cue, cue_start, cue_end, stance, "
-          "checkworthy, checkworthy_score, claim_type, run_id, superseded, superseded_run, entities "
+          "checkworthy, checkworthy_score, claim_type, run_id, superseded, superseded_run, entities, "
+          "context_before, context_after "
           "from claims where rowid = (select min(rowid) from claims)")],
         "duplicates", "2 claims", id="duplicate-claim"),
     pytest.param(

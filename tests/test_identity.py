@@ -77,5 +77,11 @@ def test_a_reverted_edit_revives_the_superseded_claim():
     superseded = [{**before[1], "id": "reviewed"}]
     stored = [{**row, "id": f"old{i}"} for i, row in enumerate(claims("P.", "X2.", "Q."))]
     new = [{**row, "id": f"first{i}"} for i, row in enumerate(claims("P.", "X.", "Q."))]
-    renamed, kept = identity.assign("d.txt", new, stored, superseded, worked_on=lambda ids: set())
+    _, kept = identity.assign("d.txt", new, stored, superseded, worked_on=lambda ids: set())
     assert [r["id"] for r in new] == ["old0", "reviewed", "old2"] and kept == set()
+
+
+def test_a_sentence_repeated_hundreds_of_times_pairs_by_its_whole_context():
+    spec = [text for k in range(600) for text in (f"S{k}.", "X.")]
+    pairs = identity.pair(claims(*spec), claims("Y.", *spec))
+    assert pairs == {j + 1: j for j in range(len(spec))}
