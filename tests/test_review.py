@@ -448,6 +448,7 @@ def test_a_superseded_claims_page_highlights_its_own_text(nlp, monkeypatch, tmp_
     passage = html_lib.unescape(re.sub(r"<[^>]+>", "", html.split('class="annotator-passage">')[1]
                                        .split("</blockquote>")[0]))
     assert passage == BUDGET  # its own paragraph, not the one now at its offsets
+    assert "not kept for an older version" in html  # its entities, rather than "none"
 
     # superseded before earlier versions were kept: the claim alone, and the page says so
     conn = sqlite3.connect(db)
