@@ -419,8 +419,14 @@ def atomic_file(path: str | os.PathLike) -> Iterator[IO[str]]:
     the disk and renamed over ``path``. On any error or interruption the temporary file is
     removed and whatever was at ``path`` stays as it was; only a kill that Python cannot catch
     (SIGKILL, a power cut) can leave the temporary file behind, never a part under ``path``.
+    A symbolic link is followed (the link stays); a pipe or a device (``/dev/stdout``) is written
+    as it is, since there is no file to replace.
     """
-    final = Path(path)
+    final = Path(os.path.realpath(path))
+    if final.exists() and not final.is_file():
+        with open(final, "w", encoding="utf-8", newline="") as out:
+            yield out
+        return
     tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()  # left by a killed process that had this process id

@@ -3,12 +3,15 @@
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
+import threading
 import time
 import tracemalloc
 from pathlib import Path
@@ -174,6 +177,24 @@ def test_an_export_that_fails_leaves_the_old_file_as_it_was(db_copy, tmp_path):
     run("export", "--db", db_copy, "-o", final)
     assert final.read_text(encoding="utf-8").startswith("id,doc,")
     assert [f.name for f in tmp_path.iterdir() if f.name.startswith(".")] == []
+
+
+def test_export_follows_a_link_and_writes_into_a_pipe(db_copy, tmp_path):
+    target = tmp_path / "target.csv"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    run("export", "--db", db_copy, "-o", link)
+    assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("id,doc,")
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    run("export", "--db", db_copy, "-o", pipe)
+    reader.join(30)
+    assert received == [target.read_bytes()] and stat.S_ISFIFO(pipe.stat().st_mode)
 
 
 def _can_mount_a_small_disk() -> bool:
