@@ -175,8 +175,10 @@ def _conditions(conn, f: Filters, p: _Params, seen: tuple[str, ...] = ()) -> lis
             "and (ce.text = {p} collate nocase or ce.text = 'the ' || {p} collate nocase))",
             (_without_the(e) for e in f.entities)))
     phrase = fts_phrase(f.search) if f.search else ""
-    if phrase:  # a search of spaces and NULs only searches for nothing: no filter
+    if phrase:
         where.append(f"c.rowid in (select rowid from claims_fts where claims_fts match {p(phrase)})")
+    elif f.search and f.search.strip():  # only NULs (and spaces): no word to find, so nothing
+        where.append("0")
     if f.min_score is not None:
         where.append(f"c.checkworthy_score >= {p(f.min_score)}")
     return where

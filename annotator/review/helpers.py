@@ -11,6 +11,7 @@ import hmac
 import ipaddress
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
@@ -184,9 +185,28 @@ def parse_review(form: Mapping[str, str], claim: Mapping) -> dict:
     return row
 
 
+def _invisible(text: str) -> str | None:
+    """The first character of ``text`` that is not shown as itself: a control or format character
+    (U+202E RIGHT-TO-LEFT OVERRIDE and the other bidi controls, zero-width spaces), or a space
+    other than U+0020."""
+    for c in text:
+        if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") or (
+                c.isspace() and c != " "):
+            return c
+    return None
+
+
 def parse_evidence(form: Mapping[str, str]) -> dict:
-    """An evidence row from a form: an http(s) URL, an optional quoted passage and its relation."""
+    """An evidence row from a form: an http(s) URL, an optional quoted passage and its relation.
+
+    A URL with a character that would not show as itself (a right-to-left override can make
+    ``…/exe.pdf`` read as ``…/fdp.exe``) or a space is refused: a link must read as what it is."""
     url = _clean(form.get("url"), 2_000)
+    hidden = _invisible(url) or (" " if " " in url else None)
+    if hidden:
+        name = unicodedata.name(hidden, "a control character")
+        raise InvalidInput(f"the web address holds U+{ord(hidden):04X} ({name}), which would not "
+                           "show as itself; type the address again or paste it from the address bar")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InvalidInput("evidence needs a web address starting with http:// or https://")
