@@ -522,12 +522,19 @@ def _load_accounts(path):
 @reviewers_file_option
 @click.option("--user", "local_user", default=None,
               help="Reviewer name the sign-in link signs you in as  [default: your login name]")
-def serve(db_path, host, port, reviewers_path, local_user):
+@click.option("--public-read", is_flag=True,
+              help="Let anyone who can reach the server read the claims, reviews and notes "
+                   "(only reviewers write). Without it, once there are reviewer accounts, every "
+                   "page needs a signed-in reviewer.")
+def serve(db_path, host, port, reviewers_path, local_user, public_read):
     """Open the database in Datasette, with the review pages.
 
-    Prints a link that signs you in as a reviewer; it works once. Team members sign in at
-    /-/login with the accounts 'annotator reviewers add' creates. Serving beyond this machine
-    (--host 0.0.0.0) is refused until there is at least one reviewer account.
+    Prints a link that signs you in as a reviewer; it works once, within 15 minutes. Team members
+    sign in at /-/login with the accounts 'annotator reviewers add' creates; adding, removing or
+    changing an account takes effect at once. Once there are accounts, only signed-in reviewers
+    read (unless --public-read). Serving beyond this machine (--host 0.0.0.0) is refused until
+    there is at least one reviewer account. Sessions end when the server stops, unless the
+    environment variable DATASETTE_SECRET holds the same secret each time.
 
     Example:
 
@@ -540,12 +547,13 @@ def serve(db_path, host, port, reviewers_path, local_user):
     import json
     import os
     import secrets
+    import time
     from pathlib import Path
 
     from datasette.cli import serve as datasette_serve
 
     from . import store
-    from .review import config, helpers
+    from .review import config, helpers, signin
 
     try:
         db = store.connect(db_path, create=False)
@@ -566,18 +574,27 @@ def serve(db_path, host, port, reviewers_path, local_user):
     except (KeyError, OSError):
         user = "local"
     token = secrets.token_urlsafe(32)
-    metadata, env = config.build_metadata(Path(db_path).stem, team, user, helpers.token_digest(token))
-    os.environ.update(env)
+    minutes = signin.SIGN_IN_LINK_MINUTES
+    metadata = config.build_metadata(
+        Path(db_path).stem, Path(path).resolve(), user, helpers.token_digest(token),
+        sign_in_expires=time.time() + 60 * minutes, public_read=public_read,
+        private=bool(team) or not helpers.is_loopback(host))
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     base = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}"
-    click.echo(f"Sign in as {user} (the link works once): {base}/-/annotator/sign-in?token={token}")
+    click.echo(f"Sign in as {user} (the link works once, within {minutes} minutes): "
+               f"{base}/-/annotator/sign-in?token={token}")
     if team:
-        click.echo(f"Reviewers ({', '.join(sorted(team))}) sign in at {base}/-/login")
+        click.echo(f"Reviewers ({', '.join(sorted(team))}) sign in at {base}/-/login; "
+                   + ("anyone who can reach the server reads" if public_read
+                      else "only signed-in reviewers read"))
     ctx = click.get_current_context()
     # No suggested facets: Datasette tries one per column, up to 50 ms each, on every table page
     # (three seconds over a million claims); the shipped metadata names the facets worth having.
+    # DATASETTE_SECRET signs the session cookies; without it each start makes a new secret,
+    # which signs everybody out.
     ctx.invoke(datasette_serve, files=[db_path], host=host, port=port,
-               metadata=io.StringIO(json.dumps(metadata)), settings=(("suggest_facets", False),))
+               metadata=io.StringIO(json.dumps(metadata)), settings=(("suggest_facets", False),),
+               secret=os.environ.get("DATASETTE_SECRET") or None)
 
 
 @cli.group()

@@ -58,3 +58,15 @@ def db_copy(corpus_db, tmp_path) -> Path:
     src.close()
     out.close()
     return dest
+
+
+@pytest.fixture
+def fake_datasette(monkeypatch):
+    """Replace Datasette's serve command with one that records what it was given."""
+    import click
+    import datasette.cli
+
+    calls = []
+    monkeypatch.setattr(datasette.cli, "serve", click.Command(
+        "serve", callback=lambda **kwargs: calls.append(kwargs)))
+    return calls

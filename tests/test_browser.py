@@ -56,7 +56,7 @@ def server(db_copy, tmp_path):
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/-/versions.json", timeout=1):
+                with urllib.request.urlopen(f"{base}/-/login", timeout=1):
                     break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:

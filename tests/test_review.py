@@ -7,7 +7,6 @@ import re
 import sqlite3
 import stat
 
-import click
 import pytest
 from click.testing import CliRunner
 from conftest import rows
@@ -15,7 +14,7 @@ from datasette.app import Datasette
 from reviewing import HOSTILE_CLAIM, PASSWORD, add_hostile_document, reviewer_accounts
 
 from annotator.cli import cli
-from annotator.review import accounts, config, helpers
+from annotator.review import access, accounts, config, helpers
 from annotator.review.helpers import InvalidInput, Mark
 
 TOKEN = "a-one-time-sign-in-token"
@@ -181,12 +180,11 @@ def test_accounts_store_hashes_only(tmp_path):
         accounts.add(path, "<carol>", PASSWORD)
 
 
-def test_metadata_hands_hashes_over_by_environment(tmp_path):
-    team = accounts.load(reviewer_accounts(tmp_path / "r.json"))
-    meta, env = config.build_metadata("claims", team, "me", helpers.token_digest(TOKEN))
-    assert team["alice"]["password_hash"] not in json.dumps(meta)
-    assert env == {"ANNOTATOR_REVIEWER_0_HASH": team["alice"]["password_hash"]}
-    assert meta["plugins"]["annotator"]["reviewers"] == ["alice", "me"]
+def test_metadata_holds_neither_hashes_nor_reviewer_names(tmp_path):
+    path = reviewer_accounts(tmp_path / "r.json")
+    meta = config.build_metadata("claims", path, "me", helpers.token_digest(TOKEN))
+    assert "pbkdf2" not in json.dumps(meta) and "alice" not in json.dumps(meta)
+    assert meta["plugins"]["annotator"]["reviewers_file"] == str(path)
     assert "claims" in meta["databases"] and "database" not in meta
     assert meta["databases"]["claims"]["tables"]["claims"]["facets"]
 
@@ -199,14 +197,18 @@ def run(coro):
 
 
 class Site:
-    """A configured Datasette over a copy of the extracted corpus, driven by ``ds.client``."""
+    """A configured Datasette over a copy of the extracted corpus, driven by ``ds.client``.
 
-    def __init__(self, db_path, tmp_path, monkeypatch):
+    It has the reviewer account alice; anonymous visitors read (``--public-read``) unless
+    ``public_read=False``, as without that option.
+    """
+
+    def __init__(self, db_path, tmp_path, monkeypatch=None, public_read=True, **settings):
         self.db_path = db_path
-        team = accounts.load(reviewer_accounts(tmp_path / "reviewers.json"))
-        meta, env = config.build_metadata("claims", team, "me", helpers.token_digest(TOKEN))
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
+        self.reviewers_file = reviewer_accounts(tmp_path / "reviewers.json")
+        meta = config.build_metadata("claims", self.reviewers_file, "me", helpers.token_digest(TOKEN),
+                                     public_read=public_read, private=not public_read,
+                                     **settings)
         self.ds = Datasette([str(db_path)], metadata=meta)
         run(self.ds.invoke_startup())
 
@@ -217,7 +219,9 @@ class Site:
         return run(self.ds.client.post(path, **kwargs))
 
     def actor(self, actor_id):
-        return {"ds_actor": self.ds.sign({"a": {"id": actor_id}}, "actor")}
+        """The session cookie of ``actor_id`` signed in (with the password it has now)."""
+        actor = access.actor_for(actor_id, accounts.load(self.reviewers_file).get(actor_id))
+        return {"ds_actor": self.ds.sign({"a": actor}, "actor")}
 
     def form(self, claim_id, cookies):
         """The cookies (with a CSRF cookie) and CSRF token the review page hands out.
@@ -496,7 +500,9 @@ def test_reviewer_signs_in_with_a_password(site, claim):
     assert "ds_actor" not in wrong.cookies
     right = site.post("/-/login", cookies=csrf,
                       data={"username": "alice", "password": PASSWORD, "csrftoken": token})
-    assert site.ds.unsign(right.cookies["ds_actor"], "actor") == {"a": {"id": "alice"}}
+    assert site.ds.unsign(right.cookies["ds_actor"], "actor") == {
+        "a": access.actor_for("alice", accounts.load(site.reviewers_file)["alice"])}
+    assert "httponly" in right.headers["set-cookie"].lower()
     assert "Review claims" in site.get("/").text
 
 
@@ -597,17 +603,6 @@ def test_reviewers_command(tmp_path):
     assert again.exit_code == 1 and "no reviewer named 'alice'" in again.output
 
 
-@pytest.fixture
-def fake_datasette(monkeypatch):
-    """Replace Datasette's serve command with one that records what it was given."""
-    import datasette.cli
-
-    calls = []
-    monkeypatch.setattr(datasette.cli, "serve", click.Command(
-        "serve", callback=lambda **kwargs: calls.append(kwargs)))
-    return calls
-
-
 def test_serve_refuses_a_public_host_without_reviewer_accounts(db_copy, fake_datasette):
     result = CliRunner().invoke(cli, ["serve", "--db", str(db_copy), "--host", "0.0.0.0"],
                                 catch_exceptions=False)
@@ -627,7 +622,8 @@ def test_serve_prints_a_sign_in_link_and_ships_the_configuration(db_copy, fake_d
     assert call["host"] == "0.0.0.0" and call["files"] == [str(db_copy)]
     metadata = json.loads(call["metadata"].read())
     plugin = metadata["plugins"]["annotator"]
-    assert plugin["reviewers"] == ["alice", "me"]
+    assert plugin["local_user"] == "me" and plugin["private"] and not plugin["public_read"]
+    assert plugin["reviewers_file"] == str(db_copy.with_suffix(".reviewers.json").resolve())
     assert plugin["sign_in_token_sha256"] == helpers.token_digest(link.group(1))
     assert "pbkdf2" not in json.dumps(metadata)
     assert metadata["databases"][db_copy.stem]["queries"]["contested_claims"]["sql"]

@@ -14,18 +14,21 @@ Routes, all under ``/-/annotator/``:
                           with its filters as query parameters (``?set=…&stance=…``), streamed
 ``sign-in``               the one-time link ``annotator serve`` prints for the local user
 
-Configuration, through ``datasette.plugin_config("annotator")``: ``database`` (default: the first
-with a ``claims`` table), ``reviewers`` (actor ids allowed to write), ``local_user`` and
-``sign_in_token_sha256`` (for the sign-in link).
+and ``/-/login``, where reviewers sign in with their password (see :mod:`.signin`).
+
+Configuration, through ``datasette.plugin_config("annotator")`` (``annotator serve`` writes it, see
+:mod:`.config`): ``database`` (default: the first with a ``claims`` table), ``reviewers_file``
+(the accounts, read again when they change), ``reviewers`` (more actor ids allowed to write),
+``local_user``, ``sign_in_token_sha256`` and ``sign_in_expires`` (for the sign-in link),
+``private`` and ``public_read`` (who may read, see :mod:`.access`).
 """
 
 import asyncio
 import itertools
 import json
 import sqlite3
-import weakref
 from collections.abc import Mapping
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import sqlite_utils
 from datasette import hookimpl
@@ -35,15 +38,16 @@ from markupsafe import Markup
 
 from .. import export, store
 from .. import sets as claim_sets
-from . import facets, helpers
+from . import access, errors, facets, helpers, signin
 from .helpers import InvalidInput
 
 PLUGIN = "annotator"
 STATIC = "annotator"  # Datasette serves a plugin's static/ under its distribution's name
 VERDICT_KEYS = {"true": "t", "false": "f", "misleading": "m", "unverifiable": "u", "not_a_claim": "x"}
 CSV_ROWS_PER_CHUNK = 500  # rows read and sent per step of a CSV download
-
-_used_tokens: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
+CLAIM = r"claim/(?P<claim_id>[^/]+)"
+# The only addresses that take a POST (see errors.request_guard); Datasette's /-/logout is one.
+POST_PATHS = (r"^/-/login$", r"^/-/logout$", rf"^/-/annotator/{CLAIM}/(review|evidence|sets)$")
 
 
 def _config(datasette) -> dict:
@@ -79,15 +83,20 @@ async def _check_read(datasette, request, db) -> None:
 
 async def _check_write(datasette, request, db) -> str:
     """The signed-in reviewer's id, or a 403 that says what is missing."""
-    await _check_read(datasette, request, db)
-    who = helpers.actor_id(request.actor)
+    who = access.reviewer(_config(datasette), request.actor)
     if who is None:
-        raise Forbidden("Sign in as a reviewer to record reviews")
-    if not helpers.is_reviewer(request.actor, _config(datasette).get("reviewers") or ()):
-        raise Forbidden(f"{who} is not a reviewer of this database")
+        raise Forbidden(_why_not_a_reviewer(request.actor) + " to record reviews")
+    await _check_read(datasette, request, db)
     if not helpers.csrf_was_checked(request.headers):
         raise Forbidden("Send reviews from the review page's form (its CSRF token is missing)")
     return who
+
+
+def _why_not_a_reviewer(actor: Mapping | None) -> str:
+    who = helpers.actor_id(actor)
+    if who is None:
+        return "Sign in as a reviewer"
+    return f"{who} is not a reviewer of this database (any more): sign in again"
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params: Mapping | list | tuple = ()) -> list[dict]:
@@ -273,14 +282,8 @@ async def claim_page(request, datasette):
     allow_sets = await _allow_sets(db)
     filters = helpers.queue_filters(request.args, allow_sets)
     sets_data = await db.execute_fn(lambda conn: _claim_sets(conn, claim_id)) if allow_sets else None
-    reviewers = _config(datasette).get("reviewers") or ()
-    who = helpers.actor_id(request.actor)
-    if who is None:
-        why = "Sign in as a reviewer to record verdicts."
-    elif not helpers.is_reviewer(request.actor, reviewers):
-        why = f"{who} is not a reviewer of this database."
-    else:
-        why = None
+    who = access.reviewer(_config(datasette), request.actor)
+    why = None if who else _why_not_a_reviewer(request.actor) + " to record verdicts."
     effective = {
         f: (current[f] if current and current[f] is not None else claim.get(f) or "")
         for f in helpers.CORRECTABLE
@@ -544,37 +547,78 @@ async def export_csv(request, datasette):
                       headers={"content-disposition": f'attachment; filename="{filename}"'})
 
 
-async def sign_in(request, datasette):
-    config = _config(datasette)
-    digest, user = config.get("sign_in_token_sha256"), config.get("local_user")
-    used = _used_tokens.setdefault(datasette, set())
-    token = request.args.get("token") or ""
-    if not (digest and user) or digest in used or not helpers.token_matches(token, digest):
-        raise Forbidden("This sign-in link is not valid or has been used already; "
-                        "restart 'annotator serve' for a new one")
-    used.add(digest)
-    response = Response.redirect(_path(datasette, "queue"))
-    response.set_cookie("ds_actor", datasette.sign({"a": {"id": user}}, "actor"), httponly=True)
-    return response
-
-
 # --- hooks -------------------------------------------------------------------------------------
 
 
-@hookimpl
+@hookimpl(tryfirst=True)  # first, so that /-/login is ours even beside datasette-auth-passwords
 def register_routes():
-    claim = r"claim/(?P<claim_id>[^/]+)"
     return [
         (r"^/-/annotator/queue$", queue_page),
         (r"^/-/annotator/next$", next_page),
-        (rf"^/-/annotator/{claim}$", claim_page),
-        (rf"^/-/annotator/{claim}/review$", review_post),
-        (rf"^/-/annotator/{claim}/evidence$", evidence_post),
-        (rf"^/-/annotator/{claim}/sets$", sets_post),
+        (rf"^/-/annotator/{CLAIM}$", claim_page),
+        (rf"^/-/annotator/{CLAIM}/review$", review_post),
+        (rf"^/-/annotator/{CLAIM}/evidence$", evidence_post),
+        (rf"^/-/annotator/{CLAIM}/sets$", sets_post),
         (r"^/-/annotator/sets$", sets_page),
         (r"^/-/annotator/export\.csv$", export_csv),
-        (r"^/-/annotator/sign-in$", sign_in),
+        (r"^/-/annotator/sign-in$", signin.sign_in),
+        (r"^/-/login$", signin.login),
+        (r"^/-/password-tool$", signin.no_password_tool),
     ]
+
+
+@hookimpl
+def permission_allowed(datasette, actor, action, resource):
+    """With private reads, nothing is read by anyone but a current reviewer."""
+    if action in access.READ_ACTIONS and not access.may_read(_config(datasette), actor):
+        return False
+    return None
+
+
+@hookimpl
+def forbidden(datasette, request, message):
+    """A visitor who may not read a page is sent to sign in, and back to the page afterwards."""
+    config = _config(datasette)
+    if (request.method == "GET" and not request.path.endswith((".json", ".csv", "/sign-in"))
+            and access.reads_are_private(config) and access.reviewer(config, request.actor) is None):
+        return Response.redirect(
+            datasette.urls.path("/-/login") + "?" + urlencode({"next": request.full_path}))
+    return None
+
+
+@hookimpl
+def menu_links(datasette, actor):
+    if actor is None and access.team(_config(datasette)):
+        return [{"href": datasette.urls.path("/-/login"), "label": "Sign in"}]
+    return None
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    if not _config(datasette):  # a Datasette that 'annotator serve' did not configure
+        return lambda app: app
+    return lambda app: errors.request_guard(app, POST_PATHS)
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    errors.as_bad_request(exception)
+
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    """No filter: refuses facets by columns the table does not have, before Datasette tries."""
+    args = {k: request.args.getlist(k) for k in request.args if k.startswith("_facet")}
+    if not args:
+        return None
+
+    async def check():
+        columns = await datasette.get_database(database).table_columns(table)
+        unknown = errors.unknown_facet_columns(args, columns)
+        if unknown:
+            raise BadRequest(f"{table} has no column {unknown[0]!r} to facet by")
+
+    return check
 
 
 @hookimpl
@@ -584,6 +628,7 @@ def prepare_connection(conn):
 
 @hookimpl
 def startup(datasette):
+    errors.quiet_tracebacks()
     name = _config(datasette).get("database")
     if name and name not in datasette.databases:
         raise ValueError(f"annotator: the configured database {name!r} is not open")

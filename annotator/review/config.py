@@ -1,10 +1,12 @@
-"""The Datasette metadata ``annotator serve`` uses: the shipped ``metadata.json`` plus accounts.
+"""The Datasette metadata ``annotator serve`` uses: the shipped ``metadata.json`` plus the review
+plugin's settings.
 
-Password hashes are handed to ``datasette-auth-passwords`` through ``{"$env": …}`` references,
-so ``/-/metadata`` shows the variable names, never the hashes.
+Neither reviewer names nor password hashes go into the metadata: the plugin reads the accounts
+file itself, on every request that needs it (see :mod:`annotator.review.access`).
 """
 
 import json
+import os
 from importlib import resources
 
 
@@ -16,32 +18,33 @@ def shipped_metadata() -> dict:
 
 def build_metadata(
     db_name: str,
-    accounts: dict[str, dict] | None = None,
+    reviewers_file: str | os.PathLike | None = None,
     local_user: str | None = None,
     sign_in_digest: str | None = None,
-) -> tuple[dict, dict[str, str]]:
-    """Metadata for a database called ``db_name``, and the environment variables it refers to.
+    *,
+    sign_in_expires: float | None = None,
+    private: bool = False,
+    public_read: bool = False,
+) -> dict:
+    """Metadata for a database called ``db_name``.
 
-    ``accounts`` are reviewer accounts (see :mod:`annotator.review.accounts`); ``local_user`` is
-    the reviewer the one-time sign-in link signs in, whose token has the SHA-256 ``sign_in_digest``.
+    ``reviewers_file`` holds the reviewer accounts (see :mod:`annotator.review.accounts`);
+    ``local_user`` is the reviewer the one-time sign-in link signs in, whose token has the SHA-256
+    ``sign_in_digest`` and works until ``sign_in_expires`` (seconds since the epoch). Reads are
+    for signed-in reviewers only when there are accounts or ``private`` is set, unless
+    ``public_read``.
     """
-    accounts = accounts or {}
     meta = shipped_metadata()
     meta["databases"] = {db_name: meta.pop("database")}
-    env: dict[str, str] = {}
-    passwords: dict[str, object] = {}
-    for i, name in enumerate(sorted(accounts)):
-        var = f"ANNOTATOR_REVIEWER_{i}_HASH"
-        env[var] = accounts[name]["password_hash"]
-        passwords[f"{name}_password_hash"] = {"$env": var}
-    reviewers = set(accounts) | ({local_user} if local_user else set())
     meta["plugins"] = {
         "annotator": {
             "database": db_name,
-            "reviewers": sorted(reviewers),
+            "reviewers_file": os.fspath(reviewers_file) if reviewers_file else None,
             "local_user": local_user,
             "sign_in_token_sha256": sign_in_digest,
+            "sign_in_expires": sign_in_expires,
+            "private": private,
+            "public_read": public_read,
         },
-        "datasette-auth-passwords": passwords,
     }
-    return meta, env
+    return meta
