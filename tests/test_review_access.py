@@ -207,10 +207,11 @@ def test_throttle_counts_failures_per_address_within_the_window():
     assert throttle.retry_after("a") == 61 and throttle.retry_after("b") is None
     now[0] = 30
     assert throttle.retry_after("a") == 31
+    throttle.begin()
+    throttle.end("a", ok=True)  # a success does not reset the count
+    assert throttle.retry_after("a") == 31
     now[0] = 60.5
     assert throttle.retry_after("a") is None  # the failures have aged out
-    throttle.begin()
-    throttle.end("a", ok=True)
     assert "a" not in throttle.failures
     # at most two checks at once, for everybody together
     throttle.begin()

@@ -109,10 +109,10 @@ class Throttle:
         self.running += 1
 
     def end(self, client: str, ok: bool) -> None:
+        """A check has ended. A success does not clear the address's failures: one known password
+        must not buy another ten guesses."""
         self.running -= 1
-        if ok:
-            self.failures.pop(client, None)
-        else:
+        if not ok:
             self.failures.setdefault(client, deque()).append(self.clock())
         if len(self.failures) > 10_000:  # many addresses: forget the oldest
             del self.failures[next(iter(self.failures))]
