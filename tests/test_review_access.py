@@ -260,7 +260,19 @@ def test_the_sign_in_link_expires(db_copy, tmp_path):
     response = site.get(f"/-/annotator/sign-in?token={TOKEN}")
     assert response.status_code == 403 and "expired" in response.text
     fresh = Site(db_copy, tmp_path / "2", public_read=False, sign_in_expires=time.time() + 60)
-    assert fresh.get(f"/-/annotator/sign-in?token={TOKEN}").status_code == 302
+    response = fresh.get(f"/-/annotator/sign-in?token={TOKEN}")
+    assert response.status_code == 302 and "httponly" in response.headers["set-cookie"].lower()
+    me = {"ds_actor": response.cookies["ds_actor"]}
+    assert fresh.get("/-/annotator/queue", cookies=me).status_code == 200  # the local user reads
+
+
+def test_signing_out_ends_the_session(private):
+    alice = session(private)
+    page = private.get("/-/logout", cookies=alice)
+    token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
+    response = private.post("/-/logout", data={"csrftoken": token},
+                            cookies={**alice, "ds_csrftoken": page.cookies["ds_csrftoken"]})
+    assert response.status_code == 302 and response.cookies.get("ds_actor", "") == ""
 
 
 # --- hostile values ----------------------------------------------------------------------------
