@@ -85,18 +85,18 @@ async def _check_write(datasette, request, db) -> str:
     """The signed-in reviewer's id, or a 403 that says what is missing."""
     who = access.reviewer(_config(datasette), request.actor)
     if who is None:
-        raise Forbidden(_why_not_a_reviewer(request.actor) + " to record reviews")
+        raise Forbidden(_why_not_a_reviewer(request.actor, "record reviews"))
     await _check_read(datasette, request, db)
     if not helpers.csrf_was_checked(request.headers):
         raise Forbidden("Send reviews from the review page's form (its CSRF token is missing)")
     return who
 
 
-def _why_not_a_reviewer(actor: Mapping | None) -> str:
+def _why_not_a_reviewer(actor: Mapping | None, to: str) -> str:
     who = helpers.actor_id(actor)
     if who is None:
-        return "Sign in as a reviewer"
-    return f"{who} is not a reviewer of this database (any more): sign in again"
+        return f"Sign in as a reviewer to {to}"
+    return f"{who} is not a reviewer of this database: sign in as one to {to}"
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params: Mapping | list | tuple = ()) -> list[dict]:
@@ -283,7 +283,7 @@ async def claim_page(request, datasette):
     filters = helpers.queue_filters(request.args, allow_sets)
     sets_data = await db.execute_fn(lambda conn: _claim_sets(conn, claim_id)) if allow_sets else None
     who = access.reviewer(_config(datasette), request.actor)
-    why = None if who else _why_not_a_reviewer(request.actor) + " to record verdicts."
+    why = None if who else _why_not_a_reviewer(request.actor, "record verdicts.")
     effective = {
         f: (current[f] if current and current[f] is not None else claim.get(f) or "")
         for f in helpers.CORRECTABLE
