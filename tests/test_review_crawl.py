@@ -149,8 +149,10 @@ def test_unknown_addresses_and_bad_requests_are_refused_with_one_log_line_each(s
     for path in (f"/-/annotator/claim/{HOSTILE_CLAIM}/review", "/-/login"):  # multipart, with cookies
         answers.append((400, alice.post(path, data={"csrftoken": token, "verdict": "true"},
                                         files={"f": ("f.txt", b"x")}), f"multipart {path}"))
-    answers.append((403, httpx.get(f"{base}/claims.json", headers={"authorization": "Basic w6k="}),
-                    "malformed Basic authorization"))
+    for credentials in ("w6k=", "!!!"):  # "é" (not ASCII), not base64
+        answers.append((400, httpx.get(f"{base}/claims.json",
+                                       headers={"authorization": f"Basic {credentials}"}),
+                        f"Basic {credentials}"))
     assert [(want, r.status_code, what) for want, r, what in answers if r.status_code != want] == []
     # one access-log line per request and no traceback; the two requests with SQL that does not
     # run add Datasette's one-line record of the SQL error

@@ -19,8 +19,13 @@ Datasette 0.65.5 answers some of them with a server error; the plugin corrects t
   :func:`bad_argument` refuses them with a 400 first. A facet by a column the table does not have
   is a 400 in Datasette, but leaves a screenful of warnings in the log:
   :func:`unknown_facet_columns` finds them before.
+- datasette-auth-passwords (which annotator used to depend on, so it may still be installed)
+  raises on every page given an ``Authorization: Basic`` header that is not base64 of ASCII text:
+  the guard refuses such a header with a 400.
 """
 
+import base64
+import binascii
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -86,6 +91,16 @@ def unknown_facet_columns(args: Mapping[str, Sequence[str]], columns: Iterable[s
     return [c for c in asked if c is not None and c not in known]
 
 
+def bad_basic_authorization(header: bytes) -> bool:
+    if header[:6].lower() != b"basic ":
+        return False
+    try:
+        base64.b64decode(header[6:].strip(), validate=True).decode("ascii")
+    except (binascii.Error, ValueError):
+        return True
+    return False
+
+
 async def _send_text(send, status: int, text: str, headers: Iterable[tuple[bytes, bytes]] = ()):
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"text/plain; charset=utf-8"), *headers]})
@@ -95,13 +110,17 @@ async def _send_text(send, status: int, text: str, headers: Iterable[tuple[bytes
 def request_guard(app, post_paths: Iterable[str]):
     """Wrap the ASGI ``app``: a request with another method than GET or HEAD is a 405 unless its
     path matches one of the ``post_paths`` patterns, and a POST there must be a urlencoded form
-    (else a 400); a GET or HEAD with a :func:`bad_argument` is a 400."""
+    (else a 400); a GET or HEAD with a :func:`bad_argument` is a 400, and so is any request with
+    broken Basic credentials."""
     allowed = [re.compile(p) for p in post_paths]
 
     async def guarded(scope, receive, send):
         if scope["type"] != "http":
             return await app(scope, receive, send)
         path = scope.get("path", "")
+        headers = dict(scope.get("headers") or [])
+        if bad_basic_authorization(headers.get(b"authorization", b"")):
+            return await _send_text(send, 400, "the Authorization header is not valid Basic credentials")
         if scope["method"] in READ_METHODS:
             query = (scope.get("query_string") or b"").decode("latin-1")
             problem = bad_argument(parse_qs(query, keep_blank_values=True)) if query else None
@@ -111,7 +130,7 @@ def request_guard(app, post_paths: Iterable[str]):
         if scope["method"] != "POST" or not any(p.match(path) for p in allowed):
             return await _send_text(send, 405, f"{scope['method']} is not accepted at {path}",
                                     [(b"allow", b"GET, HEAD")])
-        content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
+        content_type = headers.get(b"content-type", b"")
         if content_type.split(b";")[0].strip().lower() != FORM:
             return await _send_text(send, 400, f"send a form ({FORM.decode()}) to {path}")
         return await app(scope, receive, send)
