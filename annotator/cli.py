@@ -45,12 +45,15 @@ def _encoding(value):
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Dask scheduler to use with --engine dask, e.g. tcp://host:8786 "
               "(default: start a local cluster).")
-def extract(paths, db_path, model, encoding, batch_size, workers, engine, scheduler):
-    """Extract claims from .txt and .md files (default: corpus/) into the database.
+@click.option("--url", "urls", multiple=True, metavar="URL",
+              help="Fetch this web page (or PDF) and extract it too; repeat for more.")
+def extract(paths, db_path, model, encoding, batch_size, workers, engine, scheduler, urls):
+    """Extract claims from .txt, .md, .html, .pdf and .docx files (default: corpus/) and from
+    web pages (--url) into the database.
 
     Unchanged documents are skipped; changed ones are replaced whole. Files that cannot be read
-    as text are reported and skipped, and the exit status is 1 when any was refused. Whatever
-    the engine, this process is the one writer, so the database comes out the same.
+    are reported and skipped, and the exit status is 1 when any was refused. Whatever the
+    engine, this process is the one writer, so the database comes out the same.
 
     Example:
 
@@ -59,8 +62,10 @@ def extract(paths, db_path, model, encoding, batch_size, workers, engine, schedu
         annotator extract corpus/ --db db/claims.db
         annotator extract corpus/ --db db/claims.db --workers 2
         annotator extract corpus/ --db db/claims.db --engine dask --scheduler tcp://10.0.0.5:8786
+        annotator extract --url https://www.example.org/news/story.html --db db/claims.db
     """
     from . import extract as extracting
+    from .corpus import shown
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
@@ -68,11 +73,14 @@ def extract(paths, db_path, model, encoding, batch_size, workers, engine, schedu
     def refused(r):
         click.echo(f"refused: {r}", err=True)
 
+    def warned(document, warning):
+        click.echo(f"warning: {shown(document.abspath)}: {warning}", err=True)
+
     try:
-        summary = extracting.run(paths or ("corpus",), db_path, model=model, encoding=encoding,
-                                 batch_size=batch_size, on_refusal=refused, engine=engine,
-                                 workers=workers or (0 if engine == "dask" else 1),
-                                 scheduler=scheduler)
+        summary = extracting.run(paths or (() if urls else ("corpus",)), db_path, model=model,
+                                 encoding=encoding, batch_size=batch_size, on_refusal=refused,
+                                 engine=engine, workers=workers or (0 if engine == "dask" else 1),
+                                 scheduler=scheduler, urls=urls, on_warning=warned)
     except Exception as e:
         # Both are raised only once spaCy is loaded, so importing them here is free; importing
         # them up front would cost an unchanged re-run half a second.

@@ -1,27 +1,46 @@
-"""Read corpus files: find them, decode them, hash them, refuse bad input clearly."""
+"""Read corpus files and web pages: find them, decode them, hash them, refuse bad input clearly.
 
+Plain text and Markdown are stored as decoded; web pages, PDFs and Word files as the text
+:mod:`annotator.formats` reads out of them.
+"""
+
+import bisect
 import codecs
 import errno
 import hashlib
 import os
 import re
 import stat
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-SUFFIXES = (".txt", ".md")
+from . import __version__, formats
+
+# File suffix -> format. Text and Markdown are read as they are; the others through formats.py.
+FORMATS = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".pdf": "pdf",
+           ".docx": "docx"}
+SUFFIXES = tuple(FORMATS)
+READERS = {"html": formats.html, "pdf": formats.pdf, "docx": formats.docx}
 # A corpus folder's attribution file, not a document.
 METADATA_FILES = frozenset({"SOURCES.md"})
 # Larger files are refused before they are read: 10 MB is some 1.5 million words, and a
 # document is parsed and stored in one piece.
 MAX_BYTES = 10_000_000
+# PDFs and Word files carry pictures and fonts: their limit is on the file, larger.
+MAX_PACKAGE_BYTES = 50_000_000
 # Each line is parsed as one spaCy doc, which needs about 1 GB of memory per 100,000 characters.
 MAX_LINE = 100_000
 # A file is text when it decodes and holds none of these: NUL, the C0 controls other than tab,
 # newline, vertical tab, form feed, carriage return and escape; DEL; the C1 controls (in a
 # legacy file read as Latin-1 they betray Windows-1252); lone surrogates.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f\ud800-\udfff]")
+# A few such characters in a long text are strays (mojibake: U+0092 for a Windows-1252
+# apostrophe), read as their Windows-1252 character or dropped with a warning; more than one per
+# STRAY_PER characters (or any NUL or lone surrogate) and the file is not text.
+STRAY_PER = 1_000
+_NEVER_STRAY = re.compile("[\x00\ud800-\udfff]")
 _NOT_BREAK = re.compile("[^\r\n]+")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: it starts with the UTF-16 LE mark
@@ -43,16 +62,28 @@ _MAGIC = {
 class Document:
     """A decoded corpus file. ``text`` is exactly what every offset points into."""
 
-    path: str  # relative to the folder it was found in (or the file name)
+    path: str  # relative to the folder it was found in (or the file name, or the URL)
     abspath: str
     text: str
-    sha256: str
+    sha256: str  # of the file's (or the fetched page's) bytes
     size: int
-    encoding: str
+    encoding: str | None  # None for PDF and Word files
+    format: str = "txt"  # txt, md, html, pdf, docx
+    title: str | None = None  # declared by a web page or a Word file's properties
+    url: str | None = None  # where a fetched page came from
+    canonical_url: str | None = None  # declared by a web page
+    pages: tuple[int, ...] = ()  # PDF: offset in text where each page starts
+    warnings: tuple[str, ...] = ()  # what was read with a repair (a stray control character)
 
     @property
     def id(self) -> str:
         return document_id(self.path)
+
+    def page_at(self, offset: int) -> int | None:
+        """The page (1-based) on which the character at ``offset`` is; None without pages."""
+        if not self.pages:
+            return None
+        return max(1, bisect.bisect_right(self.pages, offset))
 
 
 @dataclass(frozen=True)
@@ -182,14 +213,14 @@ def _walk(root: Path) -> Iterator[tuple[Path, str] | Refusal]:
     yield from found
 
 
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """Decode ``data`` as UTF-8 (or ``encoding``), dropping a byte-order mark; return text, encoding.
+def decode(data: bytes, encoding: str | None = None) -> tuple[str, str, tuple[str, ...]]:
+    """Decode ``data`` as UTF-8 (or ``encoding``), dropping a byte-order mark.
 
-    Raises ``ValueError`` with a reason a person can act on.
+    Returns the text, the encoding used, and warnings about stray control characters read as
+    their Windows-1252 characters or dropped (see :func:`repair_controls`). Raises ``ValueError``
+    with a reason a person can act on.
     """
-    for magic, what in _MAGIC.items():
-        if data.startswith(magic):
-            raise ValueError(f"is not text: it looks like {what}")
+    _refuse_binary(data)
     if encoding is None:
         encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), "utf-8")
     if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
@@ -208,17 +239,64 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         raise ValueError(f"names an unknown encoding {encoding!r}") from None
     if text.startswith("\ufeff") and encoding not in ("utf-8-sig", "utf-16", "utf-32"):
         text = text[1:]  # a mark the codec kept (utf-16-le, ...); those three drop their own
-    bad = _CONTROL.search(text)
-    if bad is not None:
-        raise ValueError(f"is not text: it holds {_describe(bad.group())} at character {bad.start()}"
-                         f"{_hint(bad.group(), data, encoding)}")
+    found = list(_CONTROL.finditer(text))
+    if found:
+        never = _NEVER_STRAY.search(text)
+        if never is not None or len(found) > max(1, len(text) // STRAY_PER):
+            bad = never or found[0]
+            raise ValueError(f"is not text: it holds {_describe(bad.group())} at character "
+                             f"{bad.start()}{_hint(bad.group(), data, encoding)}")
+    text, warnings, _ = repair_controls(text)
+    _check_lines(text)
+    return text, encoding.replace("utf-8-sig", "utf-8"), warnings
+
+
+def _refuse_binary(data: bytes) -> None:
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise ValueError(f"is not text: it looks like {what}")
+
+
+def _check_lines(text: str) -> None:
     longest = max((m.end() - m.start() for m in _NOT_BREAK.finditer(text)), default=0)
     if longest > MAX_LINE:
         raise ValueError(
             f"has a line of {longest:,} characters, more than the {MAX_LINE:,} one paragraph may "
             "hold; break it into paragraphs (one a line)"
         )
-    return text, encoding.replace("utf-8-sig", "utf-8")
+
+
+def repair_controls(text: str) -> tuple[str, tuple[str, ...], list[int]]:
+    """``text`` with each control character read as its Windows-1252 character (U+0092 is
+    ``’``) or, where it has none, dropped.
+
+    Returns the text, a warning saying what changed (none when nothing did) and the offsets
+    (into the given text) of the characters dropped.
+    """
+    found = list(_CONTROL.finditer(text))
+    if not found:
+        return text, (), []
+    parts, dropped, said = [], [], []
+    last = 0
+    for m in found:
+        ch = m.group()
+        try:
+            new = bytes([ord(ch)]).decode("cp1252") if "\x80" <= ch <= "\x9f" else ""
+        except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90, 0x9d: nothing in Windows-1252
+            new = ""
+        parts.append(text[last:m.start()] + new)
+        last = m.end()
+        if not new:
+            dropped.append(m.start())
+        if len(said) < 3:
+            said.append(f"U+{ord(ch):04X} at character {m.start():,} "
+                        + (f"read as {new} (Windows-1252)" if new else "dropped"))
+    parts.append(text[last:])
+    more = f" and {len(found) - len(said)} more" if len(found) > len(said) else ""
+    n = len(found)
+    warning = (f"held {n} stray control character{'s' if n > 1 else ''} (mojibake?): "
+               f"{'; '.join(said)}{more}")
+    return "".join(parts), (warning,), dropped
 
 
 def _describe(ch: str) -> str:
@@ -244,37 +322,151 @@ def _looks_utf16(data: bytes) -> bool:
 
 
 def read_document(file: Path, rel: str, encoding: str | None = None) -> Document | Refusal:
-    """Read one file into a :class:`Document`, or a :class:`Refusal` saying why not."""
+    """Read one file into a :class:`Document`, or a :class:`Refusal` saying why not.
+
+    ``encoding`` applies to text and Markdown files; a web page says its own.
+    """
+    fmt = FORMATS.get(file.suffix.lower(), "txt")
+    limit = MAX_PACKAGE_BYTES if fmt in ("pdf", "docx") else MAX_BYTES
     try:
         # Non-blocking, so that a named pipe swapped in for a file cannot hang the run.
         with os.fdopen(os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as f:
             info = os.fstat(f.fileno())
             if not stat.S_ISREG(info.st_mode):
                 return Refusal(str(file), "is not a regular file")
-            if info.st_size > MAX_BYTES:
-                return Refusal(str(file), _too_big(info.st_size))
-            data = f.read(MAX_BYTES + 1)
+            if info.st_size > limit:
+                return Refusal(str(file), _too_big(info.st_size, limit))
+            data = f.read(limit + 1)
     except OSError as e:
         return Refusal(str(file), f"cannot be read ({e.strerror or e})")
-    if len(data) > MAX_BYTES:
-        return Refusal(str(file), _too_big(len(data)))
+    if len(data) > limit:
+        return Refusal(str(file), _too_big(len(data), limit))
+    return _document(data, rel, str(file), fmt, encoding)
+
+
+def _document(data: bytes, path: str, abspath: str, fmt: str, encoding: str | None = None,
+              url: str | None = None, charset: str | None = None) -> Document | Refusal:
+    """The document in ``data``, read as ``fmt``; ``charset`` is what a web server declared."""
+    extracted = formats.Extracted("")
+    dropped: list[int] = []
     try:
-        text, used = decode(data, encoding)
+        if fmt in ("txt", "md"):
+            text, used, warnings = decode(data, encoding)
+        else:
+            if fmt == "pdf" and b"%PDF-" not in data[:1024]:
+                _refuse_binary(data)
+                raise ValueError("is not a PDF: it does not start with %PDF-")
+            if fmt == "html":
+                _refuse_binary(data)
+                used = formats.html_encoding(data, charset)
+                extracted = formats.html(data, used)
+            else:
+                used = None
+                extracted = READERS[fmt](data)
+            text, warnings, dropped = repair_controls(extracted.text)
+            warnings = extracted.warnings + warnings
+            _check_lines(text)
     except ValueError as e:
-        return Refusal(str(file), str(e))
+        return Refusal(abspath, str(e))
+    # Page starts move back by the characters dropped before them.
+    pages = tuple(start - bisect.bisect_left(dropped, start) for start in extracted.pages)
     return Document(
-        path=rel,
-        abspath=str(file),
+        path=path,
+        abspath=abspath,
         text=text,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
-        encoding=used,
+        encoding=used.replace("utf-8-sig", "utf-8") if used else None,
+        format=fmt,
+        title=extracted.title,
+        url=url,
+        canonical_url=extracted.canonical_url,
+        pages=pages,
+        warnings=warnings,
     )
 
 
-def _too_big(size: int) -> str:
-    return (f"is {size / 1e6:,.1f} MB, more than the {MAX_BYTES / 1e6:,.0f} MB one document may be; "
+def _too_big(size: int, limit: int = MAX_BYTES) -> str:
+    return (f"is {size / 1e6:,.1f} MB, more than the {limit / 1e6:,.0f} MB one document may be; "
             "split it into smaller files")
+
+
+@dataclass(frozen=True)
+class WebPage:
+    """A page to fetch (``annotator extract --url URL``)."""
+
+    url: str
+
+
+# A fetch gives up after this many seconds, whether the server is silent or slow.
+FETCH_TIMEOUT = 30.0
+USER_AGENT = f"annotator/{__version__} (claim extraction for fact-checkers; Python urllib)"
+_WEB_FORMATS = {"text/html": "html", "application/xhtml+xml": "html", "application/pdf": "pdf",
+                "text/plain": "txt"}
+
+
+def fetch(url: str) -> Document | Refusal:
+    """Fetch a web page (or a PDF, or plain text) into a :class:`Document`, or say why not.
+
+    The document's path is the URL as given; its hash is that of the bytes fetched.
+    """
+    import http.client
+    import socket
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return Refusal(url, "is not a web address (http:// or https://)")
+    request = urllib.request.Request(url, headers={
+        "User-Agent": USER_AGENT,
+        "Accept": "text/html,application/xhtml+xml;q=0.9,application/pdf;q=0.8,text/plain;q=0.7",
+    })
+    too_slow = f"could not be fetched: no complete answer within {FETCH_TIMEOUT:g} s"
+    deadline = time.monotonic() + FETCH_TIMEOUT
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
+            ctype = response.headers.get_content_type()
+            fmt = _WEB_FORMATS.get(ctype)
+            if fmt is None:
+                return Refusal(url, f"is not a web page: the server sent {ctype}")
+            limit = MAX_PACKAGE_BYTES if fmt == "pdf" else MAX_BYTES
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > limit:
+                return Refusal(url, _too_big(int(declared), limit))
+            chunks, size = [], 0
+            while chunk := response.read1(65536):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    return Refusal(url, f"is more than the {limit / 1e6:,.0f} MB one document "
+                                        "may be (stopped reading there)")
+                if time.monotonic() > deadline:
+                    return Refusal(url, too_slow)
+            charset = response.headers.get_content_charset()
+            final = response.geturl()
+    except urllib.error.HTTPError as e:
+        return Refusal(url, f"could not be fetched: the server answered {e.code} {e.reason}")
+    except urllib.error.URLError as e:
+        if isinstance(e.reason, (TimeoutError, socket.timeout)):
+            return Refusal(url, too_slow)
+        reason = e.reason.strerror if isinstance(e.reason, OSError) and e.reason.strerror else e.reason
+        return Refusal(url, f"could not be fetched: {reason}")
+    except (TimeoutError, socket.timeout):
+        return Refusal(url, too_slow)
+    except (OSError, http.client.HTTPException, ValueError) as e:
+        return Refusal(url, f"could not be fetched: {type(e).__name__}: {e}")
+    return _document(b"".join(chunks), url, url, fmt, url=final, charset=charset)
+
+
+def read(found: "tuple[Path, str] | WebPage | Refusal", encoding: str | None = None) -> Document | Refusal:
+    """The document for what :func:`find_files` found, or a :class:`WebPage` fetched."""
+    if isinstance(found, Refusal):
+        return found
+    if isinstance(found, WebPage):
+        return fetch(found.url)
+    return read_document(found[0], found[1], encoding)
 
 
 def read_corpus(

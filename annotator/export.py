@@ -21,13 +21,14 @@ import sqlite_utils
 from .store import VERDICTS
 
 # The export columns, in order. The first 23 are the original export's columns (an external
-# scorer reads doc, start, end, text, source, source_canonical, cue, stance, checkworthy); the
-# review columns come last, where a reviewer fills ``verdict`` and ``note`` in a spreadsheet.
+# scorer reads doc, start, end, text, source, source_canonical, cue, stance, checkworthy), then
+# the claim's PDF page (empty for other formats); the review columns come last, where a reviewer
+# fills ``verdict`` and ``note`` in a spreadsheet.
 COLUMNS = (
     "id", "doc", "section_path", "paragraph_index", "sentence_index", "clause_index",
     "start", "end", "text", "source", "source_canonical", "cue", "stance",
     "checkworthy", "checkworthy_score", "claim_type", "entities",
-    "source_start", "source_end", "cue_start", "cue_end", "doc_sha256", "run_id",
+    "source_start", "source_end", "cue_start", "cue_end", "doc_sha256", "run_id", "page",
     "verdict", "note", "reviewer", "reviewed_at", "evidence_urls",
 )
 
@@ -37,7 +38,7 @@ _EVIDENCE = """(
 
 # Column name -> SQL expression over ``claims c`` and ``reviews r`` (the claim's latest review).
 COLUMN_SQL = {
-    **{name: f'c."{name}"' for name in COLUMNS[:23]},
+    **{name: f'c."{name}"' for name in COLUMNS[:COLUMNS.index("verdict")]},
     "entities": "c.entities",  # kept by store.save_document (see store.m005_claim_entity_list)
     "source_label": "c.source_label",
     "superseded": "c.superseded",

@@ -52,17 +52,21 @@ def _changed(
     summary: Summary,
     on_refusal: Callable[[corpus.Refusal], None] | None,
     bar: tqdm,
+    on_warning: Callable[[corpus.Document, str], None] | None = None,
 ) -> Iterator[corpus.Document]:
-    """Read each file; count and skip the refused and the unchanged; yield the rest."""
+    """Read each file (or fetch each page); count and skip the refused and the unchanged; yield
+    the rest."""
     for found in files:
-        if not isinstance(found, corpus.Refusal):
-            found = corpus.read_document(found[0], found[1], encoding)
+        found = corpus.read(found, encoding)
         if isinstance(found, corpus.Refusal):
             summary.refused.append(found)
             if on_refusal:
                 on_refusal(found)
             continue
         summary.n_documents += 1
+        if on_warning:
+            for warning in found.warnings:
+                on_warning(found, warning)
         if store.stored_hash(db, found.path) == found.sha256:
             summary.n_unchanged += 1
             bar.update(1)
@@ -81,8 +85,11 @@ def run(
     engine: str = "local",
     workers: int = 1,
     scheduler: str | None = None,
+    urls: Iterable[str] = (),
+    on_warning: Callable[[corpus.Document, str], None] | None = None,
 ) -> Summary:
-    """Extract every new or changed document under ``paths`` into the database at ``db_path``.
+    """Extract every new or changed document under ``paths``, and the pages at ``urls``, into the
+    database at ``db_path``.
 
     ``engine="local"`` parses here (``workers=1``) or in ``workers`` local processes;
     ``engine="dask"`` on the Dask cluster at ``scheduler``, or on a ``LocalCluster`` of
@@ -96,11 +103,11 @@ def run(
     # In WAL mode this keeps every commit atomic and the file consistent; it only skips the fsync
     # per document, which a power cut could cost, and a re-run would redo.
     db.execute("PRAGMA synchronous = NORMAL")
-    files = list(corpus.find_files(paths))
+    files = [*corpus.find_files(paths), *(corpus.WebPage(url) for url in urls)]
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(total=sum(1 for f in files if not isinstance(f, corpus.Refusal)), unit="doc",
                disable=not show, file=sys.stderr, dynamic_ncols=True)
-    todo = _changed(db, files, encoding, summary, on_refusal, bar)
+    todo = _changed(db, files, encoding, summary, on_refusal, bar, on_warning)
     first = next(todo, None)  # load the model only when there is something to parse
 
     info: dict = {"annotator_version": __version__, "spacy_version": version("spacy")}

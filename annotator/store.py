@@ -254,6 +254,18 @@ def m008_claim_identity(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m009_document_formats(db: sqlite_utils.Database) -> None:
+    """Web pages, PDFs and Word files: each document's format, its title and URLs, where each
+    PDF page starts in its text, and the page of each claim."""
+    documents = db.table("documents")
+    for column in ("format", "title", "url", "canonical_url", "pages"):
+        documents.add_column(column, str)
+    db.execute("update documents set format = case when lower(path) like '%.md' then 'md' "
+               "else 'txt' end")
+    db.table("claims").add_column("page", int)
+
+
 def entity_list(mentions: list[dict]) -> str | None:
     """``text (LABEL)`` of each mention, in document order, as ``claims.entities`` stores them."""
     ordered = sorted(mentions, key=lambda m: (m["start"], _hash(m["claim_id"], m["start"], m["end"])))
@@ -400,6 +412,9 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
             {
                 "id": doc_id, "path": doc.path, "sha256": doc.sha256, "size": doc.size,
                 "encoding": doc.encoding, "text": doc.text, "n_chars": len(doc.text),
+                "format": doc.format, "title": doc.title, "url": doc.url,
+                "canonical_url": doc.canonical_url,
+                "pages": json.dumps(doc.pages) if doc.pages else None,
                 "n_words": result.n_words,
                 "n_paragraphs": sum(1 for b in result.blocks if b.kind == "paragraph"),
                 "n_claims": len(result.claims), "run_id": run_id, "extracted_at": _now(),
@@ -431,6 +446,7 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
                     "source_id": _hash(c["source_canonical"].casefold()) if c.get("source_canonical") else None,
                     "run_id": run_id, "superseded": 0, "superseded_run": None,
                     "entities": entity_list(mentions.get(c["id"], [])),
+                    "page": doc.page_at(c["start"]),
                 }
                 for c in result.claims
             ],

@@ -108,23 +108,26 @@ def test_stored_then_edited_documents_pass_check(nlp, tmp_path, before, after):
 @given(data=st.binary(max_size=300), encoding=st.sampled_from([None, "latin-1", "utf-16", "cp1252"]))
 def test_decode_any_bytes_gives_text_or_a_reason(data, encoding):
     try:
-        text, _ = corpus.decode(data, encoding)
+        text, _, warnings = corpus.decode(data, encoding)
     except ValueError as e:
         assert str(e) and "\n" not in str(e)
     else:
         assert not corpus._CONTROL.search(text)
+        assert all("\n" not in w for w in warnings)
 
 
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(max_size=200))
 def test_utf8_text_decodes_to_itself_or_is_refused_for_a_control_character(text):
     try:
-        decoded, _ = corpus.decode(text.encode("utf-8"))
+        decoded, _, warnings = corpus.decode(text.encode("utf-8"))
     except ValueError as e:
         assert corpus._CONTROL.search(text) or text.encode("utf-8")[:4] in (b"%PDF", b"GIF8")
         assert "is not text" in str(e)
     else:
-        assert decoded == text.removeprefix("\ufeff")
+        # A stray control character (one per 1,000 characters) is repaired, with a warning.
+        assert decoded == corpus.repair_controls(text.removeprefix("\ufeff"))[0]
+        assert bool(warnings) == bool(corpus._CONTROL.search(text))
 
 
 HOSTILE = st.one_of(

@@ -212,8 +212,11 @@ def _load_claim(conn: sqlite3.Connection, claim_id: str) -> dict | None:
     for item in history + evidence:
         item["earlier_version"] = item["claim_id"] != claim_id
     current = next((r for r in history if r["claim_id"] == claim_id), None)
+    document = _rows(conn, "select * from documents where id = ?", [claim["document_id"]])
     return {
         "claim": claim,
+        "document": document[0] if document else {},
+        "claim_link": helpers.claim_link(document[0], claim) if document else None,
         "passage": passage,
         "version_kept": version_kept,
         "entities": _rows(conn, "select entity_id, text, label from claim_entities"

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from markupsafe import Markup, escape
 
@@ -127,6 +127,25 @@ def claim_marks(claim: Mapping) -> list[Mark]:
         if s is not None and e is not None:
             marks.append(Mark(s, e, key))
     return marks
+
+
+def claim_link(document: Mapping, claim: Mapping) -> str | None:
+    """Where a claim of a web page can be read: the page's canonical URL (or the address it was
+    fetched from), with a text fragment (``#:~:text=``) that browsers scroll to and highlight."""
+    url = document.get("canonical_url") or document.get("url")
+    if not url or urlsplit(url).scheme not in ("http", "https"):
+        return None
+    words = claim["text"].split()
+    if len(words) > 8:  # text fragments match across elements; start and end words suffice
+        directive = f"{_fragment(' '.join(words[:4]))},{_fragment(' '.join(words[-4:]))}"
+    else:
+        directive = _fragment(" ".join(words))
+    return f"{url.split('#')[0]}#:~:text={directive}"
+
+
+def _fragment(text: str) -> str:
+    # "-", "," and "&" have meanings in a text directive, so they are escaped as well.
+    return quote(text, safe="").replace("-", "%2D")
 
 
 def similar_claims(claim: Mapping, others: Iterable[Mapping], threshold: float = 0.6) -> list[dict]:
