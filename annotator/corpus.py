@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 from . import __version__, formats
 
@@ -380,7 +381,8 @@ def _document(data: bytes, path: str, abspath: str, fmt: str, encoding: str | No
         format=fmt,
         title=extracted.title,
         url=url,
-        canonical_url=extracted.canonical_url,
+        canonical_url=urljoin(url, extracted.canonical_url) if url and extracted.canonical_url
+        else extracted.canonical_url,
         pages=pages,
         warnings=warnings,
     )

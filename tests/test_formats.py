@@ -455,6 +455,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, "text/html; charset=utf-8", news_page(canonical=None))
         elif self.path == "/moved":
             self._send(301, "text/html", b"", [("Location", "/story")])
+        elif self.path == "/relative":
+            self._send(200, "text/html", news_page(canonical="/canonical/story"))
         elif self.path == "/report":
             self._send(200, "application/pdf", report_pdf())
         elif self.path == "/slow":
@@ -512,7 +514,7 @@ def test_extract_url_fetches_stores_and_refuses_each_failure_in_one_line(web, tm
     db = tmp_path / "c.db"
     port = _closed_port()
     result = invoke("extract", "--db", db, *(f"--url={web}{p}" for p in (
-        "/story", "/moved", "/report", "/missing", "/slow", "/huge", "/endless", "/logo", "/menu")),
+        "/story", "/moved", "/relative", "/report", "/missing", "/slow", "/huge", "/endless", "/logo", "/menu")),
         f"--url=http://127.0.0.1:{port}/", "--url=ftp://example.org/file.html")
     assert result.exit_code == 1, result.stderr
     refused = dict(line.removeprefix("refused: ").split(": ", 1) for line in result.stderr.splitlines())
@@ -531,12 +533,13 @@ def test_extract_url_fetches_stores_and_refuses_each_failure_in_one_line(web, tm
     assert all(agent.startswith("annotator/") for agent in _Handler.agents)
 
     docs = {d["path"]: d for d in rows(db, "select * from documents")}
-    assert set(docs) == {f"{web}/story", f"{web}/moved", f"{web}/report"}
+    assert set(docs) == {f"{web}/story", f"{web}/moved", f"{web}/relative", f"{web}/report"}
     story = docs[f"{web}/story"]
     assert story["sha256"] == hashlib.sha256(news_page(canonical=None)).hexdigest()
     assert story["url"] == f"{web}/story" and story["format"] == "html"
     assert story["title"] == HEADLINE and story["canonical_url"] is None
     assert docs[f"{web}/moved"]["url"] == f"{web}/story"  # where the bytes came from
+    assert docs[f"{web}/relative"]["canonical_url"] == f"{web}/canonical/story"
     assert docs[f"{web}/report"]["format"] == "pdf"
     claims = _claims(db, f"{web}/story")
     assert len(claims) >= 15 and claims == _claims(db, f"{web}/moved")

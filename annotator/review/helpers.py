@@ -132,8 +132,9 @@ def claim_marks(claim: Mapping) -> list[Mark]:
 def claim_link(document: Mapping, claim: Mapping) -> str | None:
     """Where a claim of a web page can be read: the page's canonical URL (or the address it was
     fetched from), with a text fragment (``#:~:text=``) that browsers scroll to and highlight."""
-    url = document.get("canonical_url") or document.get("url")
-    if not url or urlsplit(url).scheme not in ("http", "https"):
+    url = next((u for u in (document.get("canonical_url"), document.get("url"))
+                if u and urlsplit(u).scheme in ("http", "https")), None)
+    if url is None:
         return None
     words = claim["text"].split()
     if len(words) > 8:  # text fragments match across elements; start and end words suffice
