@@ -277,7 +277,9 @@ def repair_controls(text: str) -> tuple[str, tuple[str, ...], list[int]]:
     found = list(_CONTROL.finditer(text))
     if not found:
         return text, (), []
-    parts, dropped, said = [], [], []
+    parts: list[str] = []
+    dropped: list[int] = []
+    said: list[str] = []
     last = 0
     for m in found:
         ch = m.group()
@@ -455,7 +457,7 @@ def fetch(url: str) -> Document | Refusal:
             return Refusal(url, too_slow)
         reason = e.reason.strerror if isinstance(e.reason, OSError) and e.reason.strerror else e.reason
         return Refusal(url, f"could not be fetched: {reason}")
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return Refusal(url, too_slow)
     except (OSError, http.client.HTTPException, ValueError) as e:
         return Refusal(url, f"could not be fetched: {type(e).__name__}: {e}")

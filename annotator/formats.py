@@ -8,6 +8,7 @@ with a ``ValueError`` whose message completes "FILE ...".
 """
 
 import io
+import itertools
 import logging
 import re
 import statistics
@@ -43,7 +44,7 @@ def _join_blocks(blocks: list[str]) -> str:
 
 # --- HTML --------------------------------------------------------------------------------------
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 # Labels that browsers read as Windows-1252 (WHATWG Encoding Standard).
 _AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii", "windows-1252"}
 
@@ -279,7 +280,7 @@ def _pdf_text(pages: list[list[_Line]]) -> tuple[str, list[int]]:
     """The pages' paragraphs as text, and where each page starts in it."""
     sizes = [round(x.size, 1) for lines in pages for x in lines for _ in x.text]
     body = statistics.mode(sizes) if sizes else 0.0
-    gaps = [a.y - b.y for lines in pages for a, b in zip(lines, lines[1:])
+    gaps = [a.y - b.y for lines in pages for a, b in itertools.pairwise(lines)
             if abs(a.size - body) < 0.5 and abs(b.size - body) < 0.5 and a.y > b.y]
     spacing = statistics.median(gaps) if gaps else body * 1.2
     bigger = sorted({round(x.size, 1) for lines in pages for x in lines if x.size > body * 1.15},
@@ -322,9 +323,9 @@ def _pdf_text(pages: list[list[_Line]]) -> tuple[str, list[int]]:
     text = "\n\n".join(parts)
     following = len(text)
     for p in range(len(pages) - 1, -1, -1):  # a page without text starts where the next one does
-        if starts[p] is None:
-            starts[p] = following
-        following = starts[p]
+        start = starts[p]
+        following = following if start is None else start
+        starts[p] = following
     return text, [s or 0 for s in starts]
 
 

@@ -11,12 +11,23 @@ import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
 from conftest import rows
-from documents import (BOILERPLATE, HEADLINE, RUNNING_HEADER, SECTIONS, docx_plain_text,
-                       minutes_docx, news_page, pdf_plain_text, plain_text, report_pdf)
+from documents import (
+    BOILERPLATE,
+    HEADLINE,
+    RUNNING_HEADER,
+    SECTIONS,
+    docx_plain_text,
+    minutes_docx,
+    news_page,
+    pdf_plain_text,
+    plain_text,
+    report_pdf,
+)
 
 from annotator import check, corpus, formats
 from annotator.cli import cli
@@ -165,8 +176,8 @@ SENTENCE = "The ministry said the budget rose by four percent in 2023."
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (_pdf_with([None, None]), "has no text layer (a scanned PDF?): annotator does not read "
-                                  "images; run it through OCR first"),
+        (_pdf_with([None, None]), ("has no text layer (a scanned PDF?): annotator does not read "
+                                   "images; run it through OCR first")),
         (_pdf_with([SENTENCE], password="secret"), "is an encrypted PDF that needs a password"),
         (_pdf_with([SENTENCE])[:300], "is not a readable PDF"),
         (b"%PDF-1.7\n" + os.urandom(2000), "is not a readable PDF"),
@@ -224,8 +235,8 @@ def test_docx_headings_lists_tables_and_title():
 
 @pytest.mark.parametrize(
     ("data", "reason"),
-    [(b"This is plain text saved as .docx\n", "is not a Word document: a .docx file is a ZIP "
-                                              "archive and this is not one"),
+    [(b"This is plain text saved as .docx\n", ("is not a Word document: a .docx file is a ZIP "
+                                               "archive and this is not one")),
      (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "is an old Word 97-2003 file (.doc)"),
      (minutes_docx()[:1000], "is not a Word document"),
      (b"PK\x05\x06" + bytes(18), "is not a readable Word document")],
@@ -265,7 +276,7 @@ ARTICLE = (SECTIONS[1][1][0] + " ") * 40  # some 7,000 characters of news
 
 def test_stray_control_characters_in_a_long_text_are_repaired_with_a_warning():
     text = ARTICLE + "Officials said it wasn\x92t so.\n" + ARTICLE + "Caf\x83 prices rose.\x81\n"
-    decoded, encoding, warnings = corpus.decode(text.encode("utf-8"))
+    decoded, _, warnings = corpus.decode(text.encode("utf-8"))
     assert decoded == text.replace("\x92", "’").replace("\x83", "ƒ").replace("\x81", "")
     (warning,) = warnings
     assert warning.startswith("held 3 stray control characters (mojibake?): U+0092 at character "
@@ -412,9 +423,9 @@ def test_stray_control_character_is_a_warning_not_a_refusal(formats_db):
 
 @pytest.mark.slow
 def test_review_page_shows_the_pdf_page_and_links_the_web_page(formats_db, tmp_path, monkeypatch):
-    from test_review import Site
-
     import shutil
+
+    from test_review import Site
 
     db = tmp_path / "claims.db"  # the review plugin serves the database named claims
     shutil.copy(formats_db[0], db)
@@ -434,7 +445,7 @@ def test_review_page_shows_the_pdf_page_and_links_the_web_page(formats_db, tmp_p
 
 
 class _Handler(BaseHTTPRequestHandler):
-    agents: list[str] = []
+    agents: ClassVar[list[str]] = []
 
     def log_message(self, *args):  # keep the test output clean
         pass
@@ -449,7 +460,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self):  # noqa: N802 (the name http.server calls)
+    def do_GET(self):
         _Handler.agents.append(self.headers.get("User-Agent", ""))
         if self.path == "/story":
             self._send(200, "text/html; charset=utf-8", news_page(canonical=None))
