@@ -193,15 +193,17 @@ def pdf(data: bytes) -> Extracted:
                          f"{_one_line(str(e))[:200]}") from None
     if not pages:
         raise ValueError("is a PDF without pages")
+    _drop_running_lines(pages)
     if not any(pages):
         raise ValueError("has no text layer (a scanned PDF?): annotator does not read images; "
                          "run it through OCR first (e.g. ocrmypdf) and extract the result")
     warnings = []
     empty = [str(i + 1) for i, lines in enumerate(pages) if not lines]
     if empty:
-        warnings.append(f"page{'s' if len(empty) > 1 else ''} {', '.join(empty)} of {len(pages)} "
-                        "hold no text layer (scanned?) and were left out")
-    _drop_running_lines(pages)
+        many = len(empty) > 1
+        warnings.append(f"page{'s' if many else ''} {', '.join(empty)} of {len(pages)} "
+                        f"hold{'' if many else 's'} no text (scanned?) and {'were' if many else 'was'} "
+                        "left out")
     text, starts = _pdf_text(pages)
     return Extracted(text, pages=tuple(starts), warnings=tuple(warnings))
 

@@ -202,7 +202,7 @@ def test_pdf_with_some_scanned_pages_is_read_with_a_warning():
     pdf = formats.pdf(_pdf_with([SENTENCE, None, "Critics said it fell."]))
     assert pdf.text == f"{SENTENCE}\n\nCritics said it fell."
     assert pdf.pages == (0, len(SENTENCE) + 2, len(SENTENCE) + 2)
-    assert pdf.warnings == ("page 2 of 3 hold no text layer (scanned?) and were left out",)
+    assert pdf.warnings == ("page 2 of 3 holds no text (scanned?) and was left out",)
 
 
 @pytest.mark.parametrize(
