@@ -178,13 +178,14 @@ SENTENCE = "The ministry said the budget rose by four percent in 2023."
     [
         (_pdf_with([None, None]), ("has no text layer (a scanned PDF?): annotator does not read "
                                    "images; run it through OCR first")),
+        (_pdf_with(["Page 1 of 2", "Page 2 of 2"]), "has no text layer (a scanned PDF?)"),
         (_pdf_with([SENTENCE], password="secret"), "is an encrypted PDF that needs a password"),
         (_pdf_with([SENTENCE])[:300], "is not a readable PDF"),
         (b"%PDF-1.7\n" + os.urandom(2000), "is not a readable PDF"),
         (b"\x89PNG\r\n\x1a\n" + bytes(100), "is not text: it looks like a PNG image"),
         (b"Just some text, not a PDF.\n", "is not a PDF: it does not start with %PDF-"),
     ],
-    ids=["scanned", "encrypted", "truncated", "garbage", "png", "text"],
+    ids=["scanned", "page-numbers-only", "encrypted", "truncated", "garbage", "png", "text"],
 )
 def test_bad_pdfs_are_refused_in_one_line(tmp_path, data, reason):
     (tmp_path / "report.pdf").write_bytes(data)
