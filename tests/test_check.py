@@ -86,7 +86,7 @@ DAMAGE = [
           "paragraph_index, sentence_index, clause_index, start, \"end\", text, source, source_start, "
           "source_end, source_canonical, source_label, source_id, cue, cue_start, cue_end, stance, "
           "checkworthy, checkworthy_score, claim_type, run_id, superseded, superseded_run, entities, "
-          "context_before, context_after "
+          "context_before, context_after, page "
           "from claims where rowid = (select min(rowid) from claims)")],
         "duplicates", "2 claims", id="duplicate-claim"),
     pytest.param(
