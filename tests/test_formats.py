@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
+import datasette.app  # noqa: F401 -- before annotator.review, whose hooks it must load whole
 import pytest
 from click.testing import CliRunner
 from conftest import rows
