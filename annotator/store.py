@@ -9,6 +9,7 @@ text they were found in) when a reviewer has worked on them, so no review is eve
 
 import contextlib
 import datetime as dt
+import enum
 import hashlib
 import json
 import operator
@@ -576,30 +577,52 @@ def refresh_counts(db: sqlite_utils.Database) -> None:
 # --- reviews -----------------------------------------------------------------------------------
 
 CORRECTED_FIELDS = ("source", "source_canonical", "cue", "stance", "checkworthy", "claim_type")
+REVIEW_FIELDS = ("verdict", "note", *CORRECTED_FIELDS)
+
+
+class Unchanged(enum.Enum):
+    """The type of :data:`UNCHANGED`."""
+
+    UNCHANGED = "unchanged"
+
+
+# A review field the reviewer left as it was: the new review carries the current one's value.
+UNCHANGED = Unchanged.UNCHANGED
+
+
+def current_review(db: sqlite_utils.Database, claim_id: str) -> dict | None:
+    """The claim's current review: its latest row in the log, or None."""
+    cursor = db.execute("select * from reviews where claim_id = ? order by id desc limit 1", [claim_id])
+    row = cursor.fetchone()
+    return dict(zip([d[0] for d in cursor.description], row)) if row else None
 
 
 def add_review(
     db: sqlite_utils.Database,
     claim_id: str,
     reviewer: str,
-    verdict: str | None = None,
-    note: str | None = None,
-    **corrections: str | None,
+    verdict: str | None | Unchanged = UNCHANGED,
+    note: str | None | Unchanged = UNCHANGED,
+    **corrections: str | None | Unchanged,
 ) -> int:
     """Append a review (verdict, note, corrected fields) to the log; returns its id.
 
-    The log is never updated: a claim's current review is its latest row.
+    The log is never updated: a claim's current review is its latest row, which holds the whole
+    review. A field given as :data:`UNCHANGED` (the default) keeps the current review's value,
+    so recording a verdict keeps the note; ``None`` clears a field.
     """
     unknown = set(corrections) - set(CORRECTED_FIELDS)
     if unknown:
         raise ValueError(f"not a correctable field: {', '.join(sorted(unknown))}")
+    given = {"verdict": verdict, "note": note,
+             **{f: corrections.get(f, UNCHANGED) for f in CORRECTED_FIELDS}}
     with db.atomic():
+        current = current_review(db, claim_id) or {}
+        values = [current.get(f) if given[f] is UNCHANGED else given[f] for f in REVIEW_FIELDS]
         cursor = db.execute(
-            "insert into reviews (claim_id, verdict, note, reviewer, created, "
-            + ", ".join(CORRECTED_FIELDS) + ") values (?, ?, ?, ?, ?, "
-            + ", ".join("?" * len(CORRECTED_FIELDS)) + ")",
-            [claim_id, verdict, note, reviewer, _now(),
-             *(corrections.get(f) for f in CORRECTED_FIELDS)],
+            f"insert into reviews (claim_id, reviewer, created, {', '.join(REVIEW_FIELDS)})"
+            f" values (?, ?, ?, {', '.join('?' * len(REVIEW_FIELDS))})",
+            [claim_id, reviewer, _now(), *values],
         )
     return int(cursor.lastrowid or 0)
 

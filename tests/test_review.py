@@ -16,6 +16,7 @@ from reviewing import HOSTILE_CLAIM, PASSWORD, add_hostile_document, reviewer_ac
 from annotator.cli import cli
 from annotator.review import access, accounts, config, helpers
 from annotator.review.helpers import InvalidInput, Mark
+from annotator.store import UNCHANGED
 
 TOKEN = "a-one-time-sign-in-token"
 
@@ -76,9 +77,38 @@ def test_parse_review_keeps_only_real_corrections():
     form = {"verdict": "false", "note": "  checked the budget  ", **MACHINE, "stance": "alleged",
             "cue": ""}
     row = helpers.parse_review(form, MACHINE)
-    assert row == {"verdict": "false", "note": "checked the budget", "source": None,
-                   "source_canonical": None, "cue": "", "stance": "alleged", "checkworthy": None,
-                   "claim_type": None}
+    assert row == {"verdict": "false", "note": "checked the budget", "source": UNCHANGED,
+                   "source_canonical": UNCHANGED, "cue": "", "stance": "alleged",
+                   "checkworthy": UNCHANGED, "claim_type": UNCHANGED}
+
+
+SHOWN = {"id": 7, "verdict": "false", "note": "the budget says 4%", "source": None,
+         "source_canonical": None, "cue": None, "stance": "alleged", "checkworthy": None,
+         "claim_type": None}
+
+
+@pytest.mark.parametrize(
+    ("form", "expected"),
+    [
+        # a verdict key with the form as shown: only the verdict changes, the note is kept
+        ({"verdict": "unverifiable", "note": SHOWN["note"], **MACHINE, "stance": "alleged"},
+         {"verdict": "unverifiable"}),
+        # "save" (no verdict) with a new note: the verdict is kept
+        ({"verdict": "", "note": "see p. 4", **MACHINE, "stance": "alleged"}, {"note": "see p. 4"}),
+        # emptying the shown note clears it
+        ({"verdict": "", "note": " ", **MACHINE, "stance": "alleged"}, {"note": None}),
+        # setting the stance back to the machine's clears the correction
+        ({"verdict": "true", "note": SHOWN["note"], **MACHINE}, {"verdict": "true", "stance": None}),
+    ],
+)
+def test_parse_review_changes_only_what_the_reviewer_changed(form, expected):
+    row = helpers.parse_review(form, MACHINE, SHOWN)
+    assert {k: v for k, v in row.items() if v is not UNCHANGED} == expected
+
+
+def test_parse_review_without_the_shown_review_never_clears_the_note():
+    """A form that does not say what it showed (not the review page's) cannot clear a note."""
+    assert helpers.parse_review({"verdict": "true", "note": ""}, MACHINE)["note"] is UNCHANGED
 
 
 @pytest.mark.parametrize(
@@ -96,7 +126,7 @@ def test_parse_review_refuses(form, message):
 
 
 def test_parse_review_note_without_verdict():
-    assert helpers.parse_review({"note": "look again"}, MACHINE)["verdict"] is None
+    assert helpers.parse_review({"note": "look again"}, MACHINE)["verdict"] is UNCHANGED
 
 
 @pytest.mark.parametrize(
@@ -627,3 +657,25 @@ def test_serve_prints_a_sign_in_link_and_ships_the_configuration(db_copy, fake_d
     assert plugin["sign_in_token_sha256"] == helpers.token_digest(link.group(1))
     assert "pbkdf2" not in json.dumps(metadata)
     assert metadata["databases"][db_copy.stem]["queries"]["contested_claims"]["sql"]
+
+
+def test_a_save_keeps_what_another_reviewer_wrote_meanwhile(site, claim):
+    """Bob opens the page, Alice saves a verdict and a note, Bob saves a correction: Alice's note and
+    verdict stay current (Bob did not change them), and Bob is told."""
+    bob, bob_token = site.form(claim["id"], site.actor("me"))
+    bob_page = site.get(f"/-/annotator/claim/{claim['id']}", cookies=bob).text
+    shown = re.search(r'name="shown_review" value="([^"]*)"', bob_page).group(1)
+    alice, alice_token = site.form(claim["id"], site.actor("alice"))
+    site.post(f"/-/annotator/claim/{claim['id']}/review", cookies=alice,
+              data={"csrftoken": alice_token, "verdict": "false", "note": "the budget says 4%"})
+    saved = site.post(f"/-/annotator/claim/{claim['id']}/review", cookies=bob, data={
+        "csrftoken": bob_token, "shown_review": shown, "verdict": "", "note": "",
+        "stance": "alleged"})
+    assert saved.status_code == 302
+    current = site.rows("select verdict, note, stance, reviewer from reviews where claim_id = ?"
+                        " order by id desc limit 1", [claim["id"]])[0]
+    assert current == {"verdict": "false", "note": "the budget says 4%", "stance": "alleged",
+                       "reviewer": "me"}
+    page = site.get(saved.headers["location"], cookies={**bob, **dict(saved.cookies)}).text
+    assert "alice saved a review of this claim" in page
+    assert ">the budget says 4%</textarea>" in page

@@ -328,24 +328,37 @@ async def review_post(request, datasette):
     claim_id = request.url_vars["claim_id"]
     claim = await _current_claim(db, claim_id)
     form = await request.post_vars()
+    shown = await db.execute_fn(lambda conn: _shown_review(conn, claim_id, form.get("shown_review")))
     try:
-        row = helpers.parse_review(form, claim)
+        row = helpers.parse_review(form, claim, shown)
     except InvalidInput as e:
         raise BadRequest(str(e))
 
     def write(conn):
         with conn:
-            return store.add_review(sqlite_utils.Database(conn), claim_id, reviewer, **row)
+            db_ = sqlite_utils.Database(conn)
+            before = store.current_review(db_, claim_id)
+            store.add_review(db_, claim_id, reviewer, **row)
+            return before
 
-    await _write(db, write)
-    saved = [f"verdict “{row['verdict'].replace('_', ' ')}”"] if row["verdict"] else []
-    saved += ["a note"] if row["note"] else []
-    saved += [f"the corrected {f.replace('_', ' ')}" for f in helpers.CORRECTABLE if row[f] is not None]
-    datasette.add_message(request, "Saved " + (", ".join(saved) or "an empty review") + ".")
+    before = await _write(db, write)
+    datasette.add_message(request, helpers.saved_message(row))
+    if before and (shown is None or before["id"] != shown["id"]):
+        datasette.add_message(
+            request, f"{before['reviewer']} saved a review of this claim at {before['created']}, after"
+            " you opened it; what you did not change is theirs (see the history).", datasette.WARNING)
     filters = helpers.queue_filters(request.args, await _allow_sets(db))
-    if row["verdict"] and form.get("advance"):
+    if row["verdict"] is not store.UNCHANGED and form.get("advance"):
         return Response.redirect(_path(datasette, "next") + helpers.query_string(filters, after=claim_id))
     return Response.redirect(_claim_path(datasette, claim_id) + helpers.query_string(filters))
+
+
+def _shown_review(conn: sqlite3.Connection, claim_id: str, review_id: str | None) -> dict | None:
+    """The review of ``claim_id`` with id ``review_id``: the one its review form was showing."""
+    if not review_id or not review_id.strip().isdigit():
+        return None
+    found = _rows(conn, "select * from reviews where id = ? and claim_id = ?", [int(review_id), claim_id])
+    return found[0] if found else None
 
 
 async def evidence_post(request, datasette):
@@ -469,6 +482,8 @@ async def queue_page(request, datasette):
         "done": bool(request.args.get("done")),
         "next_url": _path(datasette, "next"),
         "claim_url": lambda cid: _claim_path(datasette, cid) + helpers.query_string(filters),
+        "queue_url": _path(datasette, "queue"),
+        "script_url": datasette.urls.static_plugins(STATIC, "review.js"),
         "labels": {"doc": "Document", "section": "Section", "source": "Source", "stance": "Stance",
                    "checkworthy": "Check-worthiness", "set": "Claim set"},
     }

@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from markupsafe import Markup, escape
 
 from ..export import FilterError, Filters
-from ..store import VERDICTS
+from ..store import UNCHANGED, VERDICTS
 
 RELATIONS = ("supports", "refutes", "context")
 CORRECTABLE = ("source", "source_canonical", "cue", "stance", "checkworthy", "claim_type")
@@ -175,32 +175,53 @@ def _clean(value: object, limit: int = MAX_FIELD) -> str:
     return text
 
 
-def parse_review(form: Mapping[str, str], claim: Mapping) -> dict:
+def shown_values(claim: Mapping, shown: Mapping | None) -> dict[str, str]:
+    """What the review form shows for a claim whose current review was ``shown``: its note, and
+    for each correctable field the reviewer's correction or else the machine's value."""
+    values = {"note": (shown or {}).get("note") or ""}
+    for field in CORRECTABLE:
+        corrected = (shown or {}).get(field)
+        values[field] = corrected if corrected is not None else claim.get(field) or ""
+    return values
+
+
+def parse_review(form: Mapping[str, str], claim: Mapping, shown: Mapping | None = None) -> dict:
     """The review row a form asks for: verdict, note and the corrected fields.
 
-    A correction is stored only where the reviewer's value differs from the machine's; an emptied
-    ``source`` or ``cue`` is stored as ``""``, meaning "there is none". Raises
-    :class:`InvalidInput` for an unknown verdict or label, or a form that records nothing.
+    ``shown`` is the review the form was showing (its ``shown_review`` id), None when it showed
+    none. What the reviewer left as shown is :data:`UNCHANGED`, so the new review carries it
+    forward from the current review, even one another reviewer saved meanwhile; so is an empty
+    verdict (the "save" button). An emptied note clears it (the form showed one, so emptying it
+    is the reviewer's act). A correction is stored only where the reviewer's value differs from the
+    machine's; set back to the machine's value it is cleared (None); an emptied ``source`` or
+    ``cue`` is stored as ``""``, meaning "there is none". Raises :class:`InvalidInput` for an
+    unknown verdict or label, or a form that changes nothing.
     """
-    verdict = _clean(form.get("verdict")) or None
-    if verdict is not None and verdict not in VERDICTS:
+    verdict = _clean(form.get("verdict")) or UNCHANGED
+    if verdict is not UNCHANGED and verdict not in VERDICTS:
         raise InvalidInput(f"unknown verdict {verdict!r}; use one of: {', '.join(VERDICTS)}")
-    note = _clean(form.get("note"), MAX_NOTE) or None
-    row: dict = {"verdict": verdict, "note": note}
+    before = shown_values(claim, shown)
+    row: dict = {"verdict": verdict, "note": UNCHANGED}
+    if "note" in form:
+        note = _clean(form.get("note"), MAX_NOTE)
+        if note != before["note"]:
+            row["note"] = note or None
     labels = choices()
     for field in CORRECTABLE:
+        row[field] = UNCHANGED
         if field not in form:
-            row[field] = None
             continue
         value = _clean(form.get(field))
-        machine = claim.get(field) or ""
         if field in labels and value and value not in labels[field]:
             raise InvalidInput(f"unknown {field} {value!r}; use one of: {', '.join(labels[field])}")
+        if value == before[field]:
+            continue
+        machine = claim.get(field) or ""
         if field in labels and not value:
             row[field] = None
         else:
             row[field] = value if value != machine else None
-    if verdict is None and note is None and all(row[f] is None for f in CORRECTABLE):
+    if all(v is UNCHANGED for v in row.values()):
         raise InvalidInput("nothing to record: choose a verdict, write a note or correct a field")
     return row
 
@@ -214,6 +235,18 @@ def _invisible(text: str) -> str | None:
                 c.isspace() and c != " "):
             return c
     return None
+
+
+def saved_message(row: Mapping) -> str:
+    """What a review form saved, for the message on the page it returns to."""
+    saved = []
+    if row["verdict"] is not UNCHANGED:
+        saved.append(f"verdict “{row['verdict'].replace('_', ' ')}”")
+    if row["note"] is not UNCHANGED:
+        saved.append("the note" if row["note"] else "an empty note (the note is cleared)")
+    saved += [f"the corrected {f.replace('_', ' ')}" for f in CORRECTABLE if row[f] is not UNCHANGED]
+    kept = any(v is UNCHANGED for v in row.values())
+    return "Saved " + ", ".join(saved) + ("; the rest of the review is kept." if kept else ".")
 
 
 def parse_evidence(form: Mapping[str, str]) -> dict:
