@@ -1,9 +1,10 @@
 """A reviewer's session in a real Chromium against a real ``annotator serve``.
 
 Signs in, opens the queue, records a verdict with a key press, a note and an evidence link, checks
-the database holds them and that markup in a claim or a note never runs, and saves a screenshot
-of the review page to tests/artifacts/review.png; the README's docs/review.png is one of them
-(``ANNOTATOR_SCREENSHOT=docs/review.png pytest tests/test_browser.py`` takes it anew).
+the database holds them and that markup in a claim or a note never runs; a note survives a change
+of verdict and the adding of evidence. Screenshots of the claims table, the queue and the review
+page go to tests/artifacts/; the README's docs/*.png are those
+(``ANNOTATOR_SCREENSHOTS=docs pytest tests/test_browser.py`` takes them anew, into docs/).
 """
 
 import os
@@ -21,7 +22,7 @@ from reviewing import HOSTILE_CLAIM, PASSWORD, add_hostile_document, reviewer_ac
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOT = ROOT / os.environ.get("ANNOTATOR_SCREENSHOT", "tests/artifacts/review.png")
+SCREENSHOTS = ROOT / os.environ.get("ANNOTATOR_SCREENSHOTS", "tests/artifacts")
 
 pytestmark = [
     pytest.mark.browser,
@@ -84,12 +85,73 @@ def browser(tmp_path):
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--no-first-run", "--window-size=1280,1000", f"--user-data-dir={tmp_path / 'chromium'}"):
         options.add_argument(flag)
+    options.set_capability("unhandledPromptBehavior", "ignore")  # tests look at "leave the page?"
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(30)
     try:
         yield driver
     finally:
         driver.quit()
+
+
+def screenshot(browser, name: str, width: int = 1280) -> Path:
+    """The whole page as SCREENSHOTS/name (the window grows to the page's height, up to 2400 px)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    browser.set_window_size(width, 900)
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(width, min(max(height + 150, 900), 2400))
+    browser.save_screenshot(str(path))
+    assert path.stat().st_size > 10_000
+    return path
+
+
+class Reviewer:
+    """A reviewer at the keyboard of a real browser: signs in, presses keys, waits for pages."""
+
+    def __init__(self, browser, server):
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        self.browser, self.server = browser, server
+        self.wait = WebDriverWait(browser, 15)
+
+    def find(self, css):
+        from selenium.webdriver.common.by import By
+
+        return self.browser.find_element(By.CSS_SELECTOR, css)
+
+    def reloaded(self, action):
+        """Run ``action`` and wait until it has replaced the page."""
+        from selenium.webdriver.support import expected_conditions as ec
+
+        old = self.find("html")
+        action()
+        self.wait.until(ec.staleness_of(old))
+        self.wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def keys(self, *keys):
+        from selenium.webdriver.common.action_chains import ActionChains
+
+        chain = ActionChains(self.browser)
+        for key in keys:
+            chain = chain.send_keys(key)
+        chain.perform()
+
+    def press(self, key):
+        """Leave any field (Escape), as a reviewer would, then press ``key``, which loads a page."""
+        from selenium.webdriver.common.keys import Keys
+
+        self.reloaded(lambda: self.keys(Keys.ESCAPE, key))
+
+    def sign_in(self, name="alice"):
+        self.browser.get(f"{self.server}/-/login")
+        self.find("#id_username").send_keys(name)
+        self.find("#id_password").send_keys(PASSWORD)
+        self.reloaded(lambda: self.find("form.password-login input[type=submit]").click())
+        assert self.find(".actor").text == name
+
+    def open_claim(self, claim_id):
+        self.browser.get(f"{self.server}/-/annotator/claim/{claim_id}")
 
 
 def test_a_reviewer_works_through_the_queue(server, browser, db_copy):
@@ -165,12 +227,141 @@ def test_a_reviewer_works_through_the_queue(server, browser, db_copy):
                          "relation": "refutes", "reviewer": "alice"}]
     assert "final-report" in browser.find_element(By.CSS_SELECTOR, ".annotator-evidence").text
 
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.set_window_size(1280, min(max(height + 150, 900), 2400))
-    browser.save_screenshot(str(SCREENSHOT))
-    assert SCREENSHOT.stat().st_size > 10_000
+    screenshot(browser, "review.png")
 
     press("n")
     assert claim_id not in browser.current_url and "/-/annotator/claim/" in browser.current_url
     assert browser.execute_script("return window.__annotatorPwned") is None
+
+
+def reported_claim(db_path) -> dict:
+    """A current claim of the corpus with a source, a cue and a canonical source."""
+    return rows(db_path, "select * from claims where superseded = 0 and stance = 'reported'"
+                " and source_canonical is not null and id != ? order by checkworthy_score desc, id"
+                " limit 1", [HOSTILE_CLAIM])[0]
+
+
+def exported(db_path, fmt: str, claim_id: str) -> dict | None:
+    """The claim as ``annotator export --format fmt`` writes it (a ClaimReview, for claimreview)."""
+    import csv
+    import io
+    import json
+
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+
+    args = ["export", "--db", str(db_path), "--format", fmt]
+    if fmt == "claimreview":
+        args += ["--org", "Example Fact Check"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    if fmt == "csv":
+        found = [r for r in csv.DictReader(io.StringIO(result.stdout)) if r["id"] == claim_id]
+    elif fmt == "jsonl":
+        found = [r for r in map(json.loads, result.stdout.splitlines()) if r["id"] == claim_id]
+    else:
+        found = [r for r in json.loads(result.stdout) if r["@id"].endswith(claim_id)]
+    return found[0] if found else None
+
+
+def test_a_verdict_key_keeps_the_note(server, browser, db_copy):
+    """c, a note, Esc, t; then u: the note stays with the claim, on the page and in every export."""
+    from selenium.webdriver.common.keys import Keys
+
+    me = Reviewer(browser, server)
+    me.sign_in()
+    claim = reported_claim(db_copy)
+    me.open_claim(claim["id"])
+    note = "The ministry's own figures say 4%, not 5%."
+    me.keys("c", note, Keys.ESCAPE)
+    me.press("t")
+    assert me.find("#annotator-note").get_property("value") == note  # the box shows the saved note
+    me.press("u")
+
+    assert rows(db_copy, "select verdict, note from reviews where claim_id = ? order by id",
+                [claim["id"]]) == [{"verdict": "true", "note": note},
+                                   {"verdict": "unverifiable", "note": note}]
+    assert "unverifiable" in me.find("#annotator-current-verdict").text
+    assert me.find("#annotator-note").get_property("value") == note
+    assert exported(db_copy, "csv", claim["id"])["note"] == note
+    assert exported(db_copy, "jsonl", claim["id"])["note"] == note
+    review = exported(db_copy, "claimreview", claim["id"])
+    assert review["reviewBody"] == note and review["reviewRating"]["textualRating"] == "Unverifiable"
+
+    # "Save note and corrections" with a changed stance keeps verdict and note
+    from selenium.webdriver.support.ui import Select
+
+    me.find("details.annotator-corrections summary").click()
+    Select(me.find("#annotator-stance")).select_by_value("alleged")
+    me.reloaded(lambda: me.find("button.annotator-save").click())
+    assert rows(db_copy, "select verdict, note, stance from reviews where claim_id = ? order by id desc"
+                " limit 1", [claim["id"]]) == [{"verdict": "unverifiable", "note": note, "stance": "alleged"}]
+
+    # clearing the note is the reviewer's act: empty the box and save
+    me.find("#annotator-note").clear()
+    me.reloaded(lambda: me.find("button.annotator-save").click())
+    assert rows(db_copy, "select verdict, note from reviews where claim_id = ? order by id desc limit 1",
+                [claim["id"]]) == [{"verdict": "unverifiable", "note": None}]
+    assert "note is cleared" in me.find(".message-info").text
+
+
+LEAVING = ("const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e);"
+           " return e.defaultPrevented")
+
+
+def test_a_draft_note_survives_adding_evidence(server, browser, db_copy):
+    """c, a draft, e, a link, "Add evidence": the evidence is stored and the draft is still in the
+    box (not saved until the reviewer saves it); leaving the page then asks first."""
+    from selenium.webdriver.common.keys import Keys
+
+    me = Reviewer(browser, server)
+    me.sign_in()
+    claim = reported_claim(db_copy)
+    me.open_claim(claim["id"])
+    draft = "Check the 2023 budget, table 4."
+    me.keys("c", draft, Keys.ESCAPE, "e", "https://example.org/budget-2023")
+    me.reloaded(lambda: me.find("button.annotator-add-evidence").click())
+
+    assert rows(db_copy, "select url from evidence where claim_id = ?", [claim["id"]]) == [
+        {"url": "https://example.org/budget-2023"}]
+    assert me.find("#annotator-note").get_property("value") == draft
+    assert "not saved yet" in me.find("#annotator-draft-restored").text
+    assert rows(db_copy, "select * from reviews where claim_id = ?", [claim["id"]]) == []
+
+    # leaving with the unsaved note makes the browser ask first (headless Chromium shows no such
+    # dialog, so the test sends the page the event the browser sends before it leaves)
+    assert browser.execute_script(LEAVING) is True
+    me.find("#annotator-note").clear()
+    assert browser.execute_script(LEAVING) is False
+    me.find("#annotator-note").send_keys(draft)
+
+    # a verdict saves the draft with it, and the page no longer keeps a draft
+    me.press("f")
+    assert rows(db_copy, "select verdict, note from reviews where claim_id = ?", [claim["id"]]) == [
+        {"verdict": "false", "note": draft}]
+    assert not browser.find_elements("id", "annotator-draft-restored")
+
+
+def test_verdict_keys_work_after_ticking_go_to_the_next_claim(server, browser, db_copy):
+    me = Reviewer(browser, server)
+    me.sign_in()
+    claim = reported_claim(db_copy)
+    me.open_claim(claim["id"])
+    me.find("#annotator-advance").click()  # the checkbox has the focus now
+    me.reloaded(lambda: me.keys("m"))
+    assert rows(db_copy, "select verdict from reviews where claim_id = ?", [claim["id"]]) == [
+        {"verdict": "misleading"}]
+    assert claim["id"] not in browser.current_url  # and it went on to the next claim
+
+
+def test_the_queue_shows_what_its_filters_choose(server, browser, db_copy):
+    from selenium.webdriver.support.ui import Select
+
+    me = Reviewer(browser, server)
+    me.sign_in()
+    browser.get(f"{server}/-/annotator/queue")
+    me.reloaded(lambda: Select(me.find("#annotator-queue-stance")).select_by_value("alleged"))
+    stances = {td.text for td in browser.find_elements("css selector", ".annotator-upcoming td:nth-child(4)")}
+    assert stances == {"alleged"}
+    assert "stance=alleged" in browser.current_url
