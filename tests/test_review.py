@@ -679,3 +679,17 @@ def test_a_save_keeps_what_another_reviewer_wrote_meanwhile(site, claim):
     page = site.get(saved.headers["location"], cookies={**bob, **dict(saved.cookies)}).text
     assert "alice saved a review of this claim" in page
     assert ">the budget says 4%</textarea>" in page
+
+
+def test_a_reviewer_called_root_is_no_datasette_root(db_copy, tmp_path):
+    """'annotator serve' run by the login root signs in the reviewer root: a reviewer, not
+    Datasette's root, so neither the _internal database nor the debug menu is shown."""
+    meta, _ = config.build_metadata("claims", {}, "root", helpers.token_digest(TOKEN))
+    ds = Datasette([str(db_copy)], metadata=meta)
+    run(ds.invoke_startup())
+    root = {"ds_actor": ds.sign({"a": {"id": "root"}}, "actor")}
+    home = run(ds.client.get("/", cookies=root)).text
+    assert "_internal" not in home and "/-/plugins" not in home and "/-/permissions" not in home
+    assert run(ds.client.get("/_internal", cookies=root)).status_code == 403
+    assert run(ds.client.get("/-/permissions", cookies=root)).status_code == 403
+    assert run(ds.client.get("/claims/claims", cookies=root)).status_code == 200

@@ -38,7 +38,7 @@ from markupsafe import Markup
 
 from .. import export, store
 from .. import sets as claim_sets
-from . import access, errors, facets, helpers, signin
+from . import access, csv_guard, errors, facets, helpers, signin
 from .helpers import InvalidInput
 
 PLUGIN = "annotator"
@@ -698,3 +698,22 @@ def render_cell(row, value, column, table, database, datasette):
 @hookimpl
 def register_facet_classes():
     return [facets.CountedColumnFacet]
+
+
+@hookimpl(specname="asgi_wrapper")
+def guard_csv_downloads(datasette):
+    return csv_guard.wrap
+
+
+# What Datasette lets the actor "root" do and a reviewer needs not: the debug pages and menu,
+# and the _internal database. A reviewer whose login name is root is no Datasette root.
+ROOT_ONLY = {"debug-menu", "permissions-debug"}
+
+
+@hookimpl(specname="permission_allowed")
+def reviewers_are_not_root(datasette, actor, action, resource):
+    if access.reviewer(_config(datasette), actor) is None:
+        return None
+    if action in ROOT_ONLY or (action == "view-database" and resource == "_internal"):
+        return False
+    return None
