@@ -168,7 +168,10 @@ def _source_guess(span: Span, offset: int) -> tuple[str | None, str | None]:
     for c in head.rights:  # keep "of Milan", "for Mr. Yanukovich"; drop clauses and participles
         if c.dep_ == "prep" and c.lower_ in ("of", "for", "at", "to") and c.i == end:
             end = c.right_edge.i + 1
-    return sources.clean(doc[start:end].text, {}), None
+    phrase, first = doc[start:end].text, doc[start]
+    if first.is_sent_start and first.pos_ != "PROPN" and first.text[:1].isupper() and not first.is_upper:
+        phrase = phrase[:1].lower() + phrase[1:]  # "Officials said": capital for the sentence, not a name
+    return sources.clean(phrase, {}), None
 
 
 def paragraph_rows(doc: Doc, block: structure.Block, document: Document) -> tuple[list[dict], list[dict]]:

@@ -94,3 +94,17 @@ def test_definite_description_resolves_to_titled_person(nlp):
     text = ("Officials such as General Achiravit Supanpasat say the attacks were planned.\n"
             "The general tells journalists the bombings were intended to discredit the police.")
     assert run(nlp, text)[1] == ("The general", "Achiravit Supanpasat")
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("Officials said the bridge was closed for repairs.", "officials"),
+        ("The bridge was closed for repairs, officials said.", "officials"),
+        ("Local officials said the bridge was closed for repairs.", "local officials"),
+        ("Reuters said the bridge was closed for repairs.", "Reuters"),
+    ],
+)
+def test_a_capital_that_only_starts_the_sentence_is_not_part_of_the_name(nlp, text, canonical):
+    """"Officials said …" and "…, officials said" are one source, one facet value."""
+    assert [c for _, c in run(nlp, text)] == [canonical]
