@@ -169,7 +169,8 @@ def _source_guess(span: Span, offset: int) -> tuple[str | None, str | None]:
         if c.dep_ == "prep" and c.lower_ in ("of", "for", "at", "to") and c.i == end:
             end = c.right_edge.i + 1
     phrase, first = doc[start:end].text, doc[start]
-    if first.is_sent_start and first.pos_ != "PROPN" and first.text[:1].isupper() and not first.is_upper:
+    if first.is_sent_start and first.pos_ != "PROPN" and not first.ent_type_ and first.text[:1].isupper() \
+            and not first.is_upper:
         phrase = phrase[:1].lower() + phrase[1:]  # "Officials said": capital for the sentence, not a name
     return sources.clean(phrase, {}), None
 

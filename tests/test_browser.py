@@ -365,3 +365,31 @@ def test_the_queue_shows_what_its_filters_choose(server, browser, db_copy):
     stances = {td.text for td in browser.find_elements("css selector", ".annotator-upcoming td:nth-child(4)")}
     assert stances == {"alleged"}
     assert "stance=alleged" in browser.current_url
+
+
+def test_the_claims_table_reads_claim_first(server, browser, db_copy):
+    """The claims table opens with the claim, its source, cue, stance, check-worthiness, verdict and
+    document; ids, hashes and offsets come last; a long claim is clipped to three lines. Takes the
+    screenshots of the claims table and the queue."""
+    me = Reviewer(browser, server)
+    me.sign_in()
+    claim = reported_claim(db_copy)
+    me.open_claim(claim["id"])
+    me.press("f")
+    browser.get(f"{server}/claims/claims")
+    headers = [th.get_attribute("data-column")
+               for th in browser.find_elements("css selector", "table.rows-and-columns th")]
+    assert headers[:8] == ["text", "source", "cue", "stance", "checkworthy", "checkworthy_score",
+                           "verdict", "doc"]
+    assert set(headers[-3:]) == {"document_id", "doc_sha256", "id"}
+    heights = browser.execute_script(
+        "return Array.from(document.querySelectorAll('table.rows-and-columns tbody tr'),"
+        " tr => tr.getBoundingClientRect().height)")
+    assert max(heights) < 100, max(heights)  # three lines of a claim at most
+    verdicts = browser.find_elements("css selector", "td.col-verdict .annotator-verdict-false")
+    assert len(verdicts) == 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # the rows: the facets above them are Datasette's
+    browser.find_element("css selector", ".table-wrapper").screenshot(str(SCREENSHOTS / "claims-table.png"))
+
+    browser.get(f"{server}/-/annotator/queue")
+    screenshot(browser, "queue.png")

@@ -38,7 +38,7 @@ from markupsafe import Markup
 
 from .. import export, store
 from .. import sets as claim_sets
-from . import access, csv_guard, errors, facets, helpers, signin
+from . import access, claims_table, csv_guard, errors, facets, helpers, signin
 from .helpers import InvalidInput
 
 PLUGIN = "annotator"
@@ -717,3 +717,15 @@ def reviewers_are_not_root(datasette, actor, action, resource):
     if action in ROOT_ONLY or (action == "view-database" and resource == "_internal"):
         return False
     return None
+
+
+@hookimpl
+def extra_template_vars(view_name, database, table, datasette):
+    configured = _config(datasette).get("database")
+    if view_name != "table" or table != "claims" or (configured and configured != database):
+        return None
+
+    async def arrange(columns, rows):
+        return await claims_table.arrange(datasette.get_database(database), columns, rows)
+
+    return {"annotator_claims_table": arrange}
