@@ -174,8 +174,9 @@ def _filters(kwargs):
 @click.option("--no-formula-guard", is_flag=True,
               help="CSV: write cells starting with = + - @ as they are (for data pipelines); by "
                    "default they get a leading ' so a spreadsheet shows them instead of running them.")
-@click.option("--org", default="annotator", show_default=True,
-              help="ClaimReview: the reviewing organisation (author of the reviews).")
+@click.option("--org", envvar="ANNOTATOR_ORG", default=None,
+              help="ClaimReview (required for it): the reviewing organisation, the reviews' author; "
+                   "the environment variable ANNOTATOR_ORG sets a default.")
 @click.option("--org-url", default=None, help="ClaimReview: the organisation's web site.")
 @click.option("--base-url", default=None,
               help="ClaimReview: the reviews' URL prefix; @id and url become BASE-URL/CLAIM-ID "
@@ -200,6 +201,10 @@ def export(db_path, fmt, output, excel, no_formula_guard, org, org_url, base_url
 
     from . import export as exporting
 
+    if fmt == "claimreview" and not (org or "").strip():
+        raise click.ClickException(
+            "ClaimReview names the organisation that publishes the reviews: add --org "
+            "\"Your Fact Check\" (and --org-url), or set ANNOTATOR_ORG")
     filters = _filters(kwargs)
     db = _open(db_path)
     if fmt == "claimreview":

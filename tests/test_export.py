@@ -550,13 +550,23 @@ def test_claimreview_for_each_reviewed_claim_and_none_for_unreviewed(db_copy, al
                                 "url": "https://checks.example"}
         assert cr["datePublished"] == "2026-02-03"
         assert cr["reviewBody"] == f"checked: {verdicts[cid]}"
-    again = json.loads(run("export", "--db", db_copy, "--format", "claimreview").stdout)
+    again = json.loads(CliRunner(env={"ANNOTATOR_ORG": "Example Checks"}).invoke(
+        cli, ["export", "--db", str(db_copy), "--format", "claimreview"]).stdout)
     assert sorted(r["@id"] for r in again) == sorted(
         f"urn:annotator:claimreview:{cid}" for cid in verdicts)
 
 
 def test_claimreview_of_an_unreviewed_database_is_an_empty_list(db_copy):
-    assert json.loads(run("export", "--db", db_copy, "--format", "claimreview").stdout) == []
+    assert json.loads(run("export", "--db", db_copy, "--format", "claimreview", "--org", "Example Checks"
+                          ).stdout) == []
+
+
+def test_claimreview_needs_the_publishing_organisation(db_copy, monkeypatch):
+    """Without --org (or ANNOTATOR_ORG) the reviews would be published under the name "annotator"."""
+    monkeypatch.delenv("ANNOTATOR_ORG", raising=False)
+    result = run("export", "--db", db_copy, "--format", "claimreview", ok=False)
+    assert result.exit_code == 1
+    assert "add --org" in result.output and "ANNOTATOR_ORG" in result.output
 
 
 # --- spreadsheet round trip --------------------------------------------------------------------
