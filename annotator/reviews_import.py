@@ -53,15 +53,34 @@ def _same_text(cell: str, text: str) -> bool:
     return norm(text) in (norm(cell), norm(unguard_formula(cell)))
 
 
+class CsvProblem(ValueError):
+    """The file is not well-formed CSV from ``line`` on."""
+
+    def __init__(self, line: int, problem: str):
+        self.line = line
+        super().__init__(f"line {line}: not well-formed CSV from here ({problem}); a cell that"
+                         ' starts with " must end with ", and a " inside it is written ""')
+
+
 def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(line the record starts on, cells), the header included; the delimiter is sniffed."""
+    """(line the record starts on, cells), the header included; the delimiter is sniffed.
+
+    Read strictly: an unterminated quote would otherwise swallow the rest of the file into one
+    cell. Raises :class:`CsvProblem` naming the line the bad record starts on.
+    """
     with open(path, encoding="utf-8-sig", newline="") as f:
         first = f.readline()
         delimiter = max((",", ";", "\t"), key=first.count)
         f.seek(0)
-        reader = csv.reader(f, delimiter=delimiter)
+        reader = csv.reader(f, delimiter=delimiter, strict=True)
         start = 1
-        for cells in reader:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                raise CsvProblem(start, str(e)) from None
             yield start, cells
             start = reader.line_num + 1
 
@@ -77,6 +96,8 @@ def check_file(db: sqlite_utils.Database, path: str | Path) -> ImportResult:
     except UnicodeDecodeError as e:
         problem = f"not UTF-8 text ({e.reason} at byte {e.start}); save it as 'CSV UTF-8'"
         raise ImportRejected(str(path), [problem]) from None
+    except CsvProblem as e:
+        raise ImportRejected(str(path), [str(e)]) from None
     except csv.Error as e:
         raise ImportRejected(str(path), [f"not a readable CSV file ({e})"]) from None
     if not records:
@@ -122,6 +143,10 @@ def check_file(db: sqlite_utils.Database, path: str | Path) -> ImportResult:
         if verdict is not None and verdict not in VERDICTS:
             errors.append(f"line {line}: unknown verdict {cells[col['verdict']].strip()!r}; "
                           f"use one of {', '.join(VERDICTS)} or leave it empty")
+            continue
+        if "\0" in cells[col["note"]]:
+            errors.append(f"line {line}: the note holds a NUL character (\\0), which is not text;"
+                          " remove it")
             continue
         note = _note(cells[col["note"]])
         latest = db.execute(

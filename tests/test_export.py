@@ -609,6 +609,7 @@ def test_spreadsheet_round_trip_records_exactly_the_edited_verdicts(db_copy, all
     ({"verdict": "mostly true"}, "unknown verdict 'mostly true'"),
     ({"id": "0000000000000000"}, "unknown claim id '0000000000000000'"),
     ({"text": "Something else entirely."}, "was changed"),
+    ({"verdict": "true", "note": "see\x00the annex"}, "the note holds a NUL character"),
 ])
 def test_a_file_with_one_bad_row_is_rejected_whole(db_copy, tmp_path, bad, message):
     exported = tmp_path / "claims.csv"
@@ -621,6 +622,23 @@ def test_a_file_with_one_bad_row_is_rejected_whole(db_copy, tmp_path, bad, messa
     assert "rejected, nothing written" in result.output
     assert re.search(f"line 11: [^\n]*{re.escape(message)}", result.output)  # header line 1, row 9 line 11
     assert "line 2:" not in result.output and "line 5:" not in result.output
+    assert n_reviews(db_copy) == before
+
+
+def test_an_unterminated_quote_is_a_csv_problem_on_its_line(db_copy, tmp_path):
+    """Not "the text of claim … was changed": the quote swallowed the rest of the file."""
+    exported = tmp_path / "claims.csv"
+    run("export", "--db", db_copy, "-o", exported)
+    edited = tmp_path / "edited.csv"
+    _edit(exported, edited, {0: {"verdict": "true"}})
+    lines = edited.read_bytes().decode("utf-8").split("\r\n")
+    lines[10] = '"' + lines[10]  # row 9 (line 11) starts with a quote that never ends properly
+    edited.write_bytes("\r\n".join(lines).encode("utf-8"))
+    before = n_reviews(db_copy)
+    result = run("import-reviews", edited, "--db", db_copy, ok=False)
+    assert result.exit_code == 1
+    assert "line 11: not well-formed CSV from here" in result.output
+    assert "was changed" not in result.output
     assert n_reviews(db_copy) == before
 
 
