@@ -693,3 +693,10 @@ def test_a_reviewer_called_root_is_no_datasette_root(db_copy, tmp_path):
     assert run(ds.client.get("/_internal", cookies=root)).status_code == 403
     assert run(ds.client.get("/-/permissions", cookies=root)).status_code == 403
     assert run(ds.client.get("/claims/claims", cookies=root)).status_code == 200
+
+
+def test_positions_are_counted_from_one(site, claim):
+    page = site.get(f"/-/annotator/claim/{claim['id']}").text
+    where = re.search(r'<p class="annotator-where">(.*?)</p>', page, re.DOTALL).group(1)
+    expected = f"paragraph {claim['paragraph_index'] + 1}, sentence {claim['sentence_index'] + 1}"
+    assert expected in " ".join(where.split())
