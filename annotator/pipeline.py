@@ -144,7 +144,7 @@ def _source_guess(span: Span, offset: int) -> tuple[str | None, str | None]:
     head = span.root
     doc = span.doc
     if any(c.dep_ == "conj" and span.start <= c.i < span.end for c in head.children):
-        return sources.clean(span.text, {}), None  # "Hamilton and Greer": resolved part by part
+        return sources.clean(_sentence_case(span), {}), None  # "Hamilton and Greer": part by part
     ent = _entity_at(head, offset)
     appos = next((c for c in head.children if c.dep_ == "appos" and span.start <= c.i < span.end), None)
     appos_ent = _entity_at(appos, offset) if appos is not None else None
@@ -168,11 +168,17 @@ def _source_guess(span: Span, offset: int) -> tuple[str | None, str | None]:
     for c in head.rights:  # keep "of Milan", "for Mr. Yanukovich"; drop clauses and participles
         if c.dep_ == "prep" and c.lower_ in ("of", "for", "at", "to") and c.i == end:
             end = c.right_edge.i + 1
-    phrase, first = doc[start:end].text, doc[start]
-    if first.is_sent_start and first.pos_ != "PROPN" and not first.ent_type_ and first.text[:1].isupper() \
-            and not first.is_upper:
-        phrase = phrase[:1].lower() + phrase[1:]  # "Officials said": capital for the sentence, not a name
-    return sources.clean(phrase, {}), None
+    return sources.clean(_sentence_case(doc[start:end]), {}), None
+
+
+def _sentence_case(span: Span) -> str:
+    """The span's text, its first letter lowered where only the sentence start capitalised it:
+    "Officials said" names the same source as "officials said"; "Thai officials" keeps its capital."""
+    first = span[0]
+    if first.is_sent_start and first.pos_ != "PROPN" and not first.ent_type_ \
+            and first.text[:1].isupper() and not first.is_upper:
+        return span.text[:1].lower() + span.text[1:]
+    return span.text
 
 
 def paragraph_rows(doc: Doc, block: structure.Block, document: Document) -> tuple[list[dict], list[dict]]:

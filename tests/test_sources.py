@@ -104,6 +104,7 @@ def test_definite_description_resolves_to_titled_person(nlp):
         ("Local officials said the bridge was closed for repairs.", "local officials"),
         ("Reuters said the bridge was closed for repairs.", "Reuters"),
         ("Thai officials said the bridge was closed for repairs.", "Thai officials"),
+        ("Officials and engineers said the bridge was closed for repairs.", "officials and engineers"),
     ],
 )
 def test_a_capital_that_only_starts_the_sentence_is_not_part_of_the_name(nlp, text, canonical):
