@@ -590,13 +590,6 @@ class Unchanged(enum.Enum):
 UNCHANGED = Unchanged.UNCHANGED
 
 
-def current_review(db: sqlite_utils.Database, claim_id: str) -> dict | None:
-    """The claim's current review: its latest row in the log, or None."""
-    cursor = db.execute("select * from reviews where claim_id = ? order by id desc limit 1", [claim_id])
-    row = cursor.fetchone()
-    return dict(zip([d[0] for d in cursor.description], row)) if row else None
-
-
 def add_review(
     db: sqlite_utils.Database,
     claim_id: str,
@@ -616,13 +609,17 @@ def add_review(
         raise ValueError(f"not a correctable field: {', '.join(sorted(unknown))}")
     given = {"verdict": verdict, "note": note,
              **{f: corrections.get(f, UNCHANGED) for f in CORRECTED_FIELDS}}
+    # One statement, so the write lock comes first: a read before the write would make this
+    # transaction fail when another process writes in between ("database is locked").
+    values = ", ".join(f"current.{f}" if given[f] is UNCHANGED else f":{f}" for f in REVIEW_FIELDS)
     with db.atomic():
-        current = current_review(db, claim_id) or {}
-        values = [current.get(f) if given[f] is UNCHANGED else given[f] for f in REVIEW_FIELDS]
         cursor = db.execute(
             f"insert into reviews (claim_id, reviewer, created, {', '.join(REVIEW_FIELDS)})"
-            f" values (?, ?, ?, {', '.join('?' * len(REVIEW_FIELDS))})",
-            [claim_id, reviewer, _now(), *values],
+            f" select :claim_id, :reviewer, :created, {values} from (select 1)"
+            " left join (select * from reviews where claim_id = :claim_id order by id desc limit 1)"
+            " as current",
+            {"claim_id": claim_id, "reviewer": reviewer, "created": _now(),
+             **{f: v for f, v in given.items() if v is not UNCHANGED}},
         )
     return int(cursor.lastrowid or 0)
 

@@ -700,3 +700,20 @@ def test_positions_are_counted_from_one(site, claim):
     where = re.search(r'<p class="annotator-where">(.*?)</p>', page, re.DOTALL).group(1)
     expected = f"paragraph {claim['paragraph_index'] + 1}, sentence {claim['sentence_index'] + 1}"
     assert expected in " ".join(where.split())
+
+
+def test_add_review_carries_forward_what_it_is_not_given(db_copy):
+    from annotator import store
+
+    db = store.connect(db_copy)
+    claim_id = db.execute("select id from claims order by id limit 1").fetchone()[0]
+    store.add_review(db, claim_id, "alice", verdict="true", note="the budget says 4%", stance="alleged")
+    store.add_review(db, claim_id, "bob", verdict="unverifiable")
+    store.add_review(db, claim_id, "alice", note=None)
+    log = [dict(zip(("verdict", "note", "stance", "reviewer"), r)) for r in db.execute(
+        "select verdict, note, stance, reviewer from reviews where claim_id = ? order by id", [claim_id])]
+    assert log == [
+        {"verdict": "true", "note": "the budget says 4%", "stance": "alleged", "reviewer": "alice"},
+        {"verdict": "unverifiable", "note": "the budget says 4%", "stance": "alleged", "reviewer": "bob"},
+        {"verdict": "unverifiable", "note": None, "stance": "alleged", "reviewer": "alice"},
+    ]

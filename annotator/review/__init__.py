@@ -335,11 +335,11 @@ async def review_post(request, datasette):
         raise BadRequest(str(e))
 
     def write(conn):
-        with conn:
-            db_ = sqlite_utils.Database(conn)
-            before = store.current_review(db_, claim_id)
-            store.add_review(db_, claim_id, reviewer, **row)
-            return before
+        with conn:  # the review first (it takes the write lock), then the one it follows
+            review_id = store.add_review(sqlite_utils.Database(conn), claim_id, reviewer, **row)
+            before = _rows(conn, "select * from reviews where claim_id = ? and id < ?"
+                                 " order by id desc limit 1", [claim_id, review_id])
+            return before[0] if before else None
 
     before = await _write(db, write)
     datasette.add_message(request, helpers.saved_message(row))
