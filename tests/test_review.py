@@ -684,7 +684,7 @@ def test_a_save_keeps_what_another_reviewer_wrote_meanwhile(site, claim):
 def test_a_reviewer_called_root_is_no_datasette_root(db_copy, tmp_path):
     """'annotator serve' run by the login root signs in the reviewer root: a reviewer, not
     Datasette's root, so neither the _internal database nor the debug menu is shown."""
-    meta, _ = config.build_metadata("claims", {}, "root", helpers.token_digest(TOKEN))
+    meta = config.build_metadata("claims", None, "root", helpers.token_digest(TOKEN))
     ds = Datasette([str(db_copy)], metadata=meta)
     run(ds.invoke_startup())
     root = {"ds_actor": ds.sign({"a": {"id": "root"}}, "actor")}

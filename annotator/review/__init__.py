@@ -355,9 +355,10 @@ async def review_post(request, datasette):
 
 def _shown_review(conn: sqlite3.Connection, claim_id: str, review_id: str | None) -> dict | None:
     """The review of ``claim_id`` with id ``review_id``: the one its review form was showing."""
-    if not review_id or not review_id.strip().isdigit():
+    value = (review_id or "").strip()
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
         return None
-    found = _rows(conn, "select * from reviews where id = ? and claim_id = ?", [int(review_id), claim_id])
+    found = _rows(conn, "select * from reviews where id = ? and claim_id = ?", [int(value), claim_id])
     return found[0] if found else None
 
 
