@@ -417,12 +417,65 @@ def _adverb(head: Token) -> Token | None:
     return None
 
 
+CLOSING_QUOTES = frozenset({'"', "”", "''", "’’", "»"})
+_NAME_POS = ("PROPN", "NOUN", "ADJ", "DET", "NUM", "PRON")
+
+
+def _noun_chunk(doc: Doc, start: int, end: int) -> Span | None:
+    """The noun phrase from ``start``: names, nouns and their modifiers, up to punctuation."""
+    i = start
+    while i < end and (doc[i].pos_ in _NAME_POS or doc[i].tag_ == "POS" or doc[i].text == "."
+                       and i > start and len(doc[i - 1]) <= 4 and doc[i - 1].is_title):
+        if doc[i].pos_ == "PRON" and i > start:
+            break
+        i += 1
+    while i > start and doc[i - 1].pos_ in ("DET", "ADJ") and not doc[i - 1].is_title:
+        i -= 1
+    return doc[start:i] if i > start else None
+
+
+def _after_quotation(claim: Span) -> CueMatch | None:
+    """``"…," he said.``, ``"…," said Brandon Silverman, …``: a cue right after a closing quote.
+
+    Read from the words, not the parse: the small model often hangs the cue of a long quotation
+    on a word inside it.
+    """
+    doc = claim.doc
+    for t in claim:
+        if t.text not in CLOSING_QUOTES or t.i + 2 >= claim.end or t.i == claim.start:
+            continue
+        if not (doc[t.i - 1].is_punct and doc[t.i - 1].text in ",?!—–-."):
+            continue
+        nxt = doc[t.i + 1]
+        cue = lookup(nxt)
+        if cue is not None and "clause" in cue.frames:  # "…," said X
+            source = _noun_chunk(doc, nxt.i + 1, claim.end)
+            verb = nxt
+        else:  # "…," X said
+            source = _noun_chunk(doc, t.i + 1, claim.end)
+            if source is None:
+                continue
+            i = source.end
+            while i < claim.end and doc[i].dep_ in ("advmod", "aux", "neg") and doc[i].pos_ != "VERB":
+                i += 1
+            verb = doc[i] if i < claim.end else None
+            cue = lookup(verb) if verb is not None else None
+            if cue is None or "clause" not in cue.frames:
+                continue
+        if source is None:
+            continue
+        inside = doc[claim.start:t.i].root  # the quotation's own head: its hedges, nested cues
+        return CueMatch(cue, _cue_span(verb), source, inside, _negated(verb))
+    return None
+
+
 def attribute(claim: Span) -> Attribution:
     """The source, cue, cue classes and content head of one claim."""
     head = claim.root
-    chain = chain_from(head)
+    quoted = _after_quotation(claim)
+    chain = [] if quoted is not None else chain_from(head)
     if not chain:
-        extra = _according_to(claim) or _adjective_cue(claim)
+        extra = quoted or _according_to(claim) or _adjective_cue(claim)
         if extra is not None:
             chain = [extra]
             if extra.content is not None:
@@ -437,8 +490,9 @@ def attribute(claim: Span) -> Attribution:
         return Attribution(content=head)
     speaker = chain[0]
     for m in chain[1:]:
-        # an inner belief verb with a pronoun subject is the outer speaker's hedge, not a new source
-        if m.cue.cls == "hedged" and (m.source is None or m.source.root.pos_ == "PRON"):
+        # an inner belief verb with a pronoun subject is the outer speaker's hedge, not a new source;
+        # a cue inside a quotation is the quoted speaker's words ("…told him we would win," he said)
+        if m.cue.cls == "hedged" and (m.source is None or m.source.root.pos_ == "PRON") or quoted:
             continue
         speaker = m
     content = chain[-1].content or head

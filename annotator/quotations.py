@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 QUOTES = "\"“”«»‘’„‟‹›'"
 FIRST_PERSON = frozenset({"i", "we"})
 OPENERS = {"“": "”", "«": "»", "„": "“", "‹": "›"}
-_QUOTE_MARK = re.compile("[\"“”«»„‹›]")
+_QUOTE_MARK = re.compile("''|[\"“”«»„‹›]")  # '' : two apostrophes, a straight double quote
 CLOSERS = {"”", "»", "›"}
 
 
@@ -24,14 +24,14 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
     """
     spans, stack_start, closer = [], None, None
     for m in _QUOTE_MARK.finditer(text):
-        i, ch = m.start(), m.group(0)
+        i, ch = m.start(), m.group(0).replace("''", '"')
         if stack_start is None:
             if ch == '"':
                 stack_start, closer = i, '"'
             elif ch in OPENERS:
                 stack_start, closer = i, OPENERS[ch]
         elif ch == closer or (closer != '"' and ch in CLOSERS):
-            spans.append((stack_start, i + 1))
+            spans.append((stack_start, m.end()))
             stack_start = None
     if stack_start is not None:
         spans.append((stack_start, len(text)))
