@@ -25,8 +25,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from . import lexicon
-from .claims import SPANS_KEY
-from .quotations import quotation_links
+from .claims import FINITE_TAGS, SPANS_KEY, has_finite_verb
+from .quotations import quotation_links, quotation_spans
 
 RULES = "annotator.attribution_rules.v1"
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
@@ -197,7 +197,8 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
             return True, None
         if any(c.dep_ == "prep" and c.lower_ == "as" for c in kids) and any(c.dep_ == "dobj" for c in kids):
             return True, None
-    if "object" in cue.frames:
+    if "object" in cue.frames or "active_object" in cue.frames and not any(
+            c.dep_ == "auxpass" for c in kids):
         for c in kids:
             if c.dep_ in ("dobj", "xcomp") or (c.dep_ == "prep" and c.lower_ in ("of", "with")):
                 return True, None
@@ -435,16 +436,23 @@ def _noun_chunk(doc: Doc, start: int, end: int) -> Span | None:
 
 
 def _after_quotation(claim: Span) -> CueMatch | None:
-    """``"…," he said.``, ``"…," said Brandon Silverman, …``: a cue right after a closing quote.
+    """A cue right after a quotation or a comma: ``"…," he said.``, ``"…," said X, …``,
+    ``…, police said.``, ``the permit, his campaign said, had been …``.
 
-    Read from the words, not the parse: the small model often hangs the cue of a long quotation
-    on a word inside it.
+    Read from the words, not the parse: the small model often hangs such a cue on a word inside
+    the quotation, or loses its subject. After a comma the cue must close the clause (nothing but
+    a finite-verb-free tail after it, up to the next comma or the end), so that ``…, and he said
+    that …`` stays with the parse.
     """
     doc = claim.doc
+    closing = {end for _, end in quotation_spans(doc.text)}
     for t in claim:
-        if t.text not in CLOSING_QUOTES or t.i + 2 >= claim.end or t.i == claim.start:
+        if t.i + 2 >= claim.end or t.i == claim.start:
             continue
-        if not (doc[t.i - 1].is_punct and doc[t.i - 1].text in ",?!—–-."):
+        if t.text in CLOSING_QUOTES:
+            if t.idx + len(t) not in closing:
+                continue
+        elif t.text not in (",", "--", "—", "–") or not has_finite_verb(doc[claim.start:t.i]):
             continue
         nxt = doc[t.i + 1]
         cue = lookup(nxt)
@@ -462,8 +470,15 @@ def _after_quotation(claim: Span) -> CueMatch | None:
             cue = lookup(verb) if verb is not None else None
             if cue is None or "clause" not in cue.frames:
                 continue
-        if source is None:
+        if source is None or verb.tag_ not in FINITE_TAGS and verb.tag_ != "VBN":
             continue
+        if t.text not in CLOSING_QUOTES:
+            after = max(verb.i, source.end - 1) + 1
+            stop = next((k for k in range(after, claim.end) if doc[k].text in (",", "--", "—", "–")),
+                        claim.end)
+            if has_finite_verb(doc[after:stop]) or any(
+                    c.dep_ in ("ccomp", "dobj") for c in verb.children) or t.i < claim.start + 3:
+                continue
         inside = doc[claim.start:t.i].root  # the quotation's own head: its hedges, nested cues
         return CueMatch(cue, _cue_span(verb), source, inside, _negated(verb))
     return None

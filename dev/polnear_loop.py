@@ -104,6 +104,7 @@ def analyse(split, rows, show, n, texts, cue=None):
     examples: dict[str, list] = {}
     fp = []
     cues = Counter()
+    sub = Counter()
     for doc, claims in by_doc.items():
         gold = [g for g in ps.read_ann(SHARED / "polnear" / split / (doc[:-4] + ".ann")) if g["source"]]
         scored = [g for g in gold if ps.tokens(g["cue"]) & ps.SPEECH]
@@ -116,6 +117,10 @@ def analyse(split, rows, show, n, texts, cue=None):
                 k = "ok" if ps.overlap_ok(ps.tokens(best["cue"]), ps.tokens(g["cue"])) else "ok, cue mismatch"
             elif not best["source"].strip():
                 k = "no source"
+                from annotator.quotations import quotation_spans
+                q = quotation_spans(text)
+                inq = any(a <= best["start"] + 1 and best["end"] - 1 <= b for a, b in q)
+                sub[("in quotation" if inq else "has quote" if any(ch in best["text"] for ch in '"“”') else "plain")] += 1
             else:
                 k = "wrong source"
             kinds[k] += 1
@@ -126,6 +131,7 @@ def analyse(split, rows, show, n, texts, cue=None):
             if p["source"].strip() and not any(ps.covers(p, g) and ps.names(p, g) for g in gold):
                 fp.append((doc, p, [g for g in gold if ps.covers(p, g)]))
     print(dict(kinds), "false positives:", len(fp))
+    print("no source:", sub)
     print("misses by cue:", cues.most_common(40))
     if show == "fp":
         random.Random(1).shuffle(fp)
