@@ -427,8 +427,8 @@ def _noun_chunk(doc: Doc, start: int, end: int) -> Span | None:
     i = start
     while i < end and (doc[i].pos_ in _NAME_POS or doc[i].tag_ == "POS" or doc[i].text == "."
                        and i > start and len(doc[i - 1]) <= 4 and doc[i - 1].is_title):
-        if doc[i].pos_ == "PRON" and i > start:
-            break
+        if doc[i].pos_ in ("PRON", "DET") and i > start and doc[i - 1].pos_ in ("NOUN", "PROPN"):
+            break  # "a demand the commission rejected": two phrases
         i += 1
     while i > start and doc[i - 1].pos_ in ("DET", "ADJ") and not doc[i - 1].is_title:
         i -= 1
@@ -477,7 +477,8 @@ def _after_quotation(claim: Span) -> CueMatch | None:
             stop = next((k for k in range(after, claim.end) if doc[k].text in (",", "--", "—", "–")),
                         claim.end)
             if has_finite_verb(doc[after:stop]) or any(
-                    c.dep_ in ("ccomp", "dobj") for c in verb.children) or t.i < claim.start + 3:
+                    c.dep_ in ("ccomp", "dobj") for c in verb.children) or t.i < claim.start + 3 \
+                    or verb.dep_ == "relcl":
                 continue
         inside = doc[claim.start:t.i].root  # the quotation's own head: its hedges, nested cues
         return CueMatch(cue, _cue_span(verb), source, inside, _negated(verb))
