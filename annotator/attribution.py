@@ -175,8 +175,15 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
             if c.dep_ in ("ccomp", "parataxis") and c.pos_ in ("VERB", "AUX"):
                 return True, c
     if "clause" in cue.frames:
-        # "X asserted that …", "X told the meeting that …" even where the parse lost the clause
+        # "Limbaugh added:", "Trump said Friday: …": what follows the colon is what was said
         doc = token.doc
+        i = token.i + 1
+        while i < len(doc) and (doc[i].head == token and doc[i].dep_ in ("prt", "advmod", "npadvmod")
+                                or doc[i].dep_ == "pobj" and doc[i].head.head == token):
+            i += 1
+        if i < len(doc) and doc[i].text == ":":
+            return True, None
+        # "X asserted that …", "X told the meeting that …" even where the parse lost the clause
         after = [token.i + 1] + [c.right_edge.i + 1 for c in kids if c.dep_ in ("dobj", "dative")]
         for i in after:
             nxt = doc[i] if i < len(doc) else None

@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span
 
-from . import attribution, checkworthy, claims, sources, stance, structure  # noqa: F401 (factories)
+from . import attribution, checkworthy, claims, quotations, sources, stance, structure  # noqa: F401 (factories)
 from .corpus import Document
 from .identity import claim_id
 
@@ -241,6 +241,7 @@ def finish(result: DocumentResult, docs: list[tuple[structure.Block, Doc]]) -> D
         # only a full garbage collection frees. Break it now, so each Doc goes when its rows are
         # made and memory stays flat however many documents pass.
         doc.user_data.clear()
+    quotations.across_paragraphs(result.claims, result.blocks, document.text)
     sources.resolve(result.claims, document.text, entities,
                     [(b.start, b.section_path) for b in result.blocks])
     # First ids; the store gives a claim the id of its stored counterpart (identity.assign).

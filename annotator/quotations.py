@@ -2,12 +2,17 @@
 belongs to (``"We are ready. We will win," he said.``: both sentences are his)."""
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Span
 
+from . import stance
+from .structure import PARAGRAPH
+
 if TYPE_CHECKING:
     from .attribution import Attribution
+    from .structure import Block
 
 QUOTES = "\"“”«»‘’„‟‹›'"
 FIRST_PERSON = frozenset({"i", "we"})
@@ -81,3 +86,48 @@ def quotation_links(claims: list[Span], found: list["Attribution"]) -> list[tupl
             if i != owner and not own and inside >= 0.5 * len(c.text.strip(QUOTES + " ")):
                 links.append((i, owner))
     return links
+
+
+_CARRIED = ("source", "source_start", "source_end", "source_canonical", "source_label",
+            "cue", "cue_start", "cue_end")
+
+
+def _open_at_end(text: str) -> bool:
+    """``text`` ends inside a quotation (news leaves a quote open when the next paragraph goes on)."""
+    spans = quotation_spans(text)
+    return bool(spans) and spans[-1][1] == len(text) and text[-1:] not in CLOSERS | {'"'}
+
+
+def across_paragraphs(rows: list[dict], blocks: Sequence["Block"], text: str) -> None:
+    """Carry an attribution into the next paragraph, in place, where the text says it goes on.
+
+    ``rows`` are a document's claim rows in order, ``blocks`` its structure; only a paragraph right
+    after another (no heading or list between them) goes on from it. Two cases: a paragraph that ends in an attributed cue and a colon
+    (``Limbaugh added:``) gives its speaker to the cue-less claims of the next paragraph; a
+    quotation left open at the end of a paragraph and taken up by the next (``"… ¶ "…," he
+    said``: news opens each paragraph of a long quotation and closes only the last) gives the
+    speaker of the one to the cue-less quoted claims of the other.
+    """
+    def rows_in(start: int, end: int) -> list[dict]:
+        return [r for r in rows if start <= r["start"] < end]
+
+    for p, q in zip(blocks, blocks[1:]):
+        if p.kind != PARAGRAPH or q.kind != PARAGRAPH:
+            continue
+        (p_start, p_end), (q_start, q_end) = (p.start, p.end), (q.start, q.end)
+        before = rows_in(p_start, p_end)
+        owner = next((r for r in reversed(before) if r.get("cue") and r.get("source")), None)
+        if owner is None:
+            continue
+        colon = before[-1] is owner and owner["text"].rstrip().endswith(":")
+        opened = _open_at_end(text[p_start:p_end]) and text[q_start:q_start + 1] in QUOTES
+        if not (colon or opened):
+            continue
+        quoted = quotation_spans(text[q_start:q_end])
+        for r in rows_in(q_start, q_end):
+            if r.get("cue"):
+                break
+            inside = any(a <= r["start"] - q_start and r["end"] - q_start <= b + 1 for a, b in quoted)
+            if colon or inside:
+                r.update({k: owner.get(k) for k in _CARRIED})
+                r["stance"] = stance.combine([owner["stance"], r["stance"]])

@@ -139,7 +139,9 @@ def analyse(split, rows, show, n, texts, cue=None):
             print(f"- {doc[:40]}: src={p['source']!r} canon={p['source_canonical']!r} cue={p['cue']!r} "
                   f"gold={[(g['source'], g['cue']) for g in gs]}\n    {p['text'][:300]!r}")
     elif show:
-        ex = [e for e in examples.get(show, []) if not cue or cue in ps.tokens(e[1]["cue"])]
+        ex = [e for e in examples.get(show, []) if not cue or cue in ps.tokens(e[1]["cue"])
+              or cue == "quote" and any(ch in e[2]["text"] for ch in '"“”')
+              or cue == "plain" and not any(ch in e[2]["text"] for ch in '"“”')]
         random.Random(1).shuffle(ex)
         for doc, g, p, text in ex[:n]:
             ctx = text[g["start"]:g["end"]]

@@ -164,6 +164,22 @@ CASES = [
     ("Both have the support of warlords, officials said.", "officials", "said", "reported"),
     ("He called the official count a fraud, and appealed to the European Union for help.", "He", "called",
      "reported"),
+    # cues after a quotation or a comma, read from the words where the small parse goes astray
+    ('"This is a culture in which, if one person is really boring and the other person is really amusing, '
+     'the amusing person gains ground," he said.', "he", "said", "reported"),
+    ('"Trump is absolutely dominating social this election cycle, and it\'s not even close," said Brandon '
+     "Silverman, CrowdTangle chief executive.", "Brandon Silverman", "said", "reported"),
+    ("''For me, it worked very well,'' Mr. Trump said.", "Mr. Trump", "said", "reported"),
+    ("As the candidate prepared to speak on Tuesday, a girl outside the venue was pepper-sprayed by another "
+     "bystander, police said.", "police", "said", "reported"),
+    ("Mr. Buhari called on INEC to hold new elections -- a demand the commission has rejected.", "", "",
+     "asserted"),
+    # an object in the active voice only
+    ("Former Texas Gov. Rick Perry announced his endorsement of Sen. Ted Cruz on Sunday.",
+     "Former Texas Gov. Rick Perry", "announced", "reported"),
+    ("The lawyer said a verdict could be announced this week.", "The lawyer", "said", "hedged"),
+    ('In one tweet Friday, Trump said: "Crooked Hillary helped her become a citizen."', "Trump", "said",
+     "reported"),
 ]
 
 
@@ -203,6 +219,32 @@ def test_a_quotation_continues_the_previous_speaker(nlp):
 def test_every_sentence_of_a_quotation_has_its_speaker(nlp, text, attributed):
     claims = first_claim(nlp, text)
     assert [fields(c)[0] == "he" or fields(c)[0] == "He" for c in claims] == attributed
+
+
+def test_a_cue_and_colon_ending_a_paragraph_attributes_the_next(nlp):
+    """``Limbaugh added:`` then the quoted paragraph, without quotation marks (PolNeAR dev)."""
+    from annotator import corpus, pipeline
+
+    text = ("Limbaugh spoke on Monday.\n\nLimbaugh added:\n\nThis is a sign of fear. She can't beat this guy "
+            "without stacking the deck.\n\nThe debate is on Monday.\n")
+    document = corpus.Document("t.txt", "t.txt", text, "0", len(text), "utf-8")
+    rows = next(pipeline.process(nlp, [document])).claims
+    got = {r["text"]: (r["source"], r["cue"], r["stance"]) for r in rows}
+    assert got["This is a sign of fear."] == ("Limbaugh", "added", "reported")
+    assert got["She can't beat this guy without stacking the deck."] == ("Limbaugh", "added", "reported")
+    assert got["The debate is on Monday."] == (None, None, "asserted")
+
+
+def test_a_quotation_left_open_goes_on_in_the_next_paragraph(nlp):
+    from annotator import corpus, pipeline
+
+    text = ('"We will not give up," she said. "The roads are crumbling.\n\n'
+            '"Families endure blackouts. We must act."\n\nThe rally ended at noon.\n')
+    document = corpus.Document("t.txt", "t.txt", text, "0", len(text), "utf-8")
+    rows = next(pipeline.process(nlp, [document])).claims
+    got = {r["text"]: r["source"] for r in rows}
+    assert got['"Families endure blackouts.'] == "she" and got['We must act."'] == "she"
+    assert got["The rally ended at noon."] is None
 
 
 def test_unbalanced_quotation_marks_do_not_fail(nlp):
