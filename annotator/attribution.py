@@ -407,7 +407,15 @@ def _according_to(claim: Span) -> CueMatch | None:
             continue
         cue = lexicon.Cue("according to", "reported", frozenset({"clause"}), "ADP")
         content = claim.root if claim.root.i >= end or claim.root.i < t.i else None
-        return CueMatch(cue, doc[t.i:cue_end], _span_of_range(doc, cue_end, end), content, False)
+        source = _span_of_range(doc, cue_end, end)
+        # "according to documents seen by the Westport Gazette": the Gazette's report, its source
+        for g in source:
+            if g.dep_ == "agent" and g.head.dep_ == "acl" and g.head.head.i < g.i:
+                by = next((c for c in g.children if c.dep_ == "pobj"), None)
+                if by is not None and by.i < end:
+                    source = _span_of_range(doc, by.left_edge.i, min(by.right_edge.i + 1, end))
+                    break
+        return CueMatch(cue, doc[t.i:cue_end], source, content, False)
     return None
 
 

@@ -16,6 +16,7 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
 THING_PRONOUNS = {"it"}
 ORGANIZATIONS = ("ORG", "NORP", "GPE")  # entity labels an "it" can stand for
+NAMED = ("PERSON", *ORGANIZATIONS)  # a source with one of these labels is a named identity
 ARTICLES = ("the ", "a ", "an ")
 TITLES = {"mr", "mrs", "ms", "dr", "general", "gen", "president", "prime", "minister", "senator",
           "sen", "rep", "congressman", "congresswoman", "judge", "sir", "lord", "lady", "professor",
@@ -103,6 +104,14 @@ def canonical_from_parts(
     return clean(source, abbrs)
 
 
+def source_key(canonical: str, label: str | None, doc: str) -> tuple[str, ...]:
+    """What makes two claims' sources the same source: the name, for a named entity (``Reuters``
+    in any document); the name within its document, for anything else (``officials``, ``two
+    people``, ``the documents`` of one article are not those of another)."""
+    key = canonical.casefold()
+    return (key,) if label in NAMED else (doc, key)
+
+
 def _section_finder(sections: Sequence[tuple[int, str]]) -> Callable[[int], str]:
     starts = [start for start, _ in sections]
 
@@ -178,11 +187,31 @@ def resolve(rows: Sequence[dict], text: str, entities: Sequence[Entity],
             person = _described_person(canon, text, persons, start)
             if person:
                 canon, label = person, "PERSON"
+        if label is None and " " not in canon and canon.isalpha():
+            canon = _qualified(canon, seen, entities, text, start)
         if canon in abbrs:
             canon = abbrs[canon]
         row["source_canonical"] = canon
         row["source_label"] = label
         seen.append((canon, label, start))
+
+
+def _qualified(noun: str, seen, entities: Sequence[Entity], text: str, before: int) -> str:
+    """``officials`` → ``Thai officials``: the organization or place the text last tied the noun to.
+
+    An earlier source of the document ending in the same noun (``Thai police officials``), or a
+    name of an organization, people or place written just before the noun (``Afghan officials``).
+    """
+    low = noun.lower()
+    for canon, label, _ in reversed(seen):
+        words = canon.split()
+        if label is None and len(words) > 1 and words[-1].lower() == low and words[0][:1].isupper():
+            return canon
+    for e in reversed(entities):
+        if e.end < before and e.label in ORGANIZATIONS and re.match(
+                rf"\s+{re.escape(low)}\b", text[e.end:e.end + len(low) + 2], re.IGNORECASE):
+            return f"{strip_articles(e.text)} {low}"
+    return noun
 
 
 PRONOUN_REACH = 200  # characters back from a pronoun within which a named organization is its referent

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from . import identity
+from . import identity, sources
 
 if TYPE_CHECKING:  # importing spaCy costs half a second, and an unchanged re-run needs none of it
     from .pipeline import DocumentResult
@@ -434,7 +434,7 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
                 for b in result.blocks
             ],
         )
-        _upsert_sources(db, result.claims)
+        _upsert_sources(db, result.claims, doc.path)
         mentions: dict[str, list[dict]] = {}
         for m in mentions_rows:
             mentions.setdefault(m["claim_id"], []).append(m)
@@ -444,7 +444,7 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
                 {
                     **c,
                     "document_id": doc_id, "doc": doc.path, "doc_sha256": doc.sha256,
-                    "source_id": _hash(c["source_canonical"].casefold()) if c.get("source_canonical") else None,
+                    "source_id": _source_id(c, doc.path),
                     "run_id": run_id, "superseded": 0, "superseded_run": None,
                     "entities": entity_list(mentions.get(c["id"], [])),
                     "page": doc.page_at(c["start"]),
@@ -463,14 +463,20 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
         _insert_mentions(db, mentions_rows)
 
 
-def _upsert_sources(db: sqlite_utils.Database, claims: list[dict]) -> None:
+def _source_id(claim: dict, doc: str) -> str | None:
+    """The claim's source identity (see sources.source_key): a named one shared by all documents."""
+    canon = claim.get("source_canonical")
+    return _hash(*sources.source_key(canon, claim.get("source_label"), doc)) if canon else None
+
+
+def _upsert_sources(db: sqlite_utils.Database, claims: list[dict], doc: str) -> None:
     """One row per source named in ``claims``: the last spelling and label win, aliases add up."""
     found: dict[str, dict] = {}
     for c in claims:
         canon = c.get("source_canonical")
-        if not canon:
+        sid = _source_id(c, doc)
+        if not canon or sid is None:
             continue
-        sid = _hash(canon.casefold())
         row = found.get(sid)
         if row is None:
             old = db.execute("select aliases from sources where id = ?", [sid]).fetchone()

@@ -110,3 +110,48 @@ def test_definite_description_resolves_to_titled_person(nlp):
 def test_a_capital_that_only_starts_the_sentence_is_not_part_of_the_name(nlp, text, canonical):
     """"Officials said …" and "…, officials said" are one source, one facet value."""
     assert [c for _, c in run(nlp, text)] == [canonical]
+
+
+def test_generic_sources_are_qualified_by_what_the_text_ties_them_to(nlp):
+    got = run(nlp, "Thai police arrested two men on Monday.\n"
+                   "Thai officials said the men had entered the country illegally.\n"
+                   "Officials said both would be deported.")
+    assert got == [("Thai officials", "Thai officials"), ("Officials", "Thai officials")]
+
+
+def test_according_to_documents_seen_by_a_newspaper_is_the_newspaper(nlp):
+    got = run(nlp, "According to documents seen by the Westport Gazette, the council spent $2 million "
+                   "on the bridge.")
+    assert got == [("the Westport Gazette", "Westport Gazette")]
+
+
+def test_generic_sources_are_never_merged_across_documents(tmp_path):
+    """One canonical "officials" once covered Thai police, the U.S. Justice Department and Afghan
+    officials in three documents; only a named source may group claims of several documents."""
+    import sqlite3
+
+    from annotator import extract
+
+    texts = {
+        "thai.txt": "Thai police arrested a man at the airport.\nOfficials said he had a false passport.\n"
+                    "Reuters said the man was British.\n",
+        "doj.txt": "The Justice Department opened an inquiry.\nOfficials said the inquiry would take a year.\n"
+                   "Two people said they had been questioned. Both said they had done nothing wrong.\n"
+                   "Reuters reported that the inquiry began in May.\n",
+        "kabul.txt": "A bomb exploded in Kabul on Monday.\nOfficials said 12 people had died.\n"
+                     "Two people said they heard two blasts.\n",
+    }
+    for name, text in texts.items():
+        (tmp_path / "c").mkdir(exist_ok=True)
+        (tmp_path / "c" / name).write_text(text, encoding="utf-8")
+    db = tmp_path / "s.db"
+    extract.run([str(tmp_path / "c")], str(db), progress=False)
+    conn = sqlite3.connect(db)
+    shared = conn.execute("select canonical, label from sources where n_documents > 1").fetchall()
+    assert shared == [("Reuters", "ORG")]
+    officials = conn.execute(
+        "select count(distinct source_id), count(distinct doc) from claims "
+        "where lower(source) = 'officials'").fetchone()
+    assert officials == (3, 3)
+    assert conn.execute("select count(distinct source_id) from claims where source = 'Two people'"
+                        ).fetchone() == (2,)
