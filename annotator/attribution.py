@@ -204,6 +204,11 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
             return True, None
         if any(c.dep_ == "prep" and c.lower_ == "as" for c in kids) and any(c.dep_ == "dobj" for c in kids):
             return True, None
+        # "called Trump's statements "childish."": the quoted predicate the parse hung on the object
+        obj = next((c for c in kids if c.dep_ == "dobj"), None)
+        if obj is not None and any(g.dep_ == "appos" and g.i > obj.i and token.doc[g.i - 1].text
+                                   in ('"', "“") for g in obj.children):
+            return True, None
     if "object" in cue.frames or "active_object" in cue.frames and not any(
             c.dep_ == "auxpass" for c in kids):
         for c in kids:
@@ -352,12 +357,30 @@ def _attached_cue(head: Token) -> CueMatch | None:
                 ok, content = complement(c, cue)
                 if ok and content is not None:
                     return CueMatch(cue, _cue_span(c), _span_of(subj), content, _negated(c))
+        # "X released a statement saying …", "X responded by saying …": the participle speaks for X
+        for said in _participles(head, c):
+            cue = lookup(said)
+            subj = subject_of(head)
+            if cue is not None and subj is not None:
+                ok, content = complement(said, cue)
+                if ok and content is not None:
+                    return CueMatch(cue, _cue_span(said), _span_of(subj), content, _negated(said))
         if c.dep_ in ("parataxis", "ccomp") and c.i > head.i or c.dep_ == "parataxis" and _set_off(c):
             cue = lookup(c)
             subj = subject_of(c)
             if cue and subj is not None and not complement(c, cue)[0]:
                 return CueMatch(cue, _cue_span(c), _span_of(subj), head, _negated(c))
     return None
+
+
+def _participles(head: Token, child: Token) -> list[Token]:
+    """Participles under ``child`` that report for ``head``'s subject: ``a statement saying``
+    (on the object), ``by saying`` (on a preposition)."""
+    if child.dep_ == "dobj" and child.i > head.i:
+        return [g for g in child.children if g.dep_ == "acl" and g.tag_ == "VBG"]
+    if child.dep_ == "prep" and child.lower_ in ("by", "in") and child.i > head.i:
+        return [g for g in child.children if g.dep_ == "pcomp" and g.tag_ == "VBG"]
+    return []
 
 
 def _adjective_cue(claim: Span) -> CueMatch | None:

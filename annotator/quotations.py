@@ -45,8 +45,7 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
 
 def _speaker_hedge(a: "Attribution") -> bool:
     """A first-person belief inside a quotation (``I would think …``): the speaker's hedge."""
-    return a.source is not None and a.source.text.lower() in FIRST_PERSON and all(
-        c in ("hedged", "reported", "denied") for c in a.classes) and len(a.classes) == 1
+    return a.source is not None and a.source.text.lower() in FIRST_PERSON | {"you"} and len(a.classes) == 1
 
 
 def quotation_links(claims: list[Span], found: list["Attribution"]) -> list[tuple[int, int]]:

@@ -174,6 +174,10 @@ CASES = [
      "bystander, police said.", "police", "said", "reported"),
     ("Mr. Buhari called on INEC to hold new elections -- a demand the commission has rejected.", "", "",
      "asserted"),
+    ("Rubio's campaign sent out a press release saying Murphy owes Florida an explanation.",
+     "Rubio's campaign", "saying", "reported"),
+    ('Stuart Stevens called Trump\'s statements and actions on Sunday "childish."', "Stuart Stevens", "called",
+     "reported"),
     # an object in the active voice only
     ("Former Texas Gov. Rick Perry announced his endorsement of Sen. Ted Cruz on Sunday.",
      "Former Texas Gov. Rick Perry", "announced", "reported"),
@@ -213,6 +217,7 @@ def test_a_quotation_continues_the_previous_speaker(nlp):
         ('He said: "The plan is dead. Nobody wants it."', [True, True]),
         ('"Nothing is settled," he said. "Talks continue. We hope."', [True, True, True]),
         ('He walked in. "Nothing is settled," he said.', [False, True]),
+        ('"You say that there was a class. It is not true," he said.', [True, True]),
         ('"Nothing is settled," he said. Rain fell on the city.', [True, False]),
     ],
 )
