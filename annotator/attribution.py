@@ -548,6 +548,10 @@ def attribute(claim: Span) -> Attribution:
         # a cue inside a quotation is the quoted speaker's words ("…told him we would win," he said)
         if m.cue.cls == "hedged" and (m.source is None or m.source.root.pos_ == "PRON") or quoted:
             continue
+        # "advisers said he had rejected the idea": an inner cue with no clause of its own is
+        # part of what the outer speaker says, not a new speaker
+        if m.content is None and m.source is not None and m.cue.cls in ("factive", "reported"):
+            continue
         speaker = m
     content = chain[-1].content or head
     classes = [m.cls for m in chain]

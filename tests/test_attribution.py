@@ -178,6 +178,9 @@ CASES = [
      "Rubio's campaign", "saying", "reported"),
     ('Stuart Stevens called Trump\'s statements and actions on Sunday "childish."', "Stuart Stevens", "called",
      "reported"),
+    # an inner reporting or factive cue with only an object is what the outer speaker says
+    ("In his ruling, Reeves wrote that the text of the law showed its purpose.", "Reeves", "wrote",
+     "reported"),
     # an object in the active voice only
     ("Former Texas Gov. Rick Perry announced his endorsement of Sen. Ted Cruz on Sunday.",
      "Former Texas Gov. Rick Perry", "announced", "reported"),
