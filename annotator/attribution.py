@@ -183,6 +183,13 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
             i += 1
         if i < len(doc) and doc[i].text == ":":
             return True, None
+        # "told Matt Boyle, “Hillary's slogan …”": a quotation after the cue's objects
+        ends = [token.i] + [c.right_edge.i for c in kids if c.dep_ in ("dobj", "dative", "npadvmod")
+                            and c.i > token.i]
+        j = max(ends) + 1
+        if j + 1 < len(doc) and doc[j].text in (",", ":") and doc[j + 1].text in ('"', "“", "''") \
+                and doc[j + 1].idx in {a for a, _ in quotation_spans(doc.text)}:
+            return True, None
         # "X asserted that …", "X told the meeting that …" even where the parse lost the clause
         after = [token.i + 1] + [c.right_edge.i + 1 for c in kids if c.dep_ in ("dobj", "dative")]
         for i in after:
@@ -501,6 +508,12 @@ def _after_quotation(claim: Span) -> CueMatch | None:
             source = _noun_chunk(doc, t.i + 1, claim.end)
             if source is None:
                 continue
+            # "…," Melanne Verveer, a State Department official, wrote: the parse's subject
+            subject = next((k for k in doc[source.end:min(claim.end, source.end + 30)]
+                            if k.dep_ in ("nsubj",) and k.left_edge.i == t.i + 1
+                            and lookup(k.head) is not None), None)
+            if subject is not None and source.end < subject.head.i:
+                source = _span_of(subject)
             i = source.end
             while i < claim.end and doc[i].dep_ in ("advmod", "aux", "neg") and doc[i].pos_ != "VERB":
                 i += 1

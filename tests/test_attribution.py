@@ -178,6 +178,8 @@ CASES = [
      "Rubio's campaign", "saying", "reported"),
     ('Stuart Stevens called Trump\'s statements and actions on Sunday "childish."', "Stuart Stevens", "called",
      "reported"),
+    ('Former UN Ambassador John Bolton told radio host Matt Boyle, "The campaign is over."',
+     "Former UN Ambassador John Bolton", "told", "reported"),
     # an inner reporting or factive cue with only an object is what the outer speaker says
     ("In his ruling, Reeves wrote that the text of the law showed its purpose.", "Reeves", "wrote",
      "reported"),
