@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import lexicon
 from .claims import FINITE_TAGS, SPANS_KEY, has_finite_verb
-from .quotations import quotation_links, quotation_spans
+from .quotations import quotation_links, quotation_marks
 
 RULES = "annotator.attribution_rules.v1"
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
@@ -188,7 +188,7 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
                             and c.i > token.i]
         j = max(ends) + 1
         if j + 1 < len(doc) and doc[j].text in (",", ":") and doc[j + 1].text in ('"', "“", "''") \
-                and doc[j + 1].idx in {a for a, _ in quotation_spans(doc.text)}:
+                and doc[j + 1].idx in quotation_marks(doc.text)[0]:
             return True, None
         # "X asserted that …", "X told the meeting that …" even where the parse lost the clause
         after = [token.i + 1] + [c.right_edge.i + 1 for c in kids if c.dep_ in ("dobj", "dative")]
@@ -490,7 +490,7 @@ def _after_quotation(claim: Span) -> CueMatch | None:
     that …`` stays with the parse.
     """
     doc = claim.doc
-    closing = {end for _, end in quotation_spans(doc.text)}
+    closing = quotation_marks(doc.text)[1]
     for t in claim:
         if t.i + 2 >= claim.end or t.i == claim.start:
             continue

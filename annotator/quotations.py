@@ -3,6 +3,7 @@ belongs to (``"We are ready. We will win," he said.``: both sentences are his)."
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Span
@@ -41,6 +42,14 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
     if stack_start is not None:
         spans.append((stack_start, len(text)))
     return spans
+
+
+@lru_cache(maxsize=16)
+def quotation_marks(text: str) -> tuple[frozenset[int], frozenset[int]]:
+    """Where the quotations of ``text`` open and where they close (offsets past the closing mark),
+    remembered for the few paragraphs being attributed at a time."""
+    spans = quotation_spans(text)
+    return frozenset(a for a, _ in spans), frozenset(b for _, b in spans)
 
 
 def _speaker_hedge(a: "Attribution") -> bool:
