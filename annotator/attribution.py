@@ -4,10 +4,12 @@ For each claim span the ``annotator_attribution`` component sets ``span._.annota
 ``span._.annotator_cue`` (spans of the same paragraph, or None), ``span._.annotator_cue_classes``
 (the class of every cue in the chain, ``denied`` for a negated one) and
 ``span._.annotator_content`` (the token heading the attributed content), which the stance
-component reads. Rule set: ``annotator.attribution_rules.v1``.
+component reads. Rule set: ``annotator.attribution_rules.v2``.
 
 Rules, in order:
 
+0. a cue right after a closing quotation mark or a comma, read from the words (``"…," he said``,
+   ``…, police said.``), since the small parser often hangs such a cue inside the quotation;
 1. a cue word heading the clause, with a subject and a complement its lexicon frame allows
    (``X said that …``, ``"…", said X``, ``X denied the report``, ``X called it a fraud``), then,
    inside its clausal complement, nested cues: the innermost speaker is the source;
@@ -16,7 +18,9 @@ Rules, in order:
 3. ``be`` + a cue adjective (``Officials are concerned …``);
 4. ``according to X`` (also the misspelt ``According X``);
 5. an attributing adverb (``reportedly``) with no named source;
-6. a quotation with no cue of its own continues the quotation of the sentence before.
+6. a quotation with no cue of its own continues the quotation of the sentence before, and into
+   the next paragraph when left open there (``quotations.across_paragraphs``, which also gives a
+   paragraph ending in ``X added:`` to X).
 """
 
 from dataclasses import dataclass
@@ -28,7 +32,7 @@ from . import lexicon
 from .claims import FINITE_TAGS, SPANS_KEY, has_finite_verb
 from .quotations import quotation_links, quotation_marks
 
-RULES = "annotator.attribution_rules.v1"
+RULES = "annotator.attribution_rules.v2"
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 NEGATION_AFFIRMS = frozenset({"doubt"})
 _BLOCKED = ("relcl", "acl", "amod", "compound", "pcomp", "pobj", "advmod", "npadvmod", "appos")

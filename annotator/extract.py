@@ -119,7 +119,7 @@ def run(
         meta = pipeline.model_info(nlp)
         info.update(model=meta["model"], model_version=meta["model_version"],
                     config=json.dumps({"pipeline": meta["pipeline"], "batch_size": batch_size,
-                                       "rules": "annotator.attribution_rules.v1"}))
+                                       "rules": "annotator.attribution_rules.v2"}))
     else:
         info.update(model=model or "", config=json.dumps({"batch_size": batch_size}))
     summary.run_id = store.start_run(db, info)

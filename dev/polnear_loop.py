@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 import polnear_score as ps  # noqa: E402
 
 from annotator import corpus, pipeline  # noqa: E402
+from annotator.quotations import quotation_spans  # noqa: E402
 
 CACHE = ROOT / "dev" / "cache"
 
@@ -117,7 +118,6 @@ def analyse(split, rows, show, n, texts, cue=None):
                 k = "ok" if ps.overlap_ok(ps.tokens(best["cue"]), ps.tokens(g["cue"])) else "ok, cue mismatch"
             elif not best["source"].strip():
                 k = "no source"
-                from annotator.quotations import quotation_spans
                 q = quotation_spans(text)
                 inq = any(a <= best["start"] + 1 and best["end"] - 1 <= b for a, b in q)
                 sub[("in quotation" if inq else "has quote" if any(ch in best["text"] for ch in '"“”') else "plain")] += 1
