@@ -53,7 +53,8 @@ def quotation_marks(text: str) -> tuple[frozenset[int], frozenset[int]]:
 
 
 def _speaker_hedge(a: "Attribution") -> bool:
-    """A first-person belief inside a quotation (``I would think …``): the speaker's hedge."""
+    """A cue of the first or second person inside a quotation (``I would think …``, ``you say
+    …``): the quoted speaker's own words, not a new speaker."""
     return a.source is not None and a.source.text.lower() in FIRST_PERSON | {"you"} and len(a.classes) == 1
 
 
@@ -109,12 +110,13 @@ def _open_at_end(text: str) -> bool:
 def across_paragraphs(rows: list[dict], blocks: Sequence["Block"], text: str) -> None:
     """Carry an attribution into the next paragraph, in place, where the text says it goes on.
 
-    ``rows`` are a document's claim rows in order, ``blocks`` its structure; only a paragraph right
-    after another (no heading or list between them) goes on from it. Two cases: a paragraph that ends in an attributed cue and a colon
-    (``Limbaugh added:``) gives its speaker to the cue-less claims of the next paragraph; a
-    quotation left open at the end of a paragraph and taken up by the next (``"… ¶ "…," he
-    said``: news opens each paragraph of a long quotation and closes only the last) gives the
-    speaker of the one to the cue-less quoted claims of the other.
+    ``rows`` are a document's claim rows in order, ``blocks`` its structure; only a paragraph
+    right after another (no heading or list between them) goes on from it. Two cases: a paragraph
+    that ends in an attributed cue and a colon (``Limbaugh added:``) gives its speaker to the
+    cue-less claims of the next paragraph; a quotation left open at the end of a paragraph and
+    taken up by the next (``"… ¶ "…," he said``: news opens each paragraph of a long quotation
+    and closes only the last) gives the speaker of the one to the cue-less quoted claims of the
+    other.
     """
     def rows_in(start: int, end: int) -> list[dict]:
         return [r for r in rows if start <= r["start"] < end]
