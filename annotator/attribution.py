@@ -145,6 +145,11 @@ def subject_of(token: Token) -> Token | None:
             return c
     if token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
         return subject_of(token.head)
+    # "Trump took to Twitter to accuse …", "he went on to say …": the head's subject speaks
+    if token.dep_ in ("xcomp", "advcl") and token.tag_ == "VB" and token.head.lemma_.lower() in \
+            lexicon.words("say_through.txt"):
+        head = token.head.head if token.head.dep_ == "acomp" else token.head
+        return subject_of(head)
     return None
 
 
@@ -368,6 +373,12 @@ def _attached_cue(head: Token) -> CueMatch | None:
                 ok, content = complement(c, cue)
                 if ok and content is not None:
                     return CueMatch(cue, _cue_span(c), _span_of(subj), content, _negated(c))
+        # "Trump took to Twitter to accuse …", "Sexton was quick to point out …"
+        for through in [c] + [g for g in c.children if c.dep_ == "acomp"]:
+            if through.dep_ == "xcomp" and c.dep_ in ("xcomp", "acomp"):
+                m = cue_match(through)
+                if m is not None:
+                    return m
         # "X released a statement saying …", "X responded by saying …": the participle speaks for X
         for said in _participles(head, c):
             cue = lookup(said)

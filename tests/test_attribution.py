@@ -180,6 +180,13 @@ CASES = [
      "reported"),
     ('Former UN Ambassador John Bolton told radio host Matt Boyle, "The campaign is over."',
      "Former UN Ambassador John Bolton", "told", "reported"),
+    # a cue through "take to", "go on to", "be quick to" speaks for their subject; a refusal does not
+    ('Trump took to Twitter overnight to accuse Clinton’s campaign of being "duped" by a former '
+     "Miss Universe.", "Trump", "accuse", "alleged"),
+    ("Sexton was quick to point out that not all Trump supporters espoused such views.", "Sexton",
+     "point out", "reported"),
+    ("He went on to say the behavior is very different.", "He", "say", "reported"),
+    ("A spokesman declined to say whether the talks had failed.", "", "", "asserted"),
     # an inner reporting or factive cue with only an object is what the outer speaker says
     ("In his ruling, Reeves wrote that the text of the law showed its purpose.", "Reeves", "wrote",
      "reported"),
