@@ -506,6 +506,33 @@ def check(db_path):
         sys.exit(1)
 
 
+@cli.command()
+@db_option
+def match(db_path):
+    """Find, across documents, the claims that are the same and those that contradict each other.
+
+    Redoes every relation; 'annotator extract' keeps them up to date for the documents it stores.
+    Run it once on a database extracted before matching existed.
+
+    Example:
+
+
+    \b
+        annotator match --db db/claims.db
+    """
+    from tqdm import tqdm
+
+    from . import relations
+
+    db = _open(db_path)
+    n_docs = db.execute("select count(distinct document_id) from claims where superseded = 0").fetchone()[0]
+    with tqdm(total=n_docs, unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
+        found = relations.match_all(db, progress=bar.update)
+    db.close()
+    click.echo(f"{_n(found['same'], 'pair')} of the same claim in {_n(found['groups'], 'group')} "
+               f"({found['grouped_claims']} claims); {_n(found['contradicts'], 'contradiction')}")
+
+
 reviewers_file_option = click.option(
     "--reviewers-file", "reviewers_path", type=click.Path(dir_okay=False), default=None,
     help="Reviewer accounts file  [default: next to the database, e.g. db/claims.reviewers.json]",

@@ -18,6 +18,7 @@ from typing import IO
 
 import sqlite_utils
 
+from . import relations
 from .store import VERDICTS
 
 # The export columns, in order. The first 23 are the original export's columns (an external
@@ -30,6 +31,7 @@ COLUMNS = (
     "checkworthy", "checkworthy_score", "claim_type", "entities",
     "source_start", "source_end", "cue_start", "cue_end", "doc_sha256", "run_id", "page",
     "verdict", "note", "reviewer", "reviewed_at", "evidence_urls",
+    "match_group", "prior_verdict",
 )
 
 _EVIDENCE = """(
@@ -47,6 +49,9 @@ COLUMN_SQL = {
     "reviewer": "r.reviewer",
     "reviewed_at": "r.created",
     "evidence_urls": _EVIDENCE,
+    "match_group": relations.GROUP_SQL,
+    "prior_verdict": relations.PRIOR_VERDICT_SQL,
+    "appearances": relations.APPEARANCES_SQL,
 }
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -349,7 +354,7 @@ RATINGS: dict[str, tuple[str, int | None]] = {
     "not_a_claim": ("Not a claim", None),
 }
 WORST_RATING, BEST_RATING = 1, 3
-CLAIMREVIEW_COLUMNS = (*COLUMNS, "source_label")
+CLAIMREVIEW_COLUMNS = (*COLUMNS, "source_label", "appearances")
 _AUTHOR_TYPES = {"PERSON": "Person", "ORG": "Organization", "NORP": "Organization",
                  "GPE": "Organization"}
 
@@ -373,6 +378,9 @@ def claim_review(row: Mapping, *, org: str, org_url: str | None = None,
         claim["author"] = {"@type": _AUTHOR_TYPES.get(row.get("source_label") or "", "Thing"),
                            "name": row["source_canonical"]}
     claim["appearance"] = {"@type": "CreativeWork", "name": row["doc"]}
+    if row.get("appearances"):  # the same claim in other documents (its match group)
+        claim["appearance"] = [claim["appearance"], *(
+            {"@type": "CreativeWork", "name": doc} for doc in row["appearances"].split("\n"))]
     author: dict = {"@type": "Organization", "name": org}
     if org_url:
         author["url"] = org_url

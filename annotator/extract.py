@@ -17,7 +17,7 @@ from importlib.metadata import version
 import sqlite_utils
 from tqdm import tqdm
 
-from . import __version__, corpus, store
+from . import __version__, corpus, relations, store
 
 ENGINES = ("local", "dask")
 # Paragraphs per nlp.pipe batch: pipeline.BATCH_SIZE, repeated so that an unchanged re-run, which
@@ -186,7 +186,9 @@ class _Writer:
             db = store.connect(self.db_path)
             db.execute("PRAGMA synchronous = NORMAL")
             while (result := self.queue.get()) is not None:
-                store.save_document(db, result, self.run_id)
+                with store.writing(db):  # the claims and their matches land together
+                    store.save_document(db, result, self.run_id)
+                    relations.update_document(db, result.document.id)
         except Exception as e:  # noqa: BLE001 -- re-raised in the parsing thread, which stops
             self.error = e
             while self.queue.get() is not None:  # let the parsing thread finish putting

@@ -267,6 +267,41 @@ def m009_document_formats(db: sqlite_utils.Database) -> None:
     db.table("claims").add_column("page", int)
 
 
+@migrations()
+def m010_claim_relations(db: sqlite_utils.Database) -> None:
+    """Claims of other documents that make the same claim or contradict it, and the match features
+    they are found by (kept by annotator/relations.py; one row per unordered pair, the smaller
+    claim id first). Both go with their claims: deleting a claim deletes its rows."""
+    db.execute(
+        """
+        CREATE TABLE claim_match_keys (
+            id INTEGER PRIMARY KEY,
+            claim_id TEXT NOT NULL UNIQUE REFERENCES claims(id) ON DELETE CASCADE,
+            document_id TEXT NOT NULL,
+            keys TEXT NOT NULL,
+            features TEXT NOT NULL,
+            match_group TEXT
+        )"""
+    )
+    db.table("claim_match_keys").create_index(["document_id"])
+    db.table("claim_match_keys").create_index(["match_group"])
+    db.table("claim_match_keys").enable_fts(["keys"], fts_version="FTS5", create_triggers=True)
+    db.execute("CREATE VIRTUAL TABLE claim_match_keys_fts_vocab "
+               "USING fts5vocab(claim_match_keys_fts, 'row')")
+    db.execute(
+        """
+        CREATE TABLE claim_relations (
+            claim_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            other_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            relation TEXT NOT NULL CHECK (relation IN ('same', 'contradicts')),
+            score REAL NOT NULL,
+            PRIMARY KEY (claim_id, other_id),
+            CHECK (claim_id < other_id)
+        )"""
+    )
+    db.table("claim_relations").create_index(["other_id"])
+
+
 def entity_list(mentions: list[dict]) -> str | None:
     """``text (LABEL)`` of each mention, in document order, as ``claims.entities`` stores them."""
     ordered = sorted(mentions, key=lambda m: (m["start"], _hash(m["claim_id"], m["start"], m["end"])))

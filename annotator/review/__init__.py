@@ -10,6 +10,7 @@ Routes, all under ``/-/annotator/``:
 ``claim/<id>/evidence``   POST: append an evidence link
 ``claim/<id>/sets``       POST: add the claim to a list claim set or a new one; remove it from one
 ``sets``                  the claim sets, each with its count and a CSV download
+``contradictions``        the claims that contradict each other, grouped by the pair of sources
 ``export.csv``            the current claims as ``annotator export --format csv`` writes them,
                           with its filters as query parameters (``?set=…&stance=…``), streamed
 ``sign-in``               the one-time link ``annotator serve`` prints for the local user
@@ -36,7 +37,7 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import AsgiStream, BadRequest, Forbidden, NotFound, Response
 from markupsafe import Markup
 
-from .. import export, store
+from .. import export, relations, store
 from .. import sets as claim_sets
 from . import access, claims_table, csv_guard, errors, facets, helpers, signin
 from .helpers import InvalidInput
@@ -164,6 +165,8 @@ def _queue_choices(conn: sqlite3.Connection) -> dict:
     }
     if _has_table(conn, "claim_sets"):
         choices["set"] = [r[0] for r in conn.execute("select name from claim_sets order by name")]
+    if _has_table(conn, "claim_relations"):
+        choices["prior"] = list(helpers.PRIOR_CHOICES)
     return choices
 
 
@@ -213,7 +216,10 @@ def _load_claim(conn: sqlite3.Connection, claim_id: str) -> dict | None:
         item["earlier_version"] = item["claim_id"] != claim_id
     current = next((r for r in history if r["claim_id"] == claim_id), None)
     document = _rows(conn, "select * from documents where id = ?", [claim["document_id"]])
+    matched = _has_table(conn, "claim_relations")
     return {
+        "matches": relations.matches(conn, claim_id) if matched else [],
+        "prior": relations.prior_check(conn, claim_id) if matched else None,
         "claim": claim,
         "document": document[0] if document else {},
         "claim_link": helpers.claim_link(document[0], claim) if document else None,
@@ -486,7 +492,9 @@ async def queue_page(request, datasette):
         "queue_url": _path(datasette, "queue"),
         "script_url": datasette.urls.static_plugins(STATIC, "review.js"),
         "labels": {"doc": "Document", "section": "Section", "source": "Source", "stance": "Stance",
-                   "checkworthy": "Check-worthiness", "set": "Claim set"},
+                   "checkworthy": "Check-worthiness", "set": "Claim set",
+                   "prior": "Checked elsewhere"},
+        "contradictions_url": _path(datasette, "contradictions"),
     }
     return Response.html(
         await datasette.render_template("annotator_queue.html", context, request=request))
@@ -508,6 +516,21 @@ async def sets_page(request, datasette):
     }
     return Response.html(
         await datasette.render_template("annotator_sets.html", context, request=request))
+
+
+async def contradictions_page(request, datasette):
+    db = await _database(datasette)
+    await _check_read(datasette, request, db)
+    found = await db.execute_fn(
+        lambda conn: relations.contradictions(conn) if _has_table(conn, "claim_relations") else [])
+    context = {
+        "database": db.name,
+        "groups": found,
+        "queue_url": _path(datasette, "queue"),
+        "claim_url": lambda cid: _claim_path(datasette, cid),
+    }
+    return Response.html(
+        await datasette.render_template("annotator_contradictions.html", context, request=request))
 
 
 async def export_csv(request, datasette):
@@ -579,6 +602,7 @@ def register_routes():
         (rf"^/-/annotator/{CLAIM}/evidence$", evidence_post),
         (rf"^/-/annotator/{CLAIM}/sets$", sets_post),
         (r"^/-/annotator/sets$", sets_page),
+        (r"^/-/annotator/contradictions$", contradictions_page),
         (r"^/-/annotator/export\.csv$", export_csv),
         (r"^/-/annotator/sign-in$", signin.sign_in),
         (r"^/-/login$", signin.login),

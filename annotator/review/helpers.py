@@ -18,12 +18,16 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from markupsafe import Markup, escape
 
+from .. import relations
 from ..export import FilterError, Filters
 from ..store import UNCHANGED, VERDICTS
 
 RELATIONS = ("supports", "refutes", "context")
 CORRECTABLE = ("source", "source_canonical", "cue", "stance", "checkworthy", "claim_type")
-QUEUE_FILTERS = ("doc", "section", "source", "stance", "checkworthy", "set")
+QUEUE_FILTERS = ("doc", "section", "source", "stance", "checkworthy", "set", "prior")
+# The queue's "Checked elsewhere" filter: leave out, or keep only, the claims whose match in
+# another document already has a verdict (annotator/relations.py).
+PRIOR_CHOICES = {"skip": "is null", "only": "is not null"}
 MAX_NOTE = 10_000
 MAX_FIELD = 1_000
 
@@ -307,6 +311,8 @@ def queue_where(
     if "set" in filters and set_condition:
         where.append(set_condition[0])
         params.update(set_condition[1])
+    if filters.get("prior") in PRIOR_CHOICES:
+        where.append(f"{relations.PRIOR_VERDICT_SQL} {PRIOR_CHOICES[filters['prior']]}")
     return " and ".join(where), params
 
 

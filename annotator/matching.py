@@ -1,0 +1,262 @@
+"""The same claim across documents, and claims that contradict each other: the rules.
+
+A claim is reduced to its *match features*: the stems of its content words (function words and
+attribution cues left out, synonyms folded into one concept: "jobless rate" and "unemployment"
+are one, "dropped" and "fell" another), its quantities normalized ("4.2%" = "4.2 percent",
+"$2.9 billion" = 2.9e9 dollars, "nearly $3 billion" an approximate 3e9 dollars), its named
+entities (a person by surname), its dates, and its polarity (an odd number of negations denies).
+:func:`compare` decides on a pair: ``same`` when the words agree enough and the entities,
+quantities, dates and polarity all agree; ``contradicts`` when the words agree on one subject
+(a shared entity) but the polarity is opposite or a quantity of the same unit takes
+incompatible values. Where the features are stored and how candidates are found is
+:mod:`annotator.relations`.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+import Stemmer
+
+from . import lexicon
+
+SAME_THRESHOLD = 0.6  # word agreement (see _similarity) from which a pair can be the same claim
+CONTRADICTS_THRESHOLD = 0.5  # word agreement from which a pair is about the same thing
+APPROXIMATE_TOLERANCE = 0.1  # "nearly 3 billion" is compatible with values within 10 %
+NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT",
+                          "WORK_OF_ART"})
+
+_QUALIFIERS = {
+    "nearly": "~", "almost": "~", "about": "~", "around": "~", "roughly": "~", "approximately": "~",
+    "some": "~", "an estimated": "~", "over": ">", "more than": ">", "at least": ">",
+    "upwards of": ">", "less than": "<", "under": "<", "fewer than": "<", "up to": "<",
+}
+_SCALES = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+_CURRENCIES = {"$": "usd", "£": "gbp", "€": "eur"}
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "hundred": 100}
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december")
+
+_QUANTITY = re.compile(
+    r"(?<![\w.])(?:(?P<qual>" + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + r")\s+)?"
+    r"(?P<cur>[$£€])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+|"
+    + "|".join(_NUMBER_WORDS) + r")\b"
+    r"(?:\s?(?P<unit>%|percent\b|per cent\b|percentage points?\b))?"
+    r"(?:\s?(?P<scale>" + "|".join(_SCALES) + r")\b)?",
+    re.IGNORECASE,
+)
+_DATE = re.compile(  # a month's full name, or its abbreviation with a full stop ("Sept. 27")
+    r"\b(?P<month>" + "|".join(_MONTHS) + "|" + "|".join(m[:3] + r"\." for m in _MONTHS)
+    + r"|sept\.)(?:\s+(?P<day>\d{1,2})\b)?", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    unit: str  # "pct", "usd", "" for a bare count ...
+    qualifier: str  # "" exact, "~" approximately, ">" at least, "<" at most
+
+    def key(self) -> str:
+        """One full-text token for the quantity (letters and digits only)."""
+        number = f"{self.value:.6g}".replace(".", "p").replace("+", "").replace("-", "m")
+        return f"q{number}{self.unit}"
+
+
+@dataclass(frozen=True)
+class Features:
+    terms: frozenset[str]  # content stems, synonyms folded; no numbers
+    quantities: frozenset[Quantity]
+    persons: frozenset[str]  # surnames (stemmed)
+    entities: frozenset[str]  # other named entities, normalized
+    dates: frozenset[str]  # "y2016", "m9d27", "m9"
+    negated: bool
+
+    def keys(self) -> list[str]:
+        """The words the full-text index holds for this claim."""
+        return sorted(self.terms) + sorted(q.key() for q in self.quantities)
+
+    def to_json(self) -> dict:
+        return {"t": sorted(self.terms), "q": [[q.value, q.unit, q.qualifier] for q in self.quantities],
+                "p": sorted(self.persons), "e": sorted(self.entities), "d": sorted(self.dates),
+                "n": self.negated}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Features":
+        return cls(frozenset(data["t"]), frozenset(Quantity(*q) for q in data["q"]),
+                   frozenset(data["p"]), frozenset(data["e"]), frozenset(data["d"]), bool(data["n"]))
+
+
+@cache
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+@cache
+def _synonyms() -> tuple[re.Pattern, dict[str, str]]:
+    table = lexicon.table("match_synonyms.tsv")
+    phrases = sorted(table, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)")
+    return pattern, table
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    words = set(lexicon.words("match_stopwords.txt"))
+    for lemma, _pos in lexicon.cues():  # attribution cues: "said" and "claimed" assert alike
+        words.update((lemma, lemma + "s", lemma + "d", lemma + "ed", lemma + "ing"))
+    return frozenset(words)
+
+
+@cache
+def _negations() -> frozenset[str]:
+    return lexicon.words("negations.txt")
+
+
+def _fold(text: str) -> str:
+    """Lower case, "n't" as "not", each synonym phrase replaced by its concept."""
+    text = text.lower().replace("’", "'").replace("n't", " not").replace("cannot", "can not")
+    pattern, table = _synonyms()
+    return pattern.sub(lambda m: f" {table[m.group(0)]} ", text)
+
+
+def quantities(text: str) -> tuple[set[Quantity], set[str], str]:
+    """The quantities and years in ``text``, and the text with them blanked out."""
+    found: set[Quantity] = set()
+    years: set[str] = set()
+
+    def take(m: re.Match) -> str:
+        raw = m.group("num").lower()
+        value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw.replace(",", ""))
+        unit = m.group("unit")
+        cur = m.group("cur")
+        scale = (m.group("scale") or "").lower()
+        qualifier = _QUALIFIERS.get(" ".join((m.group("qual") or "").lower().split()), "")
+        if not (unit or cur or scale) and raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2099:
+            years.add(f"y{raw}")
+            return " "
+        if scale in ("m", "bn") and not cur:  # "5 m" is a distance more often than a million
+            scale = ""
+        value *= _SCALES.get(scale, 1.0)
+        found.add(Quantity(round(value, 6), "pct" if unit else _CURRENCIES.get(cur or "", ""),
+                           qualifier))
+        return " "
+
+    return found, years, _QUANTITY.sub(take, text)
+
+
+def dates(text: str) -> tuple[set[str], str]:
+    """The months and days named in ``text`` ("m9d27", "m9"), and the text with them blanked out."""
+    found = set()
+
+    def take(m: re.Match) -> str:
+        name = m.group("month").lower()
+        if name == "may" and not m.group("day"):
+            return m.group(0)  # the modal verb
+        month = [n[:3] for n in _MONTHS].index(name[:3]) + 1
+        found.add(f"m{month}d{int(m.group('day'))}" if m.group("day") else f"m{month}")
+        return " "
+
+    return found, _DATE.sub(take, text)
+
+
+def _stems(words: list[str]) -> list[str]:
+    return _stemmer().stemWords(words)
+
+
+def features(text: str, entities: Iterable[tuple[str, str]] = ()) -> Features:
+    """The match features of a claim's text and its named entities ``(text, label)``."""
+    folded = _fold(text)
+    days, rest = dates(folded)
+    found, years, rest = quantities(rest)
+    words = _WORD.findall(rest)
+    negations = _negations()
+    negated = sum(1 for w in words if w in negations) % 2 == 1
+    stop = _stopwords()
+    terms = frozenset(_stems([w for w in words if w not in stop and w not in negations]))
+    persons, others = set(), set()
+    for name, label in entities:
+        if label not in NAMED_LABELS:
+            continue
+        parts = [w for w in _WORD.findall(_fold(name)) if w not in stop]
+        if not parts:
+            continue
+        if label == "PERSON":
+            persons.add(_stems([parts[-1]])[0])
+        else:
+            others.add(" ".join(_stems(parts)))
+    return Features(terms, frozenset(found), frozenset(persons), frozenset(others),
+                    frozenset(days | years), negated)
+
+
+def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """The mean of Dice and the overlap coefficient of two word sets: paraphrases that add a
+    few words keep a high overlap, while Dice keeps a short claim from matching a long one."""
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    return (2 * shared / (len(a) + len(b)) + shared / min(len(a), len(b))) / 2
+
+
+def _compatible(x: Quantity, y: Quantity) -> bool:
+    """Whether two quantities of one unit can both be true of one thing."""
+    if x.value == y.value:
+        return True
+    if not (x.qualifier or y.qualifier):
+        return False
+    high, low = max(x.value, y.value), min(x.value, y.value)
+    return high > 0 and (high - low) / high <= APPROXIMATE_TOLERANCE
+
+
+def _quantities_conflict(a: frozenset[Quantity], b: frozenset[Quantity]) -> bool:
+    """A unit that both claims give values for, and a value of one compatible with none of the
+    other's."""
+    for unit in {q.unit for q in a} & {q.unit for q in b}:
+        xs = [q for q in a if q.unit == unit]
+        ys = [q for q in b if q.unit == unit]
+        if any(not any(_compatible(x, y) for y in ys) for x in xs) or \
+                any(not any(_compatible(x, y) for x in xs) for y in ys):
+            return True
+    return False
+
+
+def _same_values(a: frozenset[Quantity], b: frozenset[Quantity]) -> bool:
+    return {(q.value, q.unit, q.qualifier) for q in a} == {(q.value, q.unit, q.qualifier) for q in b}
+
+
+def _subjects(a: Features, b: Features) -> tuple[bool, bool]:
+    """(shared: a named subject in common, conflict: both name people and none in common)."""
+    shared = bool(a.persons & b.persons or a.entities & b.entities)
+    conflict = bool(a.persons and b.persons and not a.persons & b.persons)
+    return shared, conflict
+
+
+def _dates_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
+    for prefix in ("y", "m"):
+        da = {d for d in a if d.startswith(prefix)}
+        db = {d for d in b if d.startswith(prefix)}
+        if da and db and not da & db:
+            return True
+    return False
+
+
+def compare(a: Features, b: Features) -> tuple[str | None, float]:
+    """``("same", score)``, ``("contradicts", score)`` or ``(None, score)`` for a pair of claims."""
+    score = _similarity(a.terms, b.terms)
+    if score < min(SAME_THRESHOLD, CONTRADICTS_THRESHOLD):
+        return None, score
+    shared, conflict = _subjects(a, b)
+    if conflict or _dates_conflict(a.dates, b.dates):
+        return None, score
+    if (a.persons or a.entities or b.persons or b.entities) and not shared:
+        return None, score
+    if score >= SAME_THRESHOLD and a.negated == b.negated and _same_values(a.quantities, b.quantities):
+        return "same", score
+    if score >= CONTRADICTS_THRESHOLD and shared:
+        if a.negated != b.negated and not _quantities_conflict(a.quantities, b.quantities):
+            return "contradicts", score
+        if a.negated == b.negated and _quantities_conflict(a.quantities, b.quantities):
+            return "contradicts", score
+    return None, score

@@ -1,0 +1,260 @@
+"""Where matching meets the database: match keys, candidates, relations, groups, prior verdicts.
+
+Each current claim has a row in ``claim_match_keys``: its match features (:mod:`.matching`) and,
+in an FTS5 index, the words they reduce to. A claim's candidates are the claims of other
+documents that share its rarest words (BM25 order, at most :data:`CANDIDATES`); words held by
+more than :data:`COMMON` claims are left out of the query, so the cost of a query stays bounded
+as the database grows. :func:`match.compare` decides each pair; ``claim_relations`` holds the
+pairs found, once each (smaller id first). Claims linked by ``same`` form a *match group*,
+named by its smallest claim id and kept in ``claim_match_keys.match_group``.
+
+:func:`update_document` redoes one document's rows inside the caller's transaction (``extract``
+calls it with each stored document); :func:`match_all` redoes everything (``annotator match``).
+"""
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+
+import sqlite_utils
+
+from . import matching
+from .store import writing
+
+CANDIDATES = 50  # candidates compared per claim
+QUERY_WORDS = 8  # the rarest words of a claim that find its candidates
+COMMON = 5000  # a word in more claims than this finds no candidates (unless all its words do)
+
+Conn = sqlite_utils.Database | sqlite3.Connection
+
+# SQL expressions over a claim ``c``, for the export and the review queue.
+# Its match group: the claims of other documents that say the same (None: no other).
+GROUP_SQL = "(select k.match_group from claim_match_keys k where k.claim_id = c.id)"
+# The current verdict of the latest-reviewed other claim of its group.
+PRIOR_VERDICT_SQL = """(
+    select r2.verdict from claim_match_keys k join claim_match_keys g on g.match_group = k.match_group
+      join reviews r2 on r2.claim_id = g.claim_id
+    where k.claim_id = c.id and g.claim_id != c.id and r2.verdict is not null
+      and r2.id = (select max(r3.id) from reviews r3 where r3.claim_id = g.claim_id)
+    order by r2.id desc limit 1)"""
+# The other documents its group's claims appear in, one per line.
+APPEARANCES_SQL = """(
+    select group_concat(doc, char(10)) from (
+      select distinct g.doc from claim_match_keys k
+        join claim_match_keys gk on gk.match_group = k.match_group join claims g on g.id = gk.claim_id
+      where k.claim_id = c.id and g.superseded = 0 and g.doc != c.doc order by g.doc))"""
+
+
+def _claims(db: Conn, where: str, params: Iterable) -> list[tuple[str, str, str, list]]:
+    """(id, document_id, text, [(entity text, label)]) of the current claims matching ``where``."""
+    rows = db.execute(
+        f"select c.id, c.document_id, c.text, (select json_group_array(json_array(ce.text, ce.label))"
+        f" from claim_entities ce where ce.claim_id = c.id) from claims c"
+        f" where c.superseded = 0 and {where}", list(params)).fetchall()
+    return [(cid, doc, text, json.loads(ents) if ents else []) for cid, doc, text, ents in rows]
+
+
+def _store_keys(db: Conn, claims: list[tuple[str, str, str, list]]) -> dict[str, matching.Features]:
+    found = {}
+    rows = []
+    for cid, doc, text, ents in claims:
+        f = found[cid] = matching.features(text, ents)
+        rows.append((cid, doc, " ".join(f.keys()), json.dumps(f.to_json())))
+    db.execute("delete from claim_match_keys where claim_id in (select value from json_each(?))",
+               [json.dumps([r[0] for r in rows])])
+    if rows:
+        db.execute(
+            "insert into claim_match_keys (claim_id, document_id, keys, features) "
+            "select json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') from json_each(?)",
+            [json.dumps(rows, ensure_ascii=False)])
+    return found
+
+
+def _document_frequencies(db: Conn, words: Iterable[str]) -> dict[str, int]:
+    words = sorted(set(words))
+    if not words:
+        return {}
+    return dict(db.execute(
+        "select term, doc from claim_match_keys_fts_vocab where term in "
+        f"({', '.join('?' * len(words))})", words).fetchall())
+
+
+def _query(keys: list[str], df: dict[str, int]) -> str:
+    known = sorted((df.get(k, 0), k) for k in keys if df.get(k, 0) > 0)
+    chosen = [k for n, k in known if n <= COMMON][:QUERY_WORDS] or [k for _, k in known[:2]]
+    return " OR ".join(f'"{k}"' for k in chosen)
+
+
+def candidates(db: Conn, f: matching.Features, document_id: str,
+               df: dict[str, int] | None = None) -> list[tuple[str, matching.Features]]:
+    """Claims of other documents sharing ``f``'s rarest words, best BM25 first."""
+    keys = f.keys()
+    query = _query(keys, df if df is not None else _document_frequencies(db, keys))
+    if not query:
+        return []
+    rows = db.execute(
+        "select k.claim_id, k.features from claim_match_keys_fts"
+        " join claim_match_keys k on k.id = claim_match_keys_fts.rowid"
+        " where claim_match_keys_fts match ? and k.document_id != ?"
+        " order by claim_match_keys_fts.rank limit ?", [query, document_id, CANDIDATES]).fetchall()
+    return [(cid, matching.Features.from_json(json.loads(data))) for cid, data in rows]
+
+
+def _relate(db: Conn, claims: list[tuple[str, str, str, list]],
+            found: dict[str, matching.Features]) -> list[tuple[str, str, str, float]]:
+    """Compare each claim with its candidates; the pairs that relate, smaller id first."""
+    df = _document_frequencies(db, (k for f in found.values() for k in f.keys()))
+    pairs: dict[tuple[str, str], tuple[str, float]] = {}
+    for cid, doc, _text, _ents in claims:
+        f = found[cid]
+        for other, g in candidates(db, f, doc, df):
+            relation, score = matching.compare(f, g)
+            if relation:
+                pairs[(min(cid, other), max(cid, other))] = (relation, round(score, 4))
+    return [(a, b, rel, score) for (a, b), (rel, score) in pairs.items()]
+
+
+def _store_relations(db: Conn, rows: list[tuple[str, str, str, float]]) -> None:
+    if rows:
+        db.execute(
+            "insert or replace into claim_relations (claim_id, other_id, relation, score) "
+            "select json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') from json_each(?)",
+            [json.dumps(rows)])
+
+
+def _same_neighbours(db: Conn, claim_id: str) -> list[str]:
+    return [r[0] for r in db.execute(
+        "select other_id from claim_relations where claim_id = ? and relation = 'same' union "
+        "select claim_id from claim_relations where other_id = ? and relation = 'same'",
+        [claim_id, claim_id])]
+
+
+def _regroup(db: Conn, claim_ids: Iterable[str]) -> None:
+    """Recompute the match groups of ``claim_ids`` and of every claim linked to them."""
+    seen: set[str] = set()
+    for start in claim_ids:
+        if start in seen:
+            continue
+        component, todo = {start}, [start]
+        while todo:
+            for other in _same_neighbours(db, todo.pop()):
+                if other not in component:
+                    component.add(other)
+                    todo.append(other)
+        seen |= component
+        group = min(component) if len(component) > 1 else None
+        db.execute("update claim_match_keys set match_group = ? where claim_id in "
+                   "(select value from json_each(?))", [group, json.dumps(sorted(component))])
+
+
+def update_document(db: Conn, document_id: str) -> int:
+    """Redo the match keys and relations of one document's claims; the number of relations.
+
+    Call it inside the transaction that stored the document, so both land or neither.
+    """
+    in_doc = "(select id from claims where document_id = ?)"
+    before = [r[0] for r in db.execute(
+        "select claim_id from claim_match_keys where match_group in (select match_group from "
+        f"claim_match_keys where claim_id in {in_doc} and match_group is not null)", [document_id])]
+    db.execute(f"delete from claim_relations where claim_id in {in_doc} or other_id in {in_doc}",
+               [document_id, document_id])
+    db.execute(f"delete from claim_match_keys where claim_id in {in_doc}", [document_id])
+    claims = _claims(db, "c.document_id = ?", [document_id])
+    found = _store_keys(db, claims)
+    rows = _relate(db, claims, found)
+    _store_relations(db, rows)
+    _regroup(db, [r for r in before if r not in found] + list(found))
+    return len(rows)
+
+
+def match_all(db: sqlite_utils.Database,
+              progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Redo the match keys, relations and groups of every current claim, a document at a time."""
+    with writing(db):
+        db.execute("delete from claim_relations")
+        db.execute("delete from claim_match_keys")
+        documents = [r[0] for r in db.execute(
+            "select distinct document_id from claims where superseded = 0 order by document_id")]
+        for doc in documents:  # first every key, so that each claim sees every other
+            _store_keys(db, _claims(db, "c.document_id = ?", [doc]))
+        for doc in documents:
+            claims = _claims(db, "c.document_id = ?", [doc])
+            found = {cid: matching.Features.from_json(json.loads(data)) for cid, data in db.execute(
+                "select claim_id, features from claim_match_keys where document_id = ?", [doc])}
+            _store_relations(db, _relate(db, claims, found))
+            if progress:
+                progress(1)
+        _regroup(db, [r[0] for r in db.execute(
+            "select claim_id from claim_relations where relation = 'same' union "
+            "select other_id from claim_relations where relation = 'same'")])
+    return counts(db)
+
+
+def counts(db: Conn) -> dict[str, int]:
+    """Claims matched, relations of each kind, and match groups."""
+    same, contradicts = db.execute(
+        "select coalesce(sum(relation = 'same'), 0), coalesce(sum(relation = 'contradicts'), 0)"
+        " from claim_relations").fetchone()
+    groups, grouped = db.execute(
+        "select count(distinct match_group), count(match_group) from claim_match_keys").fetchone()
+    return {"same": same, "contradicts": contradicts, "groups": groups, "grouped_claims": grouped}
+
+
+# --- for the review pages ------------------------------------------------------------------------
+
+_OTHER = """
+    select o.id, o.doc, o.text, o.source, o.source_canonical, o.stance,
+      r.verdict, r.reviewer, r.created as reviewed_at, x.relation, x.score
+    from (select other_id as id, relation, score from claim_relations where claim_id = :id
+          union all select claim_id, relation, score from claim_relations where other_id = :id) x
+    join claims o on o.id = x.id
+    left join reviews r on r.id = (select max(r2.id) from reviews r2 where r2.claim_id = o.id)
+    order by x.relation desc, r.verdict is null, x.score desc, o.doc"""
+
+
+def _dicts(cursor: sqlite3.Cursor) -> list[dict]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def matches(conn: Conn, claim_id: str) -> list[dict]:
+    """The claims related to ``claim_id``: ``same`` first, those with a verdict first, each with
+    its document, source, stance and current verdict."""
+    return _dicts(conn.execute(_OTHER, {"id": claim_id}))
+
+
+def prior_check(conn: Conn, claim_id: str) -> dict | None:
+    """The latest verdict on another claim of the same match group: verdict, doc, reviewer."""
+    found = _dicts(conn.execute(
+        "select g.id, g.doc, r.verdict, r.reviewer, r.created as reviewed_at from claim_match_keys k"
+        " join claim_match_keys gk on gk.match_group = k.match_group join claims g on g.id = gk.claim_id"
+        " join reviews r on r.id = (select max(r2.id) from reviews r2 where r2.claim_id = g.id)"
+        " where k.claim_id = ? and g.id != k.claim_id and r.verdict is not null"
+        " order by r.id desc limit 1", [claim_id]))
+    return found[0] if found else None
+
+
+AUTHOR = "the author"  # the source of a claim nobody is said to make
+
+
+def contradictions(conn: Conn) -> list[dict]:
+    """The contradicting pairs, grouped by the pair of sources (``{"sources": (a, b), "pairs":
+    [...]}``), the pair of sources with the most contradictions first."""
+    rows = _dicts(conn.execute(
+        "select x.score, a.id as a_id, a.doc as a_doc, a.text as a_text, a.stance as a_stance,"
+        " coalesce(a.source_canonical, a.source) as a_source,"
+        " b.id as b_id, b.doc as b_doc, b.text as b_text, b.stance as b_stance,"
+        " coalesce(b.source_canonical, b.source) as b_source"
+        " from claim_relations x join claims a on a.id = x.claim_id join claims b on b.id = x.other_id"
+        " where x.relation = 'contradicts' and a.superseded = 0 and b.superseded = 0"
+        " order by x.score desc"))
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        a = {k[2:]: row[k] for k in row if k.startswith("a_")}
+        b = {k[2:]: row[k] for k in row if k.startswith("b_")}
+        a["source"], b["source"] = a["source"] or AUTHOR, b["source"] or AUTHOR
+        if (a["source"].casefold(), a["doc"]) > (b["source"].casefold(), b["doc"]):
+            a, b = b, a
+        groups.setdefault((a["source"], b["source"]), []).append({"score": row["score"], "a": a, "b": b})
+    return [{"sources": key, "pairs": pairs}
+            for key, pairs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
