@@ -187,8 +187,9 @@ class _Writer:
             db.execute("PRAGMA synchronous = NORMAL")
             while (result := self.queue.get()) is not None:
                 with store.writing(db):  # the claims and their matches land together
+                    grouped = relations.forget_document(db, result.document.id)
                     store.save_document(db, result, self.run_id)
-                    relations.update_document(db, result.document.id)
+                    relations.update_document(db, result.document.id, grouped)
         except Exception as e:  # noqa: BLE001 -- re-raised in the parsing thread, which stops
             self.error = e
             while self.queue.get() is not None:  # let the parsing thread finish putting

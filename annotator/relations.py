@@ -8,8 +8,8 @@ as the database grows. :func:`match.compare` decides each pair; ``claim_relation
 pairs found, once each (smaller id first). Claims linked by ``same`` form a *match group*,
 named by its smallest claim id and kept in ``claim_match_keys.match_group``.
 
-:func:`update_document` redoes one document's rows inside the caller's transaction (``extract``
-calls it with each stored document); :func:`match_all` redoes everything (``annotator match``).
+:func:`forget_document` and :func:`update_document` redo one document's rows inside the
+transaction that stores it (``extract``); :func:`match_all` redoes everything (``annotator match``).
 """
 
 import json
@@ -147,23 +147,32 @@ def _regroup(db: Conn, claim_ids: Iterable[str]) -> None:
                    "(select value from json_each(?))", [group, json.dumps(sorted(component))])
 
 
-def update_document(db: Conn, document_id: str) -> int:
-    """Redo the match keys and relations of one document's claims; the number of relations.
-
-    Call it inside the transaction that stored the document, so both land or neither.
-    """
+def forget_document(db: Conn, document_id: str) -> list[str]:
+    """Drop the match keys and relations of one document's claims, before it is stored anew;
+    the claims of other documents whose match groups they were in (for :func:`update_document`)."""
     in_doc = "(select id from claims where document_id = ?)"
-    before = [r[0] for r in db.execute(
+    grouped = [r[0] for r in db.execute(
         "select claim_id from claim_match_keys where match_group in (select match_group from "
-        f"claim_match_keys where claim_id in {in_doc} and match_group is not null)", [document_id])]
+        f"claim_match_keys where claim_id in {in_doc} and match_group is not null)"
+        " and document_id != ?", [document_id, document_id])]
     db.execute(f"delete from claim_relations where claim_id in {in_doc} or other_id in {in_doc}",
                [document_id, document_id])
     db.execute(f"delete from claim_match_keys where claim_id in {in_doc}", [document_id])
+    return grouped
+
+
+def update_document(db: Conn, document_id: str, grouped: Iterable[str] = ()) -> int:
+    """Match one document's current claims against the database; the number of relations.
+
+    ``grouped`` are the claims :func:`forget_document` returned, whose groups are redone too.
+    Call both inside the transaction that stores the document, so all of it lands or none.
+    """
+    forget_document(db, document_id)
     claims = _claims(db, "c.document_id = ?", [document_id])
     found = _store_keys(db, claims)
     rows = _relate(db, claims, found)
     _store_relations(db, rows)
-    _regroup(db, [r for r in before if r not in found] + list(found))
+    _regroup(db, [*grouped, *found])
     return len(rows)
 
 

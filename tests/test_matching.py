@@ -1,0 +1,69 @@
+"""The matching rules: normalization of quantities, dates, entities, polarity; the pair decision."""
+
+import pytest
+
+from annotator.matching import Quantity, compare, features, quantities
+
+LABOR = [("the Labor Department", "ORG")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("fell to 4.2%", {Quantity(4.2, "pct", "")}),
+    ("fell to 4.2 percent", {Quantity(4.2, "pct", "")}),
+    ("fell to 4.2 per cent", {Quantity(4.2, "pct", "")}),
+    ("cost $2.9 billion", {Quantity(2.9e9, "usd", "")}),
+    ("cost nearly $3 billion", {Quantity(3e9, "usd", "~")}),
+    ("more than 1,200 people", {Quantity(1200, "", ">")}),
+    ("two people", {Quantity(2, "", "")}),
+    ("in 2016", set()),  # a year is a date
+    ("no figures", set()),
+])
+def test_quantities_are_normalized(text, expected):
+    assert quantities(text.lower())[0] == expected
+
+
+def test_years_and_days_are_dates():
+    assert features("The vote was on Sept. 27, 2016.").dates == {"m9d27", "y2016"}
+    assert features("Taxes may rise.").dates == frozenset()  # the modal verb is no month
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # paraphrases with little word overlap: synonyms folded, numbers normalized
+    ("The jobless rate dropped to 4.2% in March, the Labor Department said.",
+     "Unemployment fell to 4.2 percent in March, according to the Labor Department.", "same"),
+    # the same figure, another cue
+    ("The Labor Department reported that unemployment fell to 4.2 percent in March.",
+     "The Labor Department said unemployment fell to 4.2% in March.", "same"),
+    # a different figure for the same quantity
+    ("Unemployment fell to 4.2 percent in March, the Labor Department said.",
+     "Unemployment fell to 4.6 percent in March, the Labor Department said.", "contradicts"),
+    # one asserts what the other denies
+    ("The Labor Department said unemployment fell in March.",
+     "The Labor Department said unemployment did not fall in March.", "contradicts"),
+    # nearly 3 billion is not 2.9 billion, and does not contradict it either
+    ("The Labor Department spent $2.9 billion on training.",
+     "The Labor Department spent nearly $3 billion on training.", None),
+    # another month: another fact
+    ("Unemployment fell to 4.2 percent in March, the Labor Department said.",
+     "Unemployment fell to 4.2 percent in June, the Labor Department said.", None),
+    # another subject altogether
+    ("The Labor Department said unemployment fell to 4.2 percent.",
+     "The Labor Department opened a new office in Denver.", None),
+])
+def test_pairs(a, b, expected):
+    relation, _score = compare(features(a, LABOR), features(b, LABOR))
+    assert relation == expected
+    assert compare(features(b, LABOR), features(a, LABOR))[0] == expected  # symmetric
+
+
+def test_people_are_matched_by_surname_and_told_apart():
+    a = features("Hillary Clinton said she would raise the minimum wage.", [("Hillary Clinton", "PERSON")])
+    b = features("Clinton said she would raise the minimum wage.", [("Clinton", "PERSON")])
+    c = features("Sanders said he would raise the minimum wage.", [("Sanders", "PERSON")])
+    assert compare(a, b)[0] == "same"
+    assert compare(a, c)[0] is None
+
+
+def test_features_round_trip_through_json():
+    f = features("Unemployment fell to 4.2 percent in March 2016, not 5%.", LABOR)
+    assert type(f).from_json(f.to_json()) == f

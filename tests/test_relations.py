@@ -1,0 +1,186 @@
+"""Relations across documents in a real database: found by extract, kept when documents change,
+redone by ``annotator match``, exported, shown to reviewers."""
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import rows
+from test_review import Site
+
+from annotator import extract, relations, store
+from annotator.cli import cli
+
+MATCHING = Path(__file__).resolve().parent / "fixtures" / "matching"
+JOBLESS = "The jobless rate dropped to 4.2%%"
+UNEMPLOYMENT = "Unemployment fell to 4.2 percent%"
+ROSE = "Unemployment rose to 4.5 percent%"
+
+
+@pytest.fixture(scope="session")
+def matching_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("matching") / "claims.db"
+    extract.run([str(MATCHING)], str(path), progress=False)
+    return path
+
+
+@pytest.fixture
+def db_path(matching_db, tmp_path) -> Path:
+    dest = tmp_path / "claims.db"
+    with sqlite3.connect(matching_db) as src, sqlite3.connect(dest) as out:
+        src.backup(out)
+    return dest
+
+
+def claim_id(path, like: str) -> str:
+    return rows(path, "select id from claims where superseded = 0 and text like ?", [like])[0]["id"]
+
+
+def relation_set(path) -> set[tuple[str, str, str]]:
+    return {(r["a"], r["b"], r["relation"]) for r in rows(
+        path, "select a.doc || ':' || a.text as a, b.doc || ':' || b.text as b, x.relation"
+              " from claim_relations x join claims a on a.id = x.claim_id join claims b on b.id = x.other_id")}
+
+
+def test_extract_finds_the_same_claim_and_contradictions(db_path):
+    a, b, c = (claim_id(db_path, t) for t in (JOBLESS, UNEMPLOYMENT, ROSE))
+    found = {(r["claim_id"], r["other_id"]): r["relation"] for r in rows(db_path, "select * from claim_relations")}
+    assert found[tuple(sorted((a, b)))] == "same"
+    assert found[tuple(sorted((a, c)))] == "contradicts"
+    assert found[tuple(sorted((b, c)))] == "contradicts"
+    esi = claim_id(db_path, "The European Stability Initiative said%")
+    esisc = claim_id(db_path, "%rejected by ESISC%")
+    assert found[tuple(sorted((esi, esisc)))] == "contradicts"
+    # "$2.9 billion" and "nearly $3 billion" are neither; claims of one document are never paired
+    assert len(found) == 4
+    assert all(k[0] < k[1] for k in found)  # one row per unordered pair
+    groups = rows(db_path, "select claim_id, match_group from claim_match_keys where match_group is not null")
+    assert {g["claim_id"] for g in groups} == {a, b} and {g["match_group"] for g in groups} == {min(a, b)}
+
+
+def test_match_redoes_what_extract_found(db_path):
+    before = relation_set(db_path)
+    result = CliRunner().invoke(cli, ["match", "--db", str(db_path)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.output == "1 pair of the same claim in 1 group (2 claims); 3 contradictions\n"
+    assert relation_set(db_path) == before
+
+
+def test_relations_follow_the_documents(tmp_path):
+    folder = tmp_path / "docs"
+    shutil.copytree(MATCHING, folder)
+    db = str(tmp_path / "claims.db")
+    extract.run([str(folder)], db, progress=False)
+    a = claim_id(db, JOBLESS)
+    # d02's figure changes: its claim is no longer the same as d01's, and now contradicts it
+    d02 = folder / "d02.txt"
+    d02.write_text(d02.read_text().replace("4.2 percent", "4.9 percent"))
+    extract.run([str(folder)], db, progress=False)
+    b = claim_id(db, "Unemployment fell to 4.9 percent%")
+    kinds = {(r["claim_id"], r["other_id"]): r["relation"] for r in rows(db, "select * from claim_relations")}
+    assert kinds[tuple(sorted((a, b)))] == "contradicts"
+    assert not any(r == "same" for r in kinds.values())
+    assert rows(db, "select count(*) as n from claim_match_keys where match_group is not null")[0]["n"] == 0
+    # no relation or key outlives its claim, and the incremental result is the full one
+    assert rows(db, "select count(*) as n from claim_relations where claim_id not in (select id from claims"
+                    " where superseded = 0) or other_id not in (select id from claims where superseded = 0)")[0]["n"] == 0
+    assert rows(db, "select count(*) as n from claim_match_keys where claim_id not in"
+                    " (select id from claims where superseded = 0)")[0]["n"] == 0
+    incremental = relation_set(db)
+    relations.match_all(store.connect(db))
+    assert relation_set(db) == incremental
+    # changed back: the group is there again
+    d02.write_text(d02.read_text().replace("4.9 percent", "4.2 percent"))
+    extract.run([str(folder)], db, progress=False)
+    groups = rows(db, "select count(distinct match_group) as n from claim_match_keys")[0]["n"]
+    assert groups == 1
+
+
+def test_a_reviewed_claim_that_changes_keeps_its_review_and_loses_its_matches(tmp_path):
+    folder = tmp_path / "docs"
+    shutil.copytree(MATCHING, folder)
+    db = str(tmp_path / "claims.db")
+    extract.run([str(folder)], db, progress=False)
+    b = claim_id(db, UNEMPLOYMENT)
+    store.add_review(store.connect(db), b, "maria", "false")
+    d02 = folder / "d02.txt"
+    d02.write_text(d02.read_text().replace("Unemployment fell", "Joblessness fell"))
+    extract.run([str(folder)], db, progress=False)
+    assert rows(db, "select superseded from claims where id = ?", [b])[0]["superseded"] == 1
+    assert not rows(db, "select * from claim_relations where ? in (claim_id, other_id)", [b])
+    # the new wording is matched afresh
+    new = claim_id(db, "Joblessness fell%")
+    assert rows(db, "select relation from claim_relations where ? in (claim_id, other_id) and relation = 'same'",
+                [new])
+
+
+def test_export_has_match_group_and_prior_verdict(db_path, tmp_path):
+    a, b = claim_id(db_path, JOBLESS), claim_id(db_path, UNEMPLOYMENT)
+    store.add_review(store.connect(db_path), a, "maria", "false")
+    out = tmp_path / "claims.jsonl"
+    CliRunner().invoke(cli, ["export", "--db", str(db_path), "--format", "jsonl", "-o", str(out)],
+                       catch_exceptions=False)
+    exported = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert exported[a]["match_group"] == exported[b]["match_group"] == min(a, b)
+    assert exported[b]["prior_verdict"] == "false"
+    assert exported[a]["prior_verdict"] is None  # its own verdict is not a prior one
+    others = [r for cid, r in exported.items() if cid not in (a, b)]
+    assert all(r["match_group"] is None and r["prior_verdict"] is None for r in others)
+    header = CliRunner().invoke(cli, ["export", "--db", str(db_path)]).output.splitlines()[0]
+    assert header.endswith(",evidence_urls,match_group,prior_verdict")
+
+
+def test_claimreview_lists_the_groups_appearances(db_path):
+    a = claim_id(db_path, JOBLESS)
+    store.add_review(store.connect(db_path), a, "maria", "false")
+    result = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--format", "claimreview"],
+                                catch_exceptions=False)
+    (review,) = json.loads(result.output)
+    assert review["itemReviewed"]["appearance"] == [
+        {"@type": "CreativeWork", "name": "d01.txt"}, {"@type": "CreativeWork", "name": "d02.txt"}]
+
+
+# --- the review pages --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def site(db_path, tmp_path, monkeypatch):
+    return Site(db_path, tmp_path, monkeypatch)
+
+
+def test_claim_page_shows_matches_and_the_prior_verdict(site, db_path):
+    a, b = claim_id(db_path, JOBLESS), claim_id(db_path, UNEMPLOYMENT)
+    html = site.get(f"/-/annotator/claim/{b}").text
+    assert "annotator-prior-verdict" not in html  # nobody checked it yet
+    assert 'id="annotator-matches"' in html and "d01.txt" in html and "contradicts it" in html
+    store.add_review(store.connect(db_path), a, "maria", "false")
+    html = site.get(f"/-/annotator/claim/{b}").text
+    assert "already checked:" in html
+    prior = html[html.index('id="annotator-prior-verdict"'):]
+    prior = prior[:prior.index("</dd>")]
+    assert ">false</span>" in prior and ">d01.txt</a>, by maria)" in prior
+
+
+def test_queue_skips_or_keeps_claims_checked_elsewhere(site, db_path):
+    a, b = claim_id(db_path, JOBLESS), claim_id(db_path, UNEMPLOYMENT)
+    store.add_review(store.connect(db_path), a, "maria", "false")
+    skip = site.get("/-/annotator/queue?prior=skip").text
+    only = site.get("/-/annotator/queue?prior=only").text
+    assert b not in skip and b in only
+    assert only.count("<tr>") == 2  # the header and b
+    assert site.get("/-/annotator/next?prior=only").headers["location"].endswith(f"/claim/{b}?prior=only")
+
+
+def test_contradictions_page_groups_pairs_by_their_sources(site):
+    html = site.get("/-/annotator/contradictions").text
+    groups = html.split('class="annotator-contradiction-group"')[1:]
+    headings = [g[g.index("<h2>"):g.index("</h2>")] for g in groups]
+    assert any("ESISC" in h and "European Stability Initiative" in h for h in headings)
+    esi = next(g for g in groups if "ESISC" in g)
+    assert "<strong>ESISC</strong> denies:" in esi
+    assert "<strong>European Stability Initiative</strong> says:" in esi
+    labor = next(g for g in groups if "Labor Department" in g)
+    assert labor.count('class="annotator-contradiction"') == 2
