@@ -1,0 +1,70 @@
+"""The matcher on the development gold: PolNeAR sentence pairs judged by hand
+(tests/fixtures/matching-gold/SOURCES.md). Skips when ../shared is absent."""
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from annotator.matching import compare, features
+
+ROOT = Path(__file__).resolve().parent.parent
+POLNEAR = ROOT.parent / "shared" / "eval" / "polnear"
+PAIRS = Path(__file__).resolve().parent / "fixtures" / "matching-gold" / "pairs.tsv"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not POLNEAR.is_dir(), reason=f"{POLNEAR} is absent"),
+]
+
+
+def score(nlp) -> dict:
+    """Recall of same and contradicts, the share of non-matches called same, and the confusion."""
+    rows = list(csv.DictReader(PAIRS.open(encoding="utf-8"), delimiter="\t"))
+    texts: dict[str, str] = {}
+    spans = []
+    for r in rows:
+        for side in ("a", "b"):
+            article = r[f"article_{side}"]
+            if article not in texts:
+                texts[article] = (POLNEAR / article).read_text(encoding="utf-8")
+            spans.append(texts[article][int(r[f"start_{side}"]):int(r[f"end_{side}"])])
+    found = [features(doc.text, [(e.text, e.label_) for e in doc.ents])
+             for doc in nlp.pipe(spans, batch_size=64)]
+    confusion: Counter = Counter()
+    for i, r in enumerate(rows):
+        predicted, _ = compare(found[2 * i], found[2 * i + 1])
+        confusion[(r["label"], predicted or "none")] += 1
+    gold = Counter(r["label"] for r in rows)
+    return {
+        "same_recall": confusion[("same", "same")] / gold["same"],
+        "contradicts_recall": confusion[("contradicts", "contradicts")] / gold["contradicts"],
+        "none_called_same": confusion[("none", "same")] / gold["none"],
+        "confusion": dict(confusion),
+    }
+
+
+@pytest.fixture(scope="module")
+def ner():
+    import spacy
+
+    from annotator.pipeline import resolve_model
+
+    return spacy.load(resolve_model(None), disable=["parser", "lemmatizer"])
+
+
+def test_matching_gold_targets(ner):
+    result = score(ner)
+    print(result)
+    assert result["same_recall"] >= 0.80, result
+    assert result["contradicts_recall"] >= 0.50, result
+    assert result["none_called_same"] < 0.10, result
+
+
+def test_gold_pairs_are_the_selected_candidates():
+    """pairs.tsv holds select.py's candidates (and the grep-found `topic` pairs), in order."""
+    candidates = list(csv.DictReader((PAIRS.parent / "candidates.tsv").open(encoding="utf-8"), delimiter="\t"))
+    judged = [r for r in csv.DictReader(PAIRS.open(encoding="utf-8"), delimiter="\t") if r["stratum"] != "topic"]
+    assert [{k: r[k] for k in candidates[0]} for r in judged] == candidates[:len(judged)]
+    assert {r["label"] for r in judged} <= {"same", "contradicts", "none"}
