@@ -100,15 +100,25 @@ def candidates(db: Conn, f: matching.Features, document_id: str,
     return [(cid, matching.Features.from_json(json.loads(data))) for cid, data in rows]
 
 
+def _weight(db: Conn, words: set[str]) -> matching.Weight:
+    """The IDF of ``words`` over the claims in the index (its largest id: their number, near
+    enough, read from the index rather than counted)."""
+    n = db.execute("select coalesce(max(id), 0) from claim_match_keys").fetchone()[0]
+    return matching.idf(_document_frequencies(db, words), n)
+
+
 def _relate(db: Conn, claims: list[tuple[str, str, str, list]],
             found: dict[str, matching.Features]) -> list[tuple[str, str, str, float]]:
     """Compare each claim with its candidates; the pairs that relate, smaller id first."""
     df = _document_frequencies(db, (k for f in found.values() for k in f.keys()))
+    compared = [(cid, found[cid], candidates(db, found[cid], doc, df)) for cid, doc, _t, _e in claims]
+    words = {w for _c, f, cands in compared for w in f.words()}
+    words.update(w for _c, _f, cands in compared for _o, g in cands for w in g.words())
+    weight = _weight(db, words)
     pairs: dict[tuple[str, str], tuple[str, float]] = {}
-    for cid, doc, _text, _ents in claims:
-        f = found[cid]
-        for other, g in candidates(db, f, doc, df):
-            relation, score = matching.compare(f, g)
+    for cid, f, cands in compared:
+        for other, g in cands:
+            relation, score = matching.compare(f, g, weight)
             if relation:
                 pairs[(min(cid, other), max(cid, other))] = (relation, round(score, 4))
     return [(a, b, rel, score) for (a, b), (rel, score) in pairs.items()]
