@@ -12,9 +12,10 @@ incompatible values. Where the features are stored and how candidates are found 
 :mod:`annotator.relations`.
 """
 
+import functools
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -28,7 +29,7 @@ SAME_THRESHOLD = 0.4  # word agreement (see _similarity) from which a pair can b
 # development gold (tests/fixtures/matching-gold), with the words weighted by their IDF.
 CONTRADICTS_THRESHOLD = 0.3
 
-Weight = Callable[[str], float]  # how much a word counts: its inverse document frequency
+Weight = Mapping[str, float]  # how much each word counts: its inverse document frequency
 APPROXIMATE_TOLERANCE = 0.15  # "nearly 3 billion" is compatible with values within 15 %
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT",
                           "WORK_OF_ART"})
@@ -86,13 +87,14 @@ class Features:
     dates: frozenset[str]  # "y2016", "m9d27", "m9"
     negated: bool
 
+    @functools.cached_property
     def words(self) -> frozenset[str]:
         """What the similarity of two claims counts: content stems, quantities, dates."""
         return self.terms | {q.key() for q in self.quantities} | self.dates
 
     def keys(self) -> list[str]:
         """The words the full-text index holds for this claim."""
-        return sorted(self.words())
+        return sorted(self.words)
 
     def to_json(self) -> dict:
         return {"t": sorted(self.terms), "q": [[q.value, q.unit, q.qualifier] for q in self.quantities],
@@ -227,9 +229,25 @@ def features(text: str, entities: Iterable[tuple[str, str]] = ()) -> Features:
                     frozenset(days | years), flips % 2 == 1)
 
 
-def idf(document_frequency: Mapping[str, int], n_documents: int) -> Weight:
+class _IDF(dict):
+    """Inverse document frequencies, computed on first use; a word never seen counts most."""
+
+    def __init__(self, document_frequency: Mapping[str, int], n_documents: int):
+        super().__init__()
+        self.df, self.n = document_frequency, n_documents
+
+    def __missing__(self, word: str) -> float:
+        value = self[word] = math.log((self.n + 1) / (self.df.get(word, 0) + 1)) + 1.0
+        return value
+
+
+def idf(document_frequency: Mapping[str, int], n_documents: int,
+        words: Iterable[str] = ()) -> Weight:
     """Inverse document frequency: a word in few claims counts more than one in many."""
-    return lambda word: math.log((n_documents + 1) / (document_frequency.get(word, 0) + 1)) + 1.0
+    weights = _IDF(document_frequency, n_documents)
+    for word in words:
+        weights[word]  # noqa: B018 -- computed now, looked up many times
+    return weights
 
 
 def _similarity(a: frozenset[str], b: frozenset[str], weight: Weight | None = None) -> float:
@@ -240,7 +258,7 @@ def _similarity(a: frozenset[str], b: frozenset[str], weight: Weight | None = No
         return 0.0
 
     def total(words: frozenset[str]) -> float:
-        return sum(map(weight, words)) if weight else float(len(words))
+        return sum(weight[w] for w in words) if weight is not None else float(len(words))
 
     shared, wa, wb = total(a & b), total(a), total(b)
     return (2 * shared / (wa + wb) + shared / min(wa, wb)) / 2
@@ -312,7 +330,7 @@ def _dates_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def compare(a: Features, b: Features, weight: Weight | None = None) -> tuple[str | None, float]:
     """``("same", score)``, ``("contradicts", score)`` or ``(None, score)`` for a pair of claims."""
-    score = _similarity(a.words(), b.words(), weight)
+    score = _similarity(a.words, b.words, weight)
     if score < min(SAME_THRESHOLD, CONTRADICTS_THRESHOLD):
         return None, score
     subject = _shared_subject(a, b)

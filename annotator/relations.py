@@ -12,6 +12,7 @@ named by its smallest claim id and kept in ``claim_match_keys.match_group``.
 transaction that stores it (``extract``); :func:`match_all` redoes everything (``annotator match``).
 """
 
+import functools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -21,7 +22,7 @@ import sqlite_utils
 from . import matching
 from .store import writing
 
-CANDIDATES = 50  # candidates compared per claim
+CANDIDATES = 25  # candidates compared per claim
 QUERY_WORDS = 8  # the rarest words of a claim that find its candidates
 COMMON = 5000  # a word in more claims than this finds no candidates (unless all its words do)
 
@@ -59,7 +60,7 @@ def _store_keys(db: Conn, claims: list[tuple[str, str, str, list]]) -> dict[str,
     rows = []
     for cid, doc, text, ents in claims:
         f = found[cid] = matching.features(text, ents)
-        rows.append((cid, doc, " ".join(f.keys()), json.dumps(f.to_json())))
+        rows.append((cid, doc, json.dumps(f.keys()), json.dumps(f.to_json())))
     db.execute("delete from claim_match_keys where claim_id in (select value from json_each(?))",
                [json.dumps([r[0] for r in rows])])
     if rows:
@@ -75,8 +76,8 @@ def _document_frequencies(db: Conn, words: Iterable[str]) -> dict[str, int]:
     if not words:
         return {}
     return dict(db.execute(
-        "select term, doc from claim_match_keys_fts_vocab where term in "
-        f"({', '.join('?' * len(words))})", words).fetchall())
+        "select word, n from claim_match_words where word in (select value from json_each(?))",
+        [json.dumps(words)]).fetchall())
 
 
 def _query(keys: list[str], df: dict[str, int]) -> str:
@@ -97,14 +98,21 @@ def candidates(db: Conn, f: matching.Features, document_id: str,
         " join claim_match_keys k on k.id = claim_match_keys_fts.rowid"
         " where claim_match_keys_fts match ? and k.document_id != ?"
         " order by claim_match_keys_fts.rank limit ?", [query, document_id, CANDIDATES]).fetchall()
-    return [(cid, matching.Features.from_json(json.loads(data))) for cid, data in rows]
+    return [(cid, _parsed(cid, data)) for cid, data in rows]
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(claim_id: str, data: str) -> matching.Features:
+    """A candidate's stored features (the same candidates come up for many claims)."""
+    return matching.Features.from_json(json.loads(data))
 
 
 def _weight(db: Conn, words: set[str]) -> matching.Weight:
     """The IDF of ``words`` over the claims in the index (its largest id: their number, near
     enough, read from the index rather than counted)."""
     n = db.execute("select coalesce(max(id), 0) from claim_match_keys").fetchone()[0]
-    return matching.idf(_document_frequencies(db, words), n)
+    df = _document_frequencies(db, words)
+    return matching.idf(df, n, words)
 
 
 def _relate(db: Conn, claims: list[tuple[str, str, str, list]],
@@ -112,8 +120,8 @@ def _relate(db: Conn, claims: list[tuple[str, str, str, list]],
     """Compare each claim with its candidates; the pairs that relate, smaller id first."""
     df = _document_frequencies(db, (k for f in found.values() for k in f.keys()))
     compared = [(cid, found[cid], candidates(db, found[cid], doc, df)) for cid, doc, _t, _e in claims]
-    words = {w for _c, f, cands in compared for w in f.words()}
-    words.update(w for _c, _f, cands in compared for _o, g in cands for w in g.words())
+    words = {w for _c, f, cands in compared for w in f.words}
+    words.update(w for _c, _f, cands in compared for _o, g in cands for w in g.words)
     weight = _weight(db, words)
     pairs: dict[tuple[str, str], tuple[str, float]] = {}
     for cid, f, cands in compared:
@@ -132,11 +140,17 @@ def _store_relations(db: Conn, rows: list[tuple[str, str, str, float]]) -> None:
             [json.dumps(rows)])
 
 
-def _same_neighbours(db: Conn, claim_id: str) -> list[str]:
-    return [r[0] for r in db.execute(
-        "select other_id from claim_relations where claim_id = ? and relation = 'same' union "
-        "select claim_id from claim_relations where other_id = ? and relation = 'same'",
-        [claim_id, claim_id])]
+# The claims linked to one by "same", directly or not: its match group.
+_COMPONENT = """
+    with recursive component(id) as (
+      select :id
+      union
+      select r.other_id from claim_relations r join component c on r.claim_id = c.id
+        where r.relation = 'same'
+      union
+      select r.claim_id from claim_relations r join component c on r.other_id = c.id
+        where r.relation = 'same')
+    select id from component"""
 
 
 def _regroup(db: Conn, claim_ids: Iterable[str]) -> None:
@@ -145,16 +159,12 @@ def _regroup(db: Conn, claim_ids: Iterable[str]) -> None:
     for start in claim_ids:
         if start in seen:
             continue
-        component, todo = {start}, [start]
-        while todo:
-            for other in _same_neighbours(db, todo.pop()):
-                if other not in component:
-                    component.add(other)
-                    todo.append(other)
+        component = {r[0] for r in db.execute(_COMPONENT, {"id": start})}
         seen |= component
         group = min(component) if len(component) > 1 else None
         db.execute("update claim_match_keys set match_group = ? where claim_id in "
-                   "(select value from json_each(?))", [group, json.dumps(sorted(component))])
+                   "(select value from json_each(?)) and match_group is not ?",
+                   [group, json.dumps(sorted(component)), group])
 
 
 def forget_document(db: Conn, document_id: str) -> list[str]:
@@ -182,7 +192,8 @@ def update_document(db: Conn, document_id: str, grouped: Iterable[str] = ()) -> 
     found = _store_keys(db, claims)
     rows = _relate(db, claims, found)
     _store_relations(db, rows)
-    _regroup(db, [*grouped, *found])
+    linked = {c for a, b, rel, _ in rows if rel == "same" for c in (a, b) if c in found}
+    _regroup(db, [*grouped, *linked])  # a claim linked to none stays in no group
     return len(rows)
 
 

@@ -278,7 +278,7 @@ def m010_claim_relations(db: sqlite_utils.Database) -> None:
             id INTEGER PRIMARY KEY,
             claim_id TEXT NOT NULL UNIQUE REFERENCES claims(id) ON DELETE CASCADE,
             document_id TEXT NOT NULL,
-            keys TEXT NOT NULL,
+            keys TEXT NOT NULL,  -- a JSON array of words
             features TEXT NOT NULL,
             match_group TEXT
         )"""
@@ -286,8 +286,20 @@ def m010_claim_relations(db: sqlite_utils.Database) -> None:
     db.table("claim_match_keys").create_index(["document_id"])
     db.table("claim_match_keys").create_index(["match_group"])
     db.table("claim_match_keys").enable_fts(["keys"], fts_version="FTS5", create_triggers=True)
-    db.execute("CREATE VIRTUAL TABLE claim_match_keys_fts_vocab "
-               "USING fts5vocab(claim_match_keys_fts, 'row')")
+    # How many claims hold each word (its document frequency), kept by triggers: fts5vocab would
+    # scan its whole vocabulary for a list of words.
+    db.execute("CREATE TABLE claim_match_words (word TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
+    db.execute(
+        """
+        CREATE TRIGGER claim_match_words_insert AFTER INSERT ON claim_match_keys BEGIN
+          INSERT INTO claim_match_words (word, n) SELECT value, 1 FROM json_each(new.keys) WHERE true
+          ON CONFLICT (word) DO UPDATE SET n = n + 1;
+        END""")
+    db.execute(
+        """
+        CREATE TRIGGER claim_match_words_delete AFTER DELETE ON claim_match_keys BEGIN
+          UPDATE claim_match_words SET n = n - 1 WHERE word IN (SELECT value FROM json_each(old.keys));
+        END""")
     db.execute(
         """
         CREATE TABLE claim_relations (
