@@ -24,7 +24,7 @@ from .store import writing
 
 CANDIDATES = 25  # candidates compared per claim
 QUERY_WORDS = 8  # the rarest words of a claim that find its candidates
-COMMON = 5000  # a word in more claims than this finds no candidates (unless all its words do)
+COMMON = 300  # a word in more claims than this is not ranked by BM25 (see candidates)
 
 Conn = sqlite_utils.Database | sqlite3.Connection
 
@@ -80,25 +80,34 @@ def _document_frequencies(db: Conn, words: Iterable[str]) -> dict[str, int]:
         [json.dumps(words)]).fetchall())
 
 
-def _query(keys: list[str], df: dict[str, int]) -> str:
-    known = sorted((df.get(k, 0), k) for k in keys if df.get(k, 0) > 0)
-    chosen = [k for n, k in known if n <= COMMON][:QUERY_WORDS] or [k for _, k in known[:2]]
-    return " OR ".join(f'"{k}"' for k in chosen)
+def _phrase(words: list[str], joiner: str) -> str:
+    return f" {joiner} ".join(f'"{w}"' for w in words)
 
 
 def candidates(db: Conn, f: matching.Features, document_id: str,
                df: dict[str, int] | None = None) -> list[tuple[str, matching.Features]]:
-    """Claims of other documents sharing ``f``'s rarest words, best BM25 first."""
+    """Claims of other documents that share ``f``'s rarest words, best BM25 first.
+
+    BM25 reads every claim holding a word of the query, so only words held by at most
+    :data:`COMMON` claims are ranked, which bounds the cost however large the database. When
+    those find too few, claims holding all of the three rarest common words are added, unranked
+    (SQLite stops reading at the limit).
+    """
     keys = f.keys()
-    query = _query(keys, df if df is not None else _document_frequencies(db, keys))
-    if not query:
-        return []
-    rows = db.execute(
-        "select k.claim_id, k.features from claim_match_keys_fts"
-        " join claim_match_keys k on k.id = claim_match_keys_fts.rowid"
-        " where claim_match_keys_fts match ? and k.document_id != ?"
-        " order by claim_match_keys_fts.rank limit ?", [query, document_id, CANDIDATES]).fetchall()
-    return [(cid, _parsed(cid, data)) for cid, data in rows]
+    df = df if df is not None else _document_frequencies(db, keys)
+    known = sorted((df.get(k, 0), k) for k in keys if df.get(k, 0) > 0)
+    rare = [k for n, k in known if n <= COMMON][:QUERY_WORDS]
+    common = [k for n, k in known if n > COMMON][:3]
+    select = ("select k.claim_id, k.features from claim_match_keys_fts"
+              " join claim_match_keys k on k.id = claim_match_keys_fts.rowid"
+              " where claim_match_keys_fts match ? and k.document_id != ?")
+    rows = db.execute(select + " order by claim_match_keys_fts.rank limit ?",
+                      [_phrase(rare, "OR"), document_id, CANDIDATES]).fetchall() if rare else []
+    if len(rows) < CANDIDATES and len(common) >= 2:
+        seen = {r[0] for r in rows}
+        rows += [r for r in db.execute(select + " limit ?", [_phrase(common, "AND"), document_id,
+                                                            CANDIDATES]) if r[0] not in seen]
+    return [(cid, _parsed(cid, data)) for cid, data in rows[:CANDIDATES]]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -175,8 +184,8 @@ def forget_document(db: Conn, document_id: str) -> list[str]:
         "select claim_id from claim_match_keys where match_group in (select match_group from "
         f"claim_match_keys where claim_id in {in_doc} and match_group is not null)"
         " and document_id != ?", [document_id, document_id])]
-    db.execute(f"delete from claim_relations where claim_id in {in_doc} or other_id in {in_doc}",
-               [document_id, document_id])
+    for column in ("claim_id", "other_id"):  # one at a time, so each uses its index
+        db.execute(f"delete from claim_relations where {column} in {in_doc}", [document_id])
     db.execute(f"delete from claim_match_keys where claim_id in {in_doc}", [document_id])
     return grouped
 
