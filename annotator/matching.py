@@ -30,6 +30,10 @@ SAME_THRESHOLD = 0.4  # word agreement (see _similarity) from which a pair can b
 CONTRADICTS_THRESHOLD = 0.3
 
 Weight = Mapping[str, float]  # how much each word counts: its inverse document frequency
+# What two claims say of their subjects must agree too, not only whom they name: "Pence won the
+# debate" is not "Pence said the tweet was a joke".
+PREDICATE_THRESHOLD = 0.2
+MIN_SHARED = 4  # words two claims must share to be related at all ("She is right" is no claim)
 APPROXIMATE_TOLERANCE = 0.15  # "nearly 3 billion" is compatible with values within 15 %
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT",
                           "WORK_OF_ART"})
@@ -91,6 +95,11 @@ class Features:
     def words(self) -> frozenset[str]:
         """What the similarity of two claims counts: content stems, quantities, dates."""
         return self.terms | {q.key() for q in self.quantities} | self.dates
+
+    @functools.cached_property
+    def predicate(self) -> frozenset[str]:
+        """The words that say what is claimed of whom: all but names and dates."""
+        return self.words - self.persons - self.entities - self.dates
 
     def keys(self) -> list[str]:
         """The words the full-text index holds for this claim."""
@@ -331,12 +340,13 @@ def _dates_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
 def compare(a: Features, b: Features, weight: Weight | None = None) -> tuple[str | None, float]:
     """``("same", score)``, ``("contradicts", score)`` or ``(None, score)`` for a pair of claims."""
     score = _similarity(a.words, b.words, weight)
-    if score < min(SAME_THRESHOLD, CONTRADICTS_THRESHOLD):
+    if score < min(SAME_THRESHOLD, CONTRADICTS_THRESHOLD) or len(a.words & b.words) < MIN_SHARED:
         return None, score
     subject = _shared_subject(a, b)
     if subject is False or _dates_conflict(a.dates, b.dates):
         return None, score
-    if score >= SAME_THRESHOLD and a.negated == b.negated and _same_values(a.quantities, b.quantities):
+    if (score >= SAME_THRESHOLD and a.negated == b.negated and _same_values(a.quantities, b.quantities)
+            and _similarity(a.predicate, b.predicate, weight) >= PREDICATE_THRESHOLD):
         return "same", score
     if score >= CONTRADICTS_THRESHOLD and subject and (
             a.negated != b.negated or _quantities_conflict(a.quantities, b.quantities)):
