@@ -136,7 +136,8 @@ def test_export_has_match_group_and_prior_verdict(db_path, tmp_path):
 def test_claimreview_lists_the_groups_appearances(db_path):
     a = claim_id(db_path, JOBLESS)
     store.add_review(store.connect(db_path), a, "maria", "false")
-    result = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--format", "claimreview"],
+    result = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--format", "claimreview",
+                                      "--org", "Test Fact Check"],
                                 catch_exceptions=False)
     (review,) = json.loads(result.output)
     assert review["itemReviewed"]["appearance"] == [
