@@ -47,7 +47,10 @@ def _encoding(value):
               "(default: start a local cluster).")
 @click.option("--url", "urls", multiple=True, metavar="URL",
               help="Fetch this web page (or PDF) and extract it too; repeat for more.")
-def extract(paths, db_path, model, encoding, batch_size, workers, engine, scheduler, urls):
+@click.option("--match", is_flag=True,
+              help="Match the claims against the other documents' (see 'annotator match'); on by "
+                   "itself in a database where matching is on.")
+def extract(paths, db_path, model, encoding, batch_size, workers, engine, scheduler, urls, match):
     """Extract claims from .txt, .md, .html, .pdf and .docx files (default: corpus/) and from
     web pages (--url) into the database.
 
@@ -80,7 +83,8 @@ def extract(paths, db_path, model, encoding, batch_size, workers, engine, schedu
         summary = extracting.run(paths or (() if urls else ("corpus",)), db_path, model=model,
                                  encoding=encoding, batch_size=batch_size, on_refusal=refused,
                                  engine=engine, workers=workers or (0 if engine == "dask" else 1),
-                                 scheduler=scheduler, urls=urls, on_warning=warned)
+                                 scheduler=scheduler, urls=urls, on_warning=warned,
+                                 match=True if match else None)
     except Exception as e:
         # Both are raised only once spaCy is loaded, so importing them here is free; importing
         # them up front would cost an unchanged re-run half a second.

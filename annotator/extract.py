@@ -87,6 +87,7 @@ def run(
     scheduler: str | None = None,
     urls: Iterable[str] = (),
     on_warning: Callable[[corpus.Document, str], None] | None = None,
+    match: bool | None = None,
 ) -> Summary:
     """Extract every new or changed document under ``paths``, and the pages at ``urls``, into the
     database at ``db_path``.
@@ -94,6 +95,10 @@ def run(
     ``engine="local"`` parses here (``workers=1``) or in ``workers`` local processes;
     ``engine="dask"`` on the Dask cluster at ``scheduler``, or on a ``LocalCluster`` of
     ``workers`` processes when it is None.
+
+    ``match`` keeps the cross-document matches of the stored documents up to date; None (the
+    default) does so only in a database where matching is already on (``annotator match`` or an
+    earlier ``match=True`` stored match keys).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -128,7 +133,9 @@ def run(
     try:
         if nlp is not None and first is not None:
             documents = itertools.chain([first], todo)
-            with _Writer(db_path, summary.run_id) as writer:
+            if match is None:
+                match = relations.enabled(db)
+            with _Writer(db_path, summary.run_id, match) as writer:
                 for result in _parse(nlp, model, documents, batch_size, engine, workers, scheduler):
                     writer.save(result)
                     summary.n_extracted += 1
@@ -170,8 +177,8 @@ class _Writer:
 
     DEPTH = 64
 
-    def __init__(self, db_path: str, run_id: str):
-        self.db_path, self.run_id = db_path, run_id
+    def __init__(self, db_path: str, run_id: str, match: bool):
+        self.db_path, self.run_id, self.match = db_path, run_id, match
         self.queue: queue.Queue = queue.Queue(maxsize=self.DEPTH)
         self.error: Exception | None = None
         self.thread = threading.Thread(target=self._run, name="annotator-writer", daemon=True)
@@ -189,7 +196,8 @@ class _Writer:
                 with store.writing(db):  # the claims and their matches land together
                     grouped = relations.forget_document(db, result.document.id)
                     store.save_document(db, result, self.run_id)
-                    relations.update_document(db, result.document.id, grouped)
+                    if self.match:
+                        relations.update_document(db, result.document.id, grouped)
         except Exception as e:  # noqa: BLE001 -- re-raised in the parsing thread, which stops
             self.error = e
             while self.queue.get() is not None:  # let the parsing thread finish putting

@@ -176,6 +176,12 @@ def _regroup(db: Conn, claim_ids: Iterable[str]) -> None:
                    [group, json.dumps(sorted(component)), group])
 
 
+def enabled(db: Conn) -> bool:
+    """Whether matching is on in this database: an earlier ``annotator match`` or ``extract
+    --match`` stored match keys."""
+    return db.execute("select exists (select 1 from claim_match_keys)").fetchone()[0] == 1
+
+
 def forget_document(db: Conn, document_id: str) -> list[str]:
     """Drop the match keys and relations of one document's claims, before it is stored anew;
     the claims of other documents whose match groups they were in (for :func:`update_document`)."""

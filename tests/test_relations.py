@@ -23,7 +23,7 @@ ROSE = "Unemployment rose to 4.5 percent%"
 @pytest.fixture(scope="session")
 def matching_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("matching") / "claims.db"
-    extract.run([str(MATCHING)], str(path), progress=False)
+    extract.run([str(MATCHING)], str(path), progress=False, match=True)
     return path
 
 
@@ -73,12 +73,12 @@ def test_relations_follow_the_documents(tmp_path):
     folder = tmp_path / "docs"
     shutil.copytree(MATCHING, folder)
     db = str(tmp_path / "claims.db")
-    extract.run([str(folder)], db, progress=False)
+    extract.run([str(folder)], db, progress=False, match=True)
     a = claim_id(db, JOBLESS)
     # d02's figure changes: its claim is no longer the same as d01's, and now contradicts it
     d02 = folder / "d02.txt"
     d02.write_text(d02.read_text().replace("4.2 percent", "4.9 percent"))
-    extract.run([str(folder)], db, progress=False)
+    extract.run([str(folder)], db, progress=False, match=True)
     b = claim_id(db, "Unemployment fell to 4.9 percent%")
     kinds = {(r["claim_id"], r["other_id"]): r["relation"] for r in rows(db, "select * from claim_relations")}
     assert kinds[tuple(sorted((a, b)))] == "contradicts"
@@ -94,7 +94,7 @@ def test_relations_follow_the_documents(tmp_path):
     assert relation_set(db) == incremental
     # changed back: the group is there again
     d02.write_text(d02.read_text().replace("4.9 percent", "4.2 percent"))
-    extract.run([str(folder)], db, progress=False)
+    extract.run([str(folder)], db, progress=False, match=True)
     groups = rows(db, "select count(distinct match_group) as n from claim_match_keys")[0]["n"]
     assert groups == 1
 
@@ -103,12 +103,12 @@ def test_a_reviewed_claim_that_changes_keeps_its_review_and_loses_its_matches(tm
     folder = tmp_path / "docs"
     shutil.copytree(MATCHING, folder)
     db = str(tmp_path / "claims.db")
-    extract.run([str(folder)], db, progress=False)
+    extract.run([str(folder)], db, progress=False, match=True)
     b = claim_id(db, UNEMPLOYMENT)
     store.add_review(store.connect(db), b, "maria", "false")
     d02 = folder / "d02.txt"
     d02.write_text(d02.read_text().replace("Unemployment fell", "Joblessness fell"))
-    extract.run([str(folder)], db, progress=False)
+    extract.run([str(folder)], db, progress=False, match=True)
     assert rows(db, "select superseded from claims where id = ?", [b])[0]["superseded"] == 1
     assert not rows(db, "select * from claim_relations where ? in (claim_id, other_id)", [b])
     # the new wording is matched afresh
