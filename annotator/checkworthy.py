@@ -1,23 +1,31 @@
-"""How worth checking a claim is: ClaimBuster's cfs/ufs/nfs, a score in [0, 1], Full Fact's type.
+"""How worth checking a claim is: ClaimBuster's cfs/ufs/nfs, a calibrated score, Full Fact's type.
 
-Features of the claim (numbers, money, dates, named entities, words of accusation, evaluative
-words, first person, predictions, explanations of intent, procedure and naming) give a class and
-a score; sorting by score puts the claims a fact-checker would check first. The
-``annotator_checkworthy`` component sets ``span._.annotator_checkworthy``,
+The class and the score come from a linear model learned from data (``annotator train
+checkworthy``; weights in ``models/checkworthy.npz``). Its features are hashed from what the
+spaCy model already computed for every token (lower-cased form, lemma, suffix, prefix, shape,
+tag, dependency, entity type, as n-grams and head-dependent pairs), so scoring costs a few array
+operations per claim. The score is the calibrated probability that the claim is ``cfs``. The
+claim type is a rule over the claim's own content (its source and cue left out).
+
+The ``annotator_checkworthy`` component sets ``span._.annotator_checkworthy``,
 ``span._.annotator_checkworthy_score`` and ``span._.annotator_claim_type``.
 """
 
-import importlib.util
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
-from xml.etree import ElementTree
 
+import numpy as np
+from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LOWER, PREFIX, SHAPE, SUFFIX, TAG
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from . import lexicon
-from .claims import SPANS_KEY
+from .claims import SPANS_KEY, trim
 
 CLASSES = ("cfs", "ufs", "nfs")
 CLAIM_TYPES = (
@@ -29,202 +37,247 @@ CLAIM_TYPES = (
     "other",
     "not_a_claim",
 )
-QUANTITY_LABELS = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}
-TIME_LABELS = {"DATE", "TIME"}
-NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW"}
-FIRST_PERSON = {"i", "we", "my", "our", "me", "us"}
-CAUSAL = {"cause", "because", "lead", "result", "due", "trigger", "prompt", "spark", "blame"}
-LAW_WORDS = {"law", "act", "bill", "rule", "regulation", "treaty", "constitution", "legal",
-             "illegal", "ban", "ratify", "court", "statute", "decree", "privilege", "libel"}
-FUTURE = {"will", "would", "shall", "'ll"}
+MODEL_FILE = "checkworthy.npz"
 
 for _name in ("annotator_checkworthy", "annotator_checkworthy_score", "annotator_claim_type"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
 
 
-@dataclass
-class Features:
-    quantities: int = 0
-    dates: int = 0
-    names: int = 0
-    accusation: int = 0
-    opinion: int = 0  # weighted evaluative, intention, cognition and obligation words
-    first_person: bool = False
-    prediction: bool = False
-    procedure: bool = False
-    method: bool = False  # how a study was done: "the researchers looked at 12 groups"
-    description: bool = False  # "X is the main challenger", "Y was a scandal of the 1990s"
-    causal: bool = False
-    law: bool = False
-
-
-@Language.factory("annotator_checkworthy", default_config={"spans_key": SPANS_KEY})
-def make_checkworthy(nlp: Language, name: str, spans_key: str):
-    return CheckworthyTagger(spans_key)
+@Language.factory("annotator_checkworthy", default_config={"spans_key": SPANS_KEY, "model": ""})
+def make_checkworthy(nlp: Language, name: str, spans_key: str, model: str):
+    """``model``: a weights file written by ``annotator train checkworthy``; empty for the shipped one."""
+    return CheckworthyTagger(load_model(model or None), spans_key)
 
 
 class CheckworthyTagger:
-    def __init__(self, spans_key: str = SPANS_KEY):
+    def __init__(self, model: "Model", spans_key: str = SPANS_KEY):
+        self.model = model
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
-        for claim in doc.spans[self.spans_key]:
-            f = features(claim)
-            stance = claim._.get("annotator_stance") if Span.has_extension("annotator_stance") else None
-            cls, score = classify(f, stance)
-            claim._.annotator_checkworthy = cls
-            claim._.annotator_checkworthy_score = score
-            claim._.annotator_claim_type = claim_type(f)
+        self.annotate(list(doc.spans[self.spans_key]))
         return doc
 
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        """Score the claims of a batch of documents in one matrix product."""
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._annotated(batch)
+                batch = []
+        yield from self._annotated(batch)
 
-TITLE_CUES = {"titled", "entitled", "called", "named", "title", "headlined"}
-QUOTES = "\"“”«»"
-REFUSALS = {"comment", "elaborate", "respond", "confirm"}  # negated: no statement was made
-MEMBERSHIP = {"member", "part", "one", "party", "signatory"}
+    def _annotated(self, docs: list[Doc]) -> list[Doc]:
+        self.annotate([c for doc in docs for c in doc.spans[self.spans_key]])
+        return docs
+
+    def annotate(self, claims: Sequence[Span]) -> None:
+        for claim, (cls, score) in zip(claims, self.model.classify(claims)):
+            claim._.annotator_checkworthy = cls
+            claim._.annotator_checkworthy_score = score
+            claim._.annotator_claim_type = claim_type(claim)
 
 
-def _words(tokens: list) -> list:
-    """The tokens, less quoted titles (``a report titled "…"``)."""
-    out, skipping = [], False
-    for i, t in enumerate(tokens):
-        if t.text in QUOTES:
-            if skipping:
-                skipping = False
-            elif i > 0 and tokens[i - 1].lower_ in TITLE_CUES:
-                skipping = True
-            continue
-        if not skipping:
-            out.append(t)
+# --- features ------------------------------------------------------------------------------------
+
+N_FEATURES = 2**18
+ATTRS = [LOWER, LEMMA, SUFFIX, PREFIX, SHAPE, TAG, DEP, ENT_TYPE, HEAD]
+# dependency relations whose word is a feature of its own (dep + lemma): the verb, its subject,
+# auxiliaries, negation, adverbs, object and predicate say most about the kind of statement
+KEY_DEPS = np.array([get_string_id(d) for d in ("ROOT", "nsubj", "aux", "neg", "advmod", "dobj",
+                                                 "acomp", "attr")], dtype=np.uint64)
+_BOS, _EOS = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F)
+_MIX = np.array([0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x87C37B91114253D5], dtype=np.uint64)
+
+
+def _combine(kind: int, *columns: np.ndarray) -> np.ndarray:
+    """Hash the feature ``kind`` with attribute columns (spaCy's 64-bit string hashes)."""
+    h = np.full(len(columns[0]), (kind * 0x2545F4914F6CDD1D + 1) % 2**64, dtype=np.uint64)
+    for n, col in enumerate(columns):
+        h = (h ^ col) * _MIX[n % len(_MIX)]  # uint64 arithmetic wraps, as a hash should
+        h ^= h >> np.uint64(29)
+    return h
+
+
+def feature_ids(span: Span, array: np.ndarray | None = None) -> np.ndarray:
+    """The hashed feature indices of one span (repeated when a feature occurs more than once).
+
+    ``array`` is ``span.doc.to_array(ATTRS)``, when the caller has it already.
+    """
+    doc = span.doc
+    if array is None:
+        array = doc.to_array(ATTRS)
+    a = array[span.start:span.end].astype(np.uint64)
+    if not len(a):
+        return np.zeros(0, dtype=np.int64)
+    lower, lemma, suffix, prefix, shape, tag, dep, ent = a[:, :8].T
+    heads = np.arange(span.start, span.end) + array[span.start:span.end, 8].astype(np.int64)
+    head_lemma = array[heads, 1].astype(np.uint64)
+    bos, eos = np.array([_BOS]), np.array([_EOS])
+    low_b = np.concatenate([bos, lower, eos])
+    tag_b = np.concatenate([bos, tag, eos])
+    key = np.isin(dep, KEY_DEPS)
+    parts = [
+        _combine(1, lower), _combine(2, low_b[:-1], low_b[1:]), _combine(3, lemma),
+        _combine(4, suffix), _combine(5, prefix), _combine(6, shape), _combine(7, tag_b),
+        _combine(8, tag_b[:-1], tag_b[1:]), _combine(9, tag_b[:-2], tag_b[1:-1], tag_b[2:]),
+        _combine(10, ent[ent != 0]), _combine(11, dep), _combine(12, dep[key], lemma[key]),
+        _combine(13, head_lemma, dep, lemma), _combine(14, lower, tag),
+    ]
+    return (np.concatenate(parts) % np.uint64(N_FEATURES)).astype(np.int64)
+
+
+def span_features(spans: Sequence[Span]) -> list[np.ndarray]:
+    """:func:`feature_ids` for many spans, reading each document's attributes once."""
+    arrays: dict[int, np.ndarray] = {}
+    out = []
+    for span in spans:
+        key = id(span.doc)
+        if key not in arrays:
+            arrays[key] = span.doc.to_array(ATTRS)
+        out.append(feature_ids(span, arrays[key]))
     return out
 
 
-VERDICTS = {"guilty", "innocent", "liable"}
-VERDICT_VERBS = {"plead", "find", "declare", "rule", "judge", "prove"}
-SUBJECTIVE = 0.645  # TextBlob's subjectivity (0 objective … 1 subjective) from which a word is opinion
+# --- the model -----------------------------------------------------------------------------------
 
 
-def _subjective_predicate(t, root) -> int:
-    """An evaluative adjective said of something (``the accusations were unbelievable``): 2 when
-    it is the claim's main predicate, 1 deeper down, 0 when the word is not evaluative."""
-    if t.pos_ != "ADJ" or not (t.dep_ in ("acomp", "oprd") or t.dep_ == "amod" and t.head.dep_ == "attr"
-                               or t.dep_ == "conj" and t.head.dep_ == "acomp"):
-        return 0
-    if _subjectivity().get(t.lower_, 0.0) < SUBJECTIVE:
-        return 0
-    if t.lower_ in VERDICTS and t.head.lemma_ in VERDICT_VERBS:
-        return 0  # "pleaded guilty", "was found not guilty": a court's record, not an opinion
-    head = t.head.head if t.dep_ in ("amod", "conj") else t.head
-    main = head == root or head.dep_ == "ccomp" and head.head == root
-    return 2 if main else 1
+class ModelError(ValueError):
+    pass
+
+
+@dataclass
+class Model:
+    """A multinomial logistic regression over TF-IDF weighted hashed features.
+
+    ``bias`` shifts the log-probabilities before the class is chosen (tuned for macro-F1 on
+    held-out folds); ``calibration`` (a, b) maps the log-odds of ``cfs`` to a calibrated probability.
+    """
+
+    classes: tuple[str, ...]
+    idf: np.ndarray  # (N_FEATURES,)
+    coef: np.ndarray  # (classes, N_FEATURES)
+    intercept: np.ndarray  # (classes,)
+    bias: np.ndarray  # (classes,)
+    calibration: tuple[float, float]
+    meta: dict
+
+    def probabilities(self, features: Sequence[np.ndarray]) -> np.ndarray:
+        """Class probabilities, one row per span, columns in ``classes`` order."""
+        logits = np.empty((len(features), len(self.classes)))
+        for row, ids in enumerate(features):
+            idx, counts = np.unique(ids, return_counts=True)
+            w = (1.0 + np.log(counts)) * self.idf[idx]  # sublinear tf × idf, then l2 norm
+            norm = np.sqrt(w @ w)
+            logits[row] = self.coef[:, idx] @ (w / norm if norm else w) + self.intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(axis=1, keepdims=True)
+
+    def decide(self, p: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """The classes and calibrated cfs scores for rows of probabilities."""
+        chosen = np.argmax(np.log(np.clip(p, 1e-12, 1)) + self.bias, axis=1)
+        cfs = np.clip(p[:, self.classes.index("cfs")], 1e-9, 1 - 1e-9)
+        a, b = self.calibration
+        score = 1.0 / (1.0 + np.exp(-(a * np.log(cfs / (1 - cfs)) + b)))
+        return [self.classes[i] for i in chosen], score
+
+    def classify(self, spans: Sequence[Span]) -> list[tuple[str, float]]:
+        if not spans:
+            return []
+        classes, scores = self.decide(self.probabilities(span_features(spans)))
+        return [(c, round(float(s), 3)) for c, s in zip(classes, scores)]
+
+    def save(self, path: str | Path) -> None:
+        np.savez_compressed(
+            path, classes=np.array(self.classes), idf=self.idf.astype(np.float16),
+            coef=self.coef.astype(np.float16), intercept=self.intercept, bias=self.bias,
+            calibration=np.array(self.calibration), meta=np.array(json.dumps(self.meta)),
+        )
+
+
+def read_model(path: str | Path) -> Model:
+    """A weights file, read without pickle."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            model = Model(
+                classes=tuple(str(c) for c in z["classes"]),
+                idf=z["idf"].astype(np.float32),
+                coef=z["coef"].astype(np.float32),
+                intercept=z["intercept"],
+                bias=z["bias"],
+                calibration=(float(z["calibration"][0]), float(z["calibration"][1])),
+                meta=json.loads(str(z["meta"])),
+            )
+    except (OSError, KeyError, ValueError) as e:
+        raise ModelError(f"{path}: not a check-worthiness model ({e})") from None
+    if set(model.classes) != set(CLASSES) or model.coef.shape != (len(CLASSES), N_FEATURES):
+        raise ModelError(f"{path}: a model for other classes or features than this version's")
+    return model
 
 
 @cache
-def _subjectivity() -> dict[str, float]:
-    """TextBlob's subjectivity lexicon (the Pattern project's 2,900 rated adjective senses),
-    averaged over each adjective's senses as TextBlob does; read from its XML without importing
-    TextBlob, whose import (NLTK with it) would cost half a second in every worker."""
-    spec = importlib.util.find_spec("textblob")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("textblob is not installed: pip install textblob")
-    path = Path(next(iter(spec.submodule_search_locations))) / "en" / "en-sentiment.xml"
-    senses: dict[str, list[float]] = {}
-    for word in ElementTree.parse(path).getroot().findall("word"):
-        if word.get("pos") == "JJ":
-            senses.setdefault(word.get("form", "").lower(), []).append(float(word.get("subjectivity", 0)))
-    return {form: sum(v) / len(v) for form, v in senses.items()}
+def load_model(path: str | None = None) -> Model:
+    """The model at ``path``, or the one shipped in ``annotator/models``."""
+    if path is not None:
+        return read_model(path)
+    with resources.as_file(resources.files("annotator.models").joinpath(MODEL_FILE)) as p:
+        return read_model(p)
 
 
-def features(claim: Span) -> Features:
-    f = Features()
-    for ent in claim.ents:
-        if ent.label_ in QUANTITY_LABELS:
-            f.quantities += 1
-        elif ent.label_ in TIME_LABELS:
-            f.dates += 1
-        elif ent.label_ in NAME_LABELS:
-            f.names += 1
-    tokens = list(claim)
-    if not f.quantities:
-        f.quantities = sum(1 for t in tokens if t.like_num and t.ent_type_ not in TIME_LABELS)
-    words = _words(tokens)
-    # each string attribute once per token: spaCy looks them up anew on every access
-    lower = [t.lower_ for t in tokens]
-    lemma = {t.i: t.lemma_.lower() for t in tokens}
-    pos = {t.i: t.pos_ for t in tokens}
-    word_lower = {t.lower_ for t in words}
-    word_lemmas = {lemma[t.i] for t in words}
-    keys = word_lower | word_lemmas
-    f.accusation = len(keys & lexicon.words("accusation.txt"))
-    weights = lexicon.weights("opinion.tsv")
-    for t in words:
-        if pos[t.i] == "PROPN" or t.ent_type_ in TIME_LABELS:
-            continue  # "in May", "Hope Street": names and dates are not evaluative words
-        kind, weight = weights.get(t.lower_) or weights.get(lemma[t.i]) or ("", 0)
-        if kind == "cognition":
-            # a passive cognition verb states a schedule or a fact ("results are not expected until …")
-            if any(c.dep_ == "auxpass" for c in t.children):
-                continue
-            if pos[t.i] == "VERB" and t.dep_ in ("ROOT", "ccomp"):
-                weight += 1  # the claim is about a state of mind: "he hoped …", "officials expect …"
-        f.opinion += weight
-    root = claim.root
-    f.opinion += min(2, max((_subjective_predicate(t, root) for t in words if pos[t.i] == "ADJ"), default=0))
-    f.first_person = not word_lower.isdisjoint(FIRST_PERSON)
-    f.prediction = any(t.lower_ in FUTURE and t.tag_ == "MD" for t in words)
-    procedure = lexicon.grouped("procedure.txt")
-    if any(lemma[t.i] in REFUSALS and any(c.dep_ == "neg" for c in t.children) for t in tokens):
-        f.procedure = True  # "would not comment", "did not elaborate"
-    for n, t in enumerate(tokens):
-        # the clause's own verbs: "a list naming cyclists" names no one
-        followers = procedure.get(lemma[t.i]) if pos[t.i] == "VERB" and t.dep_ not in ("acl", "relcl") else None
-        if followers and ("*" in followers or not followers.isdisjoint(lower[n + 1:])):
-            f.procedure = True
-            break
-    method = lexicon.grouped("method.txt")
-    if root.lemma_.lower() in method.get("verb", ()):
-        f.method = any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in method.get("subject", ())
-                       for c in root.children)
-    attr = next((c for c in root.children if c.dep_ == "attr"), None)
-    if root.lemma_ == "be" and attr is not None and attr.pos_ in ("NOUN", "PROPN"):
-        f.description = attr.lemma_.lower() not in MEMBERSHIP
-    f.causal = any(lemma[t.i] in CAUSAL and (pos[t.i] == "VERB" or t.lower_ in ("because", "due"))
-                   for t in words)
-    f.law = bool(keys & LAW_WORDS)
-    return f
+# --- claim type ----------------------------------------------------------------------------------
+
+QUANTITY_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
+FIRST_PERSON = frozenset({"i", "we", "my", "our", "me", "us"})
+FUTURE = frozenset({"will", "shall", "'ll"})
 
 
-def classify(f: Features, stance: str | None = None) -> tuple[str, float]:
-    """The class and a score: higher for claims a fact-checker should check first."""
-    opinion = f.opinion + 2 * f.first_person + 2 * f.prediction
-    factual = 2 * f.quantities + f.dates + min(f.names, 3) + 2 * f.accusation
-    accuses = stance in ("alleged", "denied")  # accusations and denials are for checking
-    if (f.procedure and not f.quantities or f.method) and not f.accusation and opinion < 3:
-        cls = "ufs"
-    elif accuses and opinion < 3:
-        cls = "cfs"
-    elif opinion >= 2 or (opinion == 1 and factual <= 2):
-        cls = "nfs"
-    elif f.description and not f.accusation and not f.quantities:
-        cls = "ufs"
-    else:
-        cls = "cfs"
-    strength = min(1.0, 0.1 * factual + (0.15 if stance in ("alleged", "denied") else 0.0))
-    base, width = {"cfs": (0.5, 0.5), "ufs": (0.2, 0.3), "nfs": (0.0, 0.2)}[cls]
-    return cls, round(base + width * strength, 3)
+def _content(claim: Span) -> list:
+    """The claim's own words: its tokens less the source and cue that attribute it."""
+    skip: set[int] = set()
+    for name in ("annotator_source", "annotator_cue"):
+        part = claim._.get(name) if Span.has_extension(name) else None
+        if part is not None:
+            skip.update(range(part.start, part.end))
+    return [t for t in claim if t.i not in skip]
 
 
-def claim_type(f: Features) -> str:
-    """Full Fact's claim typology, by the strongest feature."""
-    if f.first_person:
+def claim_type(claim: Span) -> str:
+    """Full Fact's claim typology, judged on the claim's own content.
+
+    A number counts when it is an amount the claim states, not one that counts the people who
+    say it (``Two engineers told …``) or a date; a schedule or an expectation (``is expected
+    to address the council``) is a prediction.
+    """
+    words = _content(claim)
+    types = lexicon.grouped("claim_types.tsv")
+    if any(t.lower_ in FIRST_PERSON and t.dep_ in ("nsubj", "nsubjpass") for t in words):
         return "personal_experience"
-    if f.prediction:
+    if any(t.lower_ in FUTURE and t.tag_ == "MD" for t in words) or any(
+        t.lemma_.lower() in types["prediction"] and any(c.dep_ == "xcomp" for c in t.children)
+        for t in words
+    ):
         return "prediction"
-    if f.quantities:
+    if any(t.ent_type_ in QUANTITY_LABELS or t.like_num and not t.ent_type_ for t in words):
         return "quantity"
-    if f.causal:
+    if any(t.lemma_.lower() in types["causation"] and (t.pos_ == "VERB" or t.lower_ in ("because", "due"))
+           for t in words):
         return "correlation_causation"
-    if f.law:
+    if any(t.lower_ in types["law"] or t.lemma_.lower() in types["law"] for t in words):
         return "laws_rules"
     return "other"
+
+
+def sentence_spans(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[Span]:
+    """Each text parsed by the model alone (the annotator's components skipped), as one span."""
+    ours = [name for name in nlp.pipe_names if name.startswith("annotator_")]
+    for doc in nlp.pipe(texts, batch_size=batch_size, disable=ours):
+        yield trim(doc[:]) or doc[:]
+
+
+def classify_texts(nlp: Language, texts: Sequence[str]) -> list[tuple[str, float]]:
+    """The class and score of each text taken whole as one claim, by the pipeline's component."""
+    tagger = nlp.get_pipe("annotator_checkworthy")
+    return tagger.model.classify(list(sentence_spans(nlp, texts)))

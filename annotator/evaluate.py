@@ -216,3 +216,56 @@ def reviewed_gold(db: sqlite_utils.Database) -> tuple[list[dict], list[dict]]:
         if not any(g["doc"] == p["doc"] for g in gold):
             gold.append({**p, "start": 0, "end": 0, "optional": True})
     return gold, pred
+
+
+# --- labelled sentences (check-worthiness alone) -------------------------------------------------
+
+
+def load_sentences(path: str | Path) -> list[dict]:
+    """A JSON Lines file of sentences with ``text`` and ``checkworthy`` (cfs, ufs or nfs)."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                text, label = row["text"], row["checkworthy"]
+            except (ValueError, KeyError, TypeError) as e:
+                raise GoldError(f"{path}, line {n}: not a labelled sentence ({e}); "
+                                "each line needs \"text\" and \"checkworthy\"") from None
+            if label not in CW_LABELS or not isinstance(text, str) or not text.strip():
+                raise GoldError(f"{path}, line {n}: needs a non-empty \"text\" and \"checkworthy\" "
+                                f"one of {', '.join(CW_LABELS)} (got {label!r})")
+            out.append(row)
+    if not out:
+        raise GoldError(f"{path}: no labelled sentences")
+    return out
+
+
+def checkworthy_scores(gold: Sequence[str], pred: Sequence[str], scores: Sequence[float]) -> dict:
+    """Per-class precision, recall and F1, macro-F1, and the average precision of ``cfs`` when
+    the sentences are ranked by score."""
+    from sklearn.metrics import average_precision_score, precision_recall_fscore_support
+
+    p, r, f, support = precision_recall_fscore_support(gold, pred, labels=list(CW_LABELS),
+                                                       zero_division=0)
+    out: dict = {"sentences": len(gold)}
+    for i, label in enumerate(CW_LABELS):
+        out[label] = {"precision": round(float(p[i]), 3), "recall": round(float(r[i]), 3),
+                      "f1": round(float(f[i]), 3), "support": int(support[i])}
+    out["macro_f1"] = round(float(sum(f) / len(f)), 3)
+    is_cfs = [g == "cfs" for g in gold]
+    out["cfs_average_precision"] = round(float(average_precision_score(is_cfs, scores)), 3) \
+        if any(is_cfs) else None
+    return out
+
+
+def format_checkworthy(result: dict) -> str:
+    lines = [f"{'':8}{'precision':>10}{'recall':>8}{'f1':>8}{'support':>9}"]
+    for label in CW_LABELS:
+        c = result[label]
+        lines.append(f"{label:8}{c['precision']:>10.3f}{c['recall']:>8.3f}{c['f1']:>8.3f}{c['support']:>9}")
+    lines.append(f"macro-F1 {result['macro_f1']:.3f}; average precision of cfs ranked by score "
+                 f"{result['cfs_average_precision']}; {result['sentences']} sentences")
+    return "\n".join(lines)

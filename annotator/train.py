@@ -1,0 +1,215 @@
+"""Train the check-worthiness model (``annotator train checkworthy``) and measure it in the same run.
+
+Data: ClaimBuster's labelled debate sentences (``train.jsonl``) and the claims of gold files in
+the guide's format (news and encyclopedia prose). A fixed stratified fifth of the ClaimBuster
+sentences is held out: it is written to a file for ``annotator eval --sentences`` and never
+trained on. In one run this prints, on that split, the learned model and a TF-IDF + linear SVM
+baseline; on each gold set, the model trained without that set; then the calibration of the
+shipped model's score on held-out folds.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from spacy.language import Language
+
+from . import checkworthy, evaluate
+
+SEED = 18
+HELDOUT = 0.2
+C = 3.0  # inverse regularisation strength, chosen by 5-fold cross-validation on the training part
+FOLDS = 5
+
+
+@dataclass
+class Example:
+    text: str
+    label: str
+    group: str  # "claimbuster" or the name of a gold set
+    weight: float = 1.0
+
+
+def load_examples(claimbuster: Path, gold: Sequence[Path], gold_weight: float) -> list[Example]:
+    """ClaimBuster's sentences, then the claims of each gold file (named by its folder)."""
+    out = [Example(r["text"].strip(), r["checkworthy"], "claimbuster")
+           for r in evaluate.load_sentences(claimbuster)]
+    for path in gold:
+        name = path.parent.name if path.name == "gold.jsonl" else path.stem
+        for g in evaluate.load_gold(path):
+            if g.get("checkworthy") in evaluate.CW_LABELS:
+                out.append(Example(g["text"].strip(), g["checkworthy"], name, gold_weight))
+    return out
+
+
+def matrix(features: Sequence[np.ndarray]):
+    """Hashed feature ids as a sparse count matrix."""
+    from scipy import sparse
+
+    rows = np.repeat(np.arange(len(features)), [len(f) for f in features])
+    cols = np.concatenate(features) if features else np.zeros(0, dtype=np.int64)
+    m = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)),
+                          shape=(len(features), checkworthy.N_FEATURES))
+    m.sum_duplicates()
+    return m
+
+
+def fit(features: Sequence[np.ndarray], labels: Sequence[str], weights: Sequence[float],
+        oof: np.ndarray | None = None) -> checkworthy.Model:
+    """A model from features and labels; ``oof`` (held-out-fold probabilities of the same
+    examples) tunes the class biases and calibrates the score, when given."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.linear_model import LogisticRegression
+
+    counts = matrix(features)
+    tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
+    lr = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
+    lr.fit(tfidf.transform(counts), labels, sample_weight=np.asarray(weights))
+    order = [list(lr.classes_).index(c) for c in checkworthy.CLASSES]
+    model = checkworthy.Model(
+        classes=checkworthy.CLASSES, idf=tfidf.idf_.astype(np.float32),
+        coef=lr.coef_[order].astype(np.float32), intercept=lr.intercept_[order],
+        bias=np.zeros(len(order)), calibration=(1.0, 0.0), meta={},
+    )
+    if oof is not None:
+        model.bias = tune_bias(oof, labels)
+        model.calibration = calibrate(oof[:, 0], np.asarray(labels) == "cfs")
+    return model
+
+
+def out_of_fold(features: Sequence[np.ndarray], labels: Sequence[str], weights: Sequence[float],
+                seed: int = SEED) -> np.ndarray:
+    """Each example's class probabilities from a model trained on the other folds."""
+    from sklearn.model_selection import StratifiedKFold
+
+    labels_a = np.asarray(labels)
+    oof = np.zeros((len(labels), len(checkworthy.CLASSES)))
+    for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=seed).split(labels_a, labels_a):
+        m = fit([features[i] for i in train], labels_a[train], np.asarray(weights)[train])
+        oof[test] = m.probabilities([features[i] for i in test])
+    return oof
+
+
+def tune_bias(p: np.ndarray, labels: Sequence[str]) -> np.ndarray:
+    """Offsets added to the log-probabilities of ufs and nfs that maximise macro-F1 on ``p``."""
+    from sklearn.metrics import f1_score
+
+    logp = np.log(np.clip(p, 1e-12, 1))
+    grid = np.round(np.arange(-1.0, 1.01, 0.1), 2)
+    best, best_f1 = np.zeros(3), -1.0
+    for u in grid:
+        for n in grid:
+            bias = np.array([0.0, u, n])
+            pred = np.array(checkworthy.CLASSES)[np.argmax(logp + bias, axis=1)]
+            f1 = f1_score(labels, pred, average="macro")
+            if f1 > best_f1 + 1e-9 or (abs(f1 - best_f1) <= 1e-9 and abs(u) + abs(n) < np.abs(best).sum()):
+                best, best_f1 = bias, f1
+    return best
+
+
+def calibrate(p_cfs: np.ndarray, is_cfs: np.ndarray) -> tuple[float, float]:
+    """Platt scaling of the log-odds of cfs: monotonic, so the ranking stays as it was."""
+    from sklearn.linear_model import LogisticRegression
+
+    p = np.clip(p_cfs, 1e-9, 1 - 1e-9)
+    lr = LogisticRegression(C=1e6).fit(np.log(p / (1 - p)).reshape(-1, 1), is_cfs)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+def reliability(scores: np.ndarray, is_cfs: np.ndarray, bins: int = 5) -> list[tuple[str, int, float, float]]:
+    """(score range, claims, mean score, share that are cfs) per bin of the score."""
+    out = []
+    for k in range(bins):
+        lo, hi = k / bins, (k + 1) / bins
+        sel = (scores >= lo) & ((scores < hi) if k < bins - 1 else (scores <= hi))
+        if sel.any():
+            out.append((f"{lo:.1f}-{hi:.1f}", int(sel.sum()), float(scores[sel].mean()),
+                        float(is_cfs[sel].mean())))
+    return out
+
+
+def baseline(train: Sequence[Example], test: Sequence[Example]) -> dict:
+    """TF-IDF word uni- and bigrams with a linear SVM: the issue's point of comparison."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+
+    vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    svm = LinearSVC(C=0.5, random_state=SEED).fit(vec.fit_transform([e.text for e in train]),
+                                                  [e.label for e in train])
+    x = vec.transform([e.text for e in test])
+    margin = svm.decision_function(x)[:, list(svm.classes_).index("cfs")]
+    return evaluate.checkworthy_scores([e.label for e in test], list(svm.predict(x)), list(margin))
+
+
+def scores_of(model: checkworthy.Model, features: Sequence[np.ndarray], examples: Sequence[Example]) -> dict:
+    classes, scores = model.decide(model.probabilities(features))
+    return evaluate.checkworthy_scores([e.label for e in examples], classes, list(scores))
+
+
+def train_checkworthy(
+    nlp: Language, claimbuster: Path, gold: Sequence[Path], output: Path, heldout_path: Path,
+    gold_weight: float = 1.0, echo: Callable[[str], None] = print,
+) -> checkworthy.Model:
+    """Train, measure, and write the model to ``output`` and the held-out split to ``heldout_path``."""
+    import json
+
+    from sklearn.model_selection import train_test_split
+
+    examples = load_examples(claimbuster, gold, gold_weight)
+    echo(f"parsing {len(examples)} sentences with {nlp.meta['lang']}_{nlp.meta['name']} …")
+    features = [checkworthy.feature_ids(s)
+                for s in checkworthy.sentence_spans(nlp, [e.text for e in examples])]
+    cb = [i for i, e in enumerate(examples) if e.group == "claimbuster"]
+    cb_train, cb_test = train_test_split(cb, test_size=HELDOUT, random_state=SEED,
+                                         stratify=[examples[i].label for i in cb])
+    heldout = sorted(cb_test)
+    heldout_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(heldout_path, "w", encoding="utf-8") as f:
+        for i in heldout:
+            f.write(json.dumps({"text": examples[i].text, "checkworthy": examples[i].label}) + "\n")
+    kept = set(heldout)
+    train = [i for i in range(len(examples)) if i not in kept]
+
+    def part(idx):
+        return [features[i] for i in idx], [examples[i].label for i in idx], [examples[i].weight for i in idx]
+
+    echo(f"ClaimBuster: {len(cb_train)} sentences to train on, {len(heldout)} held out "
+         f"(written to {heldout_path}); gold claims: {len(examples) - len(cb)}")
+    f_tr, y_tr, w_tr = part(train)
+    oof = out_of_fold(f_tr, y_tr, w_tr)
+    model = fit(f_tr, y_tr, w_tr, oof)
+    rows = [("TF-IDF + linear SVM (baseline)",
+             baseline([examples[i] for i in cb_train], [examples[i] for i in heldout])),
+            ("this model", scores_of(model, [features[i] for i in heldout], [examples[i] for i in heldout]))]
+    echo("\nheld-out ClaimBuster split:")
+    for name, r in rows:
+        echo(f"  {name:32} macro-F1 {r['macro_f1']:.3f}  cfs AP {r['cfs_average_precision']:.3f}  "
+             f"F1 cfs {r['cfs']['f1']:.3f} ufs {r['ufs']['f1']:.3f} nfs {r['nfs']['f1']:.3f}")
+    groups = sorted({e.group for e in examples} - {"claimbuster"})
+    if groups:
+        echo("\ngold sets, each scored by a model trained without it:")
+        for g in groups:
+            out = [i for i in train if examples[i].group != g]
+            test = [i for i, e in enumerate(examples) if e.group == g]
+            m = fit(*part(out), None)
+            m.bias = model.bias
+            r = scores_of(m, [features[i] for i in test], [examples[i] for i in test])
+            echo(f"  {g:32} macro-F1 {r['macro_f1']:.3f}  cfs AP {r['cfs_average_precision']:.3f}  "
+                 f"({r['sentences']} claims)")
+    _, calibrated = model.decide(oof)
+    is_cfs = np.asarray(y_tr) == "cfs"
+    brier = float(np.mean((calibrated - is_cfs) ** 2))
+    echo(f"\ncalibration of the cfs score on held-out folds (Brier {brier:.3f}):")
+    for rng, n, mean, share in reliability(calibrated, is_cfs):
+        echo(f"  score {rng}: {n:5} claims, mean score {mean:.2f}, {share:.2f} of them cfs")
+    model.meta = {
+        "trained_on": {"claimbuster": len(cb_train), **{g: sum(1 for i in train if examples[i].group == g)
+                                                        for g in groups}},
+        "gold_weight": gold_weight, "C": C, "seed": SEED, "heldout": rows[1][1], "baseline": rows[0][1],
+        "brier": round(brier, 4), "spacy_model": f"{nlp.meta['lang']}_{nlp.meta['name']}",
+    }
+    output.parent.mkdir(parents=True, exist_ok=True)
+    model.save(output)
+    echo(f"\nmodel written to {output}")
+    return model
