@@ -67,9 +67,9 @@ def fit(features: Sequence[np.ndarray], labels: Sequence[str], weights: Sequence
     lr = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
     lr.fit(tfidf.transform(counts), labels, sample_weight=np.asarray(weights))
     order = [list(lr.classes_).index(c) for c in checkworthy.CLASSES]
-    model = checkworthy.Model(
-        classes=checkworthy.CLASSES, idf=tfidf.idf_.astype(np.float32),
-        coef=lr.coef_[order].astype(np.float32), intercept=lr.intercept_[order],
+    model = checkworthy.Model(  # weights at the precision of the file, so figures are the shipped model's
+        classes=checkworthy.CLASSES, idf=tfidf.idf_.astype(np.float16).astype(np.float32),
+        coef=lr.coef_[order].astype(np.float16).astype(np.float32), intercept=lr.intercept_[order],
         bias=np.zeros(len(order)), calibration=(1.0, 0.0), meta={},
     )
     if oof is not None:
@@ -189,14 +189,24 @@ def train_checkworthy(
     groups = sorted({e.group for e in examples} - {"claimbuster"})
     if groups:
         echo("\ngold sets, each scored by a model trained without it:")
-        for g in groups:
-            out = [i for i in train if examples[i].group != g]
-            test = [i for i, e in enumerate(examples) if e.group == g]
-            m = fit(*part(out), None)
-            m.bias = model.bias
-            r = scores_of(m, [features[i] for i in test], [examples[i] for i in test])
-            echo(f"  {g:32} macro-F1 {r['macro_f1']:.3f}  cfs AP {r['cfs_average_precision']:.3f}  "
+        pooled: list[np.ndarray] = []
+        pooled_labels: list[str] = []
+
+        def line(name: str, p: np.ndarray, labels: list[str]) -> None:
+            classes, scores = model.decide(p)  # the shipped model's class biases and calibration
+            r = evaluate.checkworthy_scores(labels, classes, list(scores))
+            echo(f"  {name:32} macro-F1 {r['macro_f1']:.3f}  cfs AP {r['cfs_average_precision']:.3f}  "
                  f"({r['sentences']} claims)")
+
+        for g in groups:
+            test = [i for i, e in enumerate(examples) if e.group == g]
+            p = fit(*part([i for i in train if examples[i].group != g])).probabilities(
+                [features[i] for i in test])
+            labels = [examples[i].label for i in test]
+            pooled.append(p)
+            pooled_labels.extend(labels)
+            line(g, p, labels)
+        line("all of them, pooled", np.vstack(pooled), pooled_labels)
     _, calibrated = model.decide(oof)
     is_cfs = np.asarray(y_tr) == "cfs"
     brier = float(np.mean((calibrated - is_cfs) ** 2))
