@@ -185,12 +185,14 @@ def test_train_writes_a_model_that_the_pipeline_loads(tmp_path, monkeypatch):
     trained = checkworthy.read_model(model)
     assert trained.meta["trained_on"] == {"claimbuster": 43, "set": 1}
 
-    from annotator.pipeline import resolve_model
     import spacy
+
+    from annotator.pipeline import resolve_model
 
     nlp = spacy.load(resolve_model())
     nlp.add_pipe("annotator_claims")
     nlp.add_pipe("annotator_checkworthy", config={"model": str(model)})
-    got = next(iter(nlp("Exports rose 4% in April.").spans[SPANS_KEY]))
+    doc = nlp("Exports rose 4% in April.")
+    got = next(iter(doc.spans[SPANS_KEY]))
     assert got._.annotator_checkworthy in checkworthy.CLASSES
     assert 0 <= got._.annotator_checkworthy_score <= 1
