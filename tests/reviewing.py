@@ -1,5 +1,12 @@
 """Helpers shared by the review tests: a hostile document in a real database, a configured Datasette."""
 
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 HOSTILE_CLAIM = "00000000deadbeef"
@@ -53,3 +60,35 @@ def reviewer_accounts(path: Path) -> Path:
 
     accounts.add(path, "alice", PASSWORD, iterations=1_000)
     return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(db_path: Path, log: Path) -> Iterator[str]:
+    """A real ``annotator serve`` of ``db_path`` on a free loopback port, its output in ``log``;
+    yields its base URL once it answers, and stops it afterwards."""
+    port = free_port()
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from annotator.cli import cli; cli()", "serve", "--db",
+             str(db_path), "--port", str(port), "--user", "me"],
+            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + 60
+        while "Uvicorn running" not in log.read_text():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"annotator serve did not start:\n{log.read_text()}")
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -8,16 +8,11 @@ page go to tests/artifacts/; the README's docs/*.png are those
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import rows
-from reviewing import HOSTILE_CLAIM, PASSWORD, add_hostile_document, reviewer_accounts
+from reviewing import HOSTILE_CLAIM, PASSWORD, add_hostile_document, reviewer_accounts, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -34,44 +29,13 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(db_copy, tmp_path):
     """``annotator serve`` on a free loopback port, with the reviewer alice; yields its base URL."""
     add_hostile_document(db_copy)
     reviewer_accounts(db_copy.with_suffix(".reviewers.json"))
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from annotator.cli import cli; cli()", "serve", "--db", str(db_copy),
-         "--port", str(port), "--user", "me"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/-/login", timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"annotator serve did not start:\n{proc.stdout.read()}")
-                time.sleep(0.1)
+    with serving(db_copy, tmp_path / "serve.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
 
 
 @pytest.fixture

@@ -2,13 +2,10 @@
 match got in another document, and the contradiction map groups contradicting claims by source."""
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
-from test_browser import CHROMIUM, browser, free_port  # noqa: F401 -- browser is a fixture
+from reviewing import serving
+from test_browser import CHROMIUM, browser  # noqa: F401 -- browser is a fixture
 from test_relations import JOBLESS, UNEMPLOYMENT, claim_id, db_path, matching_db  # noqa: F401
 
 from annotator import store
@@ -22,34 +19,9 @@ pytestmark = [
 
 
 @pytest.fixture
-def server(db_path):  # noqa: F811 -- the fixture imported above
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from annotator.cli import cli; cli()", "serve", "--db", str(db_path),
-         "--port", str(port), "--user", "me"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/-/versions.json", timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"annotator serve did not start:\n{proc.stdout.read()}")
-                time.sleep(0.1)
+def server(db_path, tmp_path):  # noqa: F811 -- the fixture imported above
+    with serving(db_path, tmp_path / "serve.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
 
 
 def test_prior_verdict_and_contradiction_map(server, browser, db_path):  # noqa: F811

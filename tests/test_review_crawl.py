@@ -5,18 +5,14 @@ and 403 or a redirect to the sign-in page to an anonymous visitor; unknown addre
 bad requests 400 or 405, each with one line in the server's log and no server error anywhere.
 """
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pytest
-from reviewing import HOSTILE_CLAIM, PASSWORD, add_hostile_document, reviewer_accounts
+from reviewing import HOSTILE_CLAIM, PASSWORD, add_hostile_document, reviewer_accounts, serving
 
 pytestmark = pytest.mark.slow
 
@@ -26,38 +22,14 @@ SEEDS = ["/", "/-/annotator/queue", f"/-/annotator/claim/{HOSTILE_CLAIM}", "/-/a
 PUBLIC = ("/-/login", "/-/static/", "/-/static-plugins/", "/favicon.ico")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(db_copy, tmp_path):
     """``annotator serve`` on a free port with the reviewer alice; yields (base URL, log path)."""
     add_hostile_document(db_copy)
     reviewer_accounts(db_copy.with_suffix(".reviewers.json"))
-    port, log = free_port(), tmp_path / "serve.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", "from annotator.cli import cli; cli()", "serve", "--db",
-             str(db_copy), "--port", str(port), "--user", "me"],
-            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while "Uvicorn running" not in log.read_text():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"annotator serve did not start:\n{log.read_text()}")
-            time.sleep(0.1)
+    log = tmp_path / "serve.log"
+    with serving(db_copy, log) as base:
         yield base, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 class Links(HTMLParser):
