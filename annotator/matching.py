@@ -255,7 +255,7 @@ def idf(document_frequency: Mapping[str, int], n_documents: int,
     """Inverse document frequency: a word in few claims counts more than one in many."""
     weights = _IDF(document_frequency, n_documents)
     for word in words:
-        weights[word]  # noqa: B018 -- computed now, looked up many times
+        weights[word]  # computed now, looked up many times
     return weights
 
 

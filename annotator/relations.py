@@ -127,7 +127,7 @@ def _weight(db: Conn, words: set[str]) -> matching.Weight:
 def _relate(db: Conn, claims: list[tuple[str, str, str, list]],
             found: dict[str, matching.Features]) -> list[tuple[str, str, str, float]]:
     """Compare each claim with its candidates; the pairs that relate, smaller id first."""
-    df = _document_frequencies(db, (k for f in found.values() for k in f.keys()))
+    df = _document_frequencies(db, (k for f in found.values() for k in f.keys()))  # noqa: SIM118 -- Features.keys(), not a dict
     compared = [(cid, found[cid], candidates(db, found[cid], doc, df)) for cid, doc, _t, _e in claims]
     words = {w for _c, f, cands in compared for w in f.words}
     words.update(w for _c, _f, cands in compared for _o, g in cands for w in g.words)
