@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from . import lexicon
-from .claims import FINITE_TAGS, SPANS_KEY, has_finite_verb
+from .claims import FINITE_TAGS, SPANS_KEY, has_finite_verb, headline
 from .quotations import quotation_links, quotation_marks
 
 RULES = "annotator.attribution_rules.v2"
@@ -464,6 +464,15 @@ def _according_to(claim: Span) -> CueMatch | None:
     return None
 
 
+def _headline_cue(claim: Span) -> CueMatch | None:
+    """``City council accused of hiding …``: a headline's passive cue, its auxiliary left out."""
+    if not headline(claim):
+        return None
+    participle = next((c for c in claim.root.children if c.dep_ == "acl" and c.tag_ == "VBN"), None)
+    cue = lookup(participle) if participle is not None else None
+    return _passive(participle, cue) if cue is not None else None
+
+
 def _span_of_range(doc: Doc, start: int, end: int) -> Span:
     while end > start and doc[end - 1].is_punct and doc[end - 1].text not in ")]":
         end -= 1
@@ -557,7 +566,7 @@ def attribute(claim: Span) -> Attribution:
     quoted = _after_quotation(claim)
     chain = [] if quoted is not None else chain_from(head)
     if not chain:
-        extra = quoted or _according_to(claim) or _adjective_cue(claim)
+        extra = quoted or _according_to(claim) or _adjective_cue(claim) or _headline_cue(claim)
         if extra is not None:
             chain = [extra]
             if extra.content is not None:

@@ -1,7 +1,8 @@
 """Claim spans: declarative sentences, or independent clauses that carry their own attribution.
 
 The ``annotator_claims`` component fills ``doc.spans["annotator_claims"]``. A sentence is a claim
-when it has a finite verb and is not a question; a sentence whose coordinated clauses each have
+when it has a finite verb (or, without sentence punctuation, a headline's passive: ``City council
+accused of hiding …``) and is not a question; a sentence whose coordinated clauses each have
 their own subject, one of them introduced by an attribution cue (``X said A, but they have not
 accused B``), is split into one claim per clause, as the guide asks for clauses with different
 sources or stances.
@@ -10,10 +11,11 @@ sources or stances.
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from . import lexicon
+from . import lexicon, structure
 
 SPANS_KEY = "annotator_claims"
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS", "PRP"})
 _EDGE_PUNCT = frozenset({",", ";", "--", "—", "–", ":"})
 
 
@@ -35,6 +37,17 @@ def has_finite_verb(span: Span | Doc) -> bool:
     return any(t.tag_ in FINITE_TAGS for t in span)
 
 
+def headline(span: Span | Doc) -> bool:
+    """A headline's passive, its auxiliary left out: ``City council accused of hiding …``.
+
+    No finite verb and no sentence punctuation, and a noun followed by a past participle.
+    """
+    if has_finite_verb(span) or structure.punctuated(span.text.strip()):
+        return False
+    words = [t for t in span if not t.is_punct and not t.is_space]
+    return any(a.tag_ in NOUN_TAGS and b.tag_ == "VBN" for a, b in zip(words, words[1:]))
+
+
 def is_cue_word(token: Token) -> bool:
     pos = "ADJ" if token.pos_ == "ADJ" else "VERB"
     return (token.lemma_.lower(), pos) in lexicon.cues() or (token.lower_, "ADJ") in lexicon.cues()
@@ -54,6 +67,8 @@ def trim(span: Span) -> Span | None:
 def claim_spans(sent: Span) -> list[Span]:
     """The claims of one sentence: none, the sentence, or its independent clauses."""
     span = trim(sent)
+    if span is not None and headline(span):
+        return [span]
     if span is None or not has_finite_verb(span):
         return []
     if span.text.rstrip("\"'”’») ").endswith("?"):

@@ -93,10 +93,25 @@ def extract(paths, db_path, model, encoding, batch_size, workers, engine, schedu
 
         if isinstance(e, (ModelNotFound, EngineUnavailable)):
             raise click.ClickException(str(e)) from None
+        if _cannot_write(e):
+            raise click.ClickException(
+                f"could not write to {db_path}: {e}; every document stored before is whole. "
+                "Make room (or fix the disk) and run the same command again to go on."
+            ) from None
         raise
     click.echo(summary.line())
     if summary.refused:
         sys.exit(1)
+
+
+def _cannot_write(e: Exception) -> bool:
+    """A full disk, a file that may not grow, a failing disk: SQLite's or the system's word for it."""
+    import errno
+    import sqlite3
+
+    if isinstance(e, sqlite3.OperationalError):  # "database or disk is full", "disk I/O error"
+        return "disk" in str(e)
+    return isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
 
 
 def _open(db_path):

@@ -7,6 +7,7 @@ parsing runs on an engine (:mod:`annotator.engines`); this process is always the
 import itertools
 import json
 import queue
+import sqlite3
 import sys
 import threading
 import time
@@ -141,27 +142,56 @@ def run(
                     summary.n_extracted += 1
                     summary.n_claims += len(result.claims)
                     summary.n_words += result.n_words
+                    _count_unstored(writer, summary, on_refusal)
                     elapsed = time.perf_counter() - began
                     bar.set_postfix(words_s=f"{summary.n_words / elapsed:,.0f}", claims=summary.n_claims)
                     bar.update(1)
+            _count_unstored(writer, summary, on_refusal)
         store.refresh_counts(db)  # even with nothing new: a killed run may have stored, not counted
         status = "done"
     finally:
         bar.close()
         summary.seconds = time.perf_counter() - began
-        store.finish_run(
-            db,
-            summary.run_id,
-            {
-                "n_documents": summary.n_documents, "n_extracted": summary.n_extracted,
-                "n_unchanged": summary.n_unchanged, "n_refused": len(summary.refused),
-                "n_claims": summary.n_claims, "n_words": summary.n_words,
-                "refused": json.dumps([str(r) for r in summary.refused], ensure_ascii=False),
-            },
-            status=status,
-        )
-        db.close()
+        try:
+            store.finish_run(
+                db,
+                summary.run_id,
+                {
+                    "n_documents": summary.n_documents, "n_extracted": summary.n_extracted,
+                    "n_unchanged": summary.n_unchanged, "n_refused": len(summary.refused),
+                    "n_claims": summary.n_claims, "n_words": summary.n_words,
+                    "refused": json.dumps([str(r) for r in summary.refused], ensure_ascii=False),
+                },
+                status=status,
+            )
+        except sqlite3.OperationalError:
+            # Writing failed already (a full disk): that error is the one to report. The run
+            # stays 'running' until the next run on this machine marks it interrupted.
+            if status == "done":
+                raise
+        finally:
+            db.close()
     return summary
+
+
+def _count_unstored(writer: "_Writer", summary: Summary,
+                    on_refusal: Callable[[corpus.Refusal], None] | None) -> None:
+    """Move the documents the writer could not store from the extracted to the refused."""
+    while not writer.unstored.empty():
+        result, error = writer.unstored.get()
+        summary.n_extracted -= 1
+        summary.n_claims -= len(result.claims)
+        summary.n_words -= result.n_words
+        refusal = corpus.Refusal(result.document.path, f"could not be stored ({error}); the "
+                                 "database holds what it held before for this file")
+        summary.refused.append(refusal)
+        if on_refusal:
+            on_refusal(refusal)
+
+
+# What one document's rows can make the database refuse (a value too big, a constraint), as
+# opposed to what stops every write (sqlite3.OperationalError: a full disk, a lost lock).
+DOCUMENT_ERRORS = (sqlite3.DataError, sqlite3.IntegrityError, ValueError, OverflowError)
 
 
 class _Writer:
@@ -171,8 +201,9 @@ class _Writer:
     writer, on its own connection, one transaction a document, in order. Documents finish in
     bursts (a batch of paragraphs completes several at once), so the queue holds up to
     ``DEPTH`` of them: with four, the parser waited on the writer for 3 % of a run. Their rows
-    are small (tens of kilobytes), so memory stays bounded. A failure to store stops the run
-    with that error.
+    are small (tens of kilobytes), so memory stays bounded. A document whose rows the database
+    refuses is rolled back and reported, and the others are stored; a failure of the database
+    itself (a full disk) stops the run with that error.
     """
 
     DEPTH = 64
@@ -181,6 +212,7 @@ class _Writer:
         self.db_path, self.run_id, self.match = db_path, run_id, match
         self.queue: queue.Queue = queue.Queue(maxsize=self.DEPTH)
         self.error: Exception | None = None
+        self.unstored: queue.SimpleQueue = queue.SimpleQueue()  # (result, error) of refused rows
         self.thread = threading.Thread(target=self._run, name="annotator-writer", daemon=True)
 
     def __enter__(self) -> "_Writer":  # noqa: PYI034 (typing.Self needs Python 3.11)
@@ -193,11 +225,14 @@ class _Writer:
             db = store.connect(self.db_path)
             db.execute("PRAGMA synchronous = NORMAL")
             while (result := self.queue.get()) is not None:
-                with store.writing(db):  # the claims and their matches land together
-                    grouped = relations.forget_document(db, result.document.id)
-                    store.save_document(db, result, self.run_id)
-                    if self.match:
-                        relations.update_document(db, result.document.id, grouped)
+                try:
+                    with store.writing(db):  # the claims and their matches land together
+                        grouped = relations.forget_document(db, result.document.id)
+                        store.save_document(db, result, self.run_id)
+                        if self.match:
+                            relations.update_document(db, result.document.id, grouped)
+                except DOCUMENT_ERRORS as e:
+                    self.unstored.put((result, e))
         except Exception as e:  # noqa: BLE001 -- re-raised in the parsing thread, which stops
             self.error = e
             while self.queue.get() is not None:  # let the parsing thread finish putting

@@ -8,6 +8,7 @@ that worker processes can return rows rather than Doc objects.
 
 import importlib.util
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -66,12 +67,14 @@ def model_info(nlp: Language) -> dict:
 
 
 def finite_verb_checker(nlp: Language):
-    """A batch function for :func:`structure.segment`: which short lines have a finite verb."""
+    """A batch function for :func:`structure.segment`: which short lines have a finite verb, or
+    are a headline's passive (:func:`claims.headline`)."""
     # Tags are all it reads; in the English models the attribute ruler re-tags only white space.
     disable = [p for p in nlp.pipe_names if p not in ("tok2vec", "tagger")]
 
     def check(lines: Sequence[str]) -> list[bool]:
-        return [claims.has_finite_verb(d) for d in nlp.pipe(lines, disable=disable)]
+        return [claims.has_finite_verb(d) or claims.headline(d)
+                for d in nlp.pipe(lines, disable=disable)]
 
     return check
 
@@ -181,15 +184,21 @@ def _sentence_case(span: Span) -> str:
     return span.text
 
 
-def paragraph_rows(doc: Doc, block: structure.Block, document: Document) -> tuple[list[dict], list[dict]]:
-    """Plain rows for the claims of one parsed paragraph, offsets into the whole document."""
+def paragraph_rows(
+    doc: Doc, block: structure.Block, document: Document, first_sentence: int = 0
+) -> tuple[list[dict], list[dict]]:
+    """Plain rows for the claims of one parsed paragraph, offsets into the whole document.
+
+    ``first_sentence`` is the index of ``doc``'s first sentence in its paragraph, when ``doc`` is
+    a later piece of a paragraph parsed in pieces.
+    """
     off = block.start
     rows, mentions = [], []
-    sent_index = {s.start: i for i, s in enumerate(doc.sents)}
+    sent_index = {s.start: first_sentence + i for i, s in enumerate(doc.sents)}
     clause_count: dict[int, int] = {}
     for span in doc.spans[claims.SPANS_KEY]:
         sent = span.sent
-        si = sent_index.get(sent.start, 0)
+        si = sent_index.get(sent.start, first_sentence)
         clause = clause_count.get(si, 0)
         clause_count[si] = clause + 1
         src = span._.annotator_source
@@ -223,24 +232,41 @@ def paragraph_rows(doc: Doc, block: structure.Block, document: Document) -> tupl
     return rows, mentions
 
 
-def finish(result: DocumentResult, docs: list[tuple[structure.Block, Doc]]) -> DocumentResult:
-    """Turn a document's parsed paragraphs into rows, resolve sources, assign ids."""
-    document = result.document
-    entities: list[sources.Entity] = []
-    for block, doc in docs:
-        rows, mentions = paragraph_rows(doc, block, document)
+@dataclass
+class _Parsing:
+    """A document whose paragraphs are being parsed: its rows so far and what resolving needs."""
+
+    result: DocumentResult
+    pieces_left: int
+    entities: list[sources.Entity] = field(default_factory=list)
+    paragraph: int | None = None  # the paragraph of the last piece added
+    sentences: int = 0  # the sentences of that paragraph in the pieces added so far
+
+    def add(self, block: structure.Block, doc: Doc) -> None:
+        """Turn one parsed paragraph (or piece of one) into rows and let go of its Doc."""
+        if block.paragraph_index != self.paragraph:
+            self.paragraph, self.sentences = block.paragraph_index, 0
+        result = self.result
+        rows, mentions = paragraph_rows(doc, block, result.document, self.sentences)
+        self.sentences += sum(1 for _ in doc.sents)
+        self.pieces_left -= 1
         result.claims.extend(rows)
         result.mentions.extend(mentions)
         result.n_words += word_count(doc)
-        entities.extend(
+        self.entities.extend(
             sources.Entity(block.start + e.start_char, block.start + e.end_char, e.text, e.label_)
             for e in doc.ents
         )
-        entities.extend(_name_chains(doc, block.start))
+        self.entities.extend(_name_chains(doc, block.start))
         # The components keep Spans in doc.user_data, and a Span holds its Doc: a cycle that
         # only a full garbage collection frees. Break it now, so each Doc goes when its rows are
         # made and memory stays flat however many documents pass.
         doc.user_data.clear()
+
+
+def finish(result: DocumentResult, entities: list[sources.Entity]) -> DocumentResult:
+    """Resolve the sources of a document's claims and give the claims their ids."""
+    document = result.document
     quotations.across_paragraphs(result.claims, result.blocks, document.text)
     sources.resolve(result.claims, document.text, entities,
                     [(b.start, b.section_path) for b in result.blocks])
@@ -255,6 +281,43 @@ def finish(result: DocumentResult, docs: list[tuple[structure.Block, Doc]]) -> D
     for m in result.mentions:
         m["claim_id"] = ids[m.pop("claim_start")]
     return result
+
+
+# A parser's memory grows with the characters it parses at once, about 2.4 KB a character with
+# the small English model: one 99,000-character line took 478 MB. So a paragraph is parsed in
+# pieces of at most PARSE_MAX_CHARS, and a batch holds at most BATCH_MAX_CHARS (a batch of the
+# corpus's paragraphs holds about 16,000).
+PARSE_MAX_CHARS = 5_000
+BATCH_MAX_CHARS = 50_000
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
+_SPACE = re.compile(r"\s+")
+
+
+def pieces(block: structure.Block) -> list[structure.Block]:
+    """A paragraph as parts of at most ``PARSE_MAX_CHARS`` characters, to parse one at a time.
+
+    A longer paragraph is cut after the last sentence end that fits, else at the last space,
+    else where the limit falls; each part keeps the paragraph's index and exact offsets.
+    """
+    text = block.text
+    if len(text) <= PARSE_MAX_CHARS:
+        return [block]
+    out = []
+    pos = 0
+    while pos < len(text):
+        if len(text) - pos <= PARSE_MAX_CHARS:
+            cut = end = len(text)
+        else:
+            window = text[pos:pos + PARSE_MAX_CHARS]
+            breaks = list(_SENTENCE_BREAK.finditer(window)) or list(_SPACE.finditer(window))
+            last = breaks[-1] if breaks and breaks[-1].start() > 0 else None
+            end = pos + (last.start() + len(last.group().rstrip()) if last else PARSE_MAX_CHARS)
+            cut = pos + last.end() if last else end
+        out.append(structure.Block(structure.PARAGRAPH, block.start + pos, block.start + end,
+                                   text[pos:end], block.index, block.level, block.section,
+                                   block.paragraph_index))
+        pos = cut
+    return out
 
 
 def segment_many(
@@ -289,9 +352,13 @@ SEGMENT_GROUP = 32  # documents segmented together (see segment_many)
 def process(
     nlp: Language, documents: Iterable[Document], batch_size: int = BATCH_SIZE
 ) -> Iterator[DocumentResult]:
-    """Parse the paragraphs of ``documents`` in one stream of batches; yield each finished document."""
+    """Parse the paragraphs of ``documents`` in one stream of batches; yield each finished document.
+
+    Each parsed paragraph becomes rows at once, so what is held is the current batch of Docs
+    and the rows of the documents in it, not every Doc of a document.
+    """
     check = finite_verb_checker(nlp)
-    states: dict[int, tuple[DocumentResult, int, list]] = {}
+    states: dict[int, _Parsing] = {}
     ready: list[DocumentResult] = []
 
     def segmented() -> Iterator[tuple[int, Document, list[structure.Block]]]:
@@ -303,21 +370,38 @@ def process(
 
     def feed() -> Iterator[tuple[str, tuple[int, structure.Block]]]:
         for n, document, blocks in segmented():
-            paragraphs = [b for b in blocks if b.kind == structure.PARAGRAPH]
+            parts = [p for b in blocks if b.kind == structure.PARAGRAPH for p in pieces(b)]
             result = DocumentResult(document, blocks)
-            if not paragraphs:
+            if not parts:
                 ready.append(finish(result, []))
                 continue
-            states[n] = (result, len(paragraphs), [])
-            for b in paragraphs:
-                yield b.text, (n, b)
+            states[n] = _Parsing(result, len(parts))
+            for p in parts:
+                yield p.text, (n, p)
 
-    for doc, (n, block) in nlp.pipe(feed(), as_tuples=True, batch_size=batch_size):
-        while ready:
-            yield ready.pop(0)
-        result, total, done = states[n]
-        done.append((block, doc))
-        if len(done) == total:
-            del states[n]
-            yield finish(result, done)
+    for batch in _batches(feed(), batch_size, BATCH_MAX_CHARS):
+        docs = nlp.pipe([text for text, _ in batch], batch_size=len(batch))
+        for doc, (_, (n, block)) in zip(docs, batch):
+            while ready:
+                yield ready.pop(0)
+            state = states[n]
+            state.add(block, doc)
+            if not state.pieces_left:
+                del states[n]
+                yield finish(state.result, state.entities)
     yield from ready
+
+
+def _batches(items: Iterable[tuple[str, object]], size: int, max_chars: int) -> Iterator[list]:
+    """``(text, context)`` pairs in lists of at most ``size`` items and ``max_chars`` characters
+    (a single longer text alone)."""
+    batch: list = []
+    chars = 0
+    for item in items:
+        if batch and (len(batch) >= size or chars + len(item[0]) > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(item)
+        chars += len(item[0])
+    if batch:
+        yield batch

@@ -2,8 +2,10 @@
 
 The plain-text corpus has one paragraph a line. A short line that ends in a period and has no
 finite verb is a heading (``Diplomatic relations.``), as is a Markdown ``#`` line; a run of short
-lines without sentence punctuation is a list; a lone short unpunctuated line is a title. Only
-paragraphs hold claims, and no sentence crosses a line, because each paragraph is parsed alone.
+lines without sentence punctuation is a list; a lone short unpunctuated line is a title, unless
+it states something (a headline such as ``City council accused of hiding …``), when it is a
+paragraph. Only paragraphs hold claims, and no sentence crosses a line, because each paragraph
+is parsed alone.
 """
 
 import re
@@ -18,6 +20,7 @@ TITLE = "title"
 HEADING_MAX_WORDS = 10
 LIST_MAX_WORDS = 8
 SECTION_SEPARATOR = " > "
+SECTION_NAME_MAX = 120  # characters of a heading kept in section paths
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
 _MD_HEADING = re.compile(r"#{1,6}(?=\s)")
@@ -64,7 +67,7 @@ def _words(s: str) -> int:
     return len(s.split())
 
 
-def _punctuated(s: str) -> bool:
+def punctuated(s: str) -> bool:
     return s.rstrip(_CLOSERS).endswith(tuple(_SENTENCE_END))
 
 
@@ -85,8 +88,10 @@ def segment(
 ) -> list[Block]:
     """Split ``text`` into classified blocks with section paths.
 
-    ``has_finite_verb`` answers, for a batch of short lines ending in a period, which contain a
-    finite verb (the pipeline asks the spaCy tagger); without it every such line is a paragraph.
+    ``has_finite_verb`` answers, for a batch of short lines, which state something: a finite
+    verb, or on a line without sentence punctuation a headline's passive (the pipeline asks the
+    spaCy tagger). Without it every short line ending in a period is a paragraph and every
+    lone short line without one a title.
     """
     blocks: list[Block] = []
     for i, (start, end) in enumerate(lines(text)):
@@ -102,7 +107,7 @@ def segment(
         if bullet and s[bullet.end():].strip():
             start += bullet.end()
             s = text[start:end]
-            blocks.append(Block(PARAGRAPH if _punctuated(s) else LIST_ITEM, start, end, s, i))
+            blocks.append(Block(PARAGRAPH if punctuated(s) else LIST_ITEM, start, end, s, i))
             continue
         blocks.append(Block(PARAGRAPH, start, end, s, i))
 
@@ -113,7 +118,7 @@ def segment(
 
 
 def _short_unpunctuated(b: Block) -> bool:
-    return b.kind in (PARAGRAPH, LIST_ITEM) and _words(b.text) <= LIST_MAX_WORDS and not _punctuated(b.text)
+    return b.kind in (PARAGRAPH, LIST_ITEM) and _words(b.text) <= LIST_MAX_WORDS and not punctuated(b.text)
 
 
 def _mark_lists(blocks: list[Block]) -> None:
@@ -134,42 +139,52 @@ def _mark_lists(blocks: list[Block]) -> None:
 def _mark_headings(
     blocks: list[Block], has_finite_verb: Callable[[Sequence[str]], Sequence[bool]] | None
 ) -> None:
+    """Verbless heading candidates become headings; titles that state something, paragraphs."""
     if has_finite_verb is None:
         return
-    cands = [b for b in blocks if b.kind == PARAGRAPH and _heading_candidate(b.text)]
-    if not cands:
+    heads = [b for b in blocks if b.kind == PARAGRAPH and _heading_candidate(b.text)]
+    titles = [b for b in blocks if b.kind == TITLE]
+    if not heads and not titles:
         return
-    for b, finite in zip(cands, has_finite_verb([b.text for b in cands])):
-        if not finite:
+    for b, finite in zip(heads + titles, has_finite_verb([b.text for b in heads + titles])):
+        if b.kind == PARAGRAPH and not finite:
             b.kind = HEADING
+        elif b.kind == TITLE and finite:  # a headline that is a sentence: a claim to check
+            b.kind = PARAGRAPH
 
 
 def _assign_sections(blocks: list[Block]) -> None:
     """Give every block the path of the headings above it.
 
-    Markdown headings carry their level. A plain heading right after another heading opens a
-    subsection of it; a plain heading after content is a sibling of the deepest open section.
+    Markdown headings carry their level. A plain heading carries none: right after another
+    heading it opens a subsection of it, unless that heading is itself such a subsection (two
+    plain headings in a row are evidence of one more level, a run of them of no more); after
+    content it is a sibling of the deepest open section. So a path has at most seven names,
+    each cut to ``SECTION_NAME_MAX`` characters, however many short verbless lines a text has.
     """
-    stack: list[tuple[int, str]] = []
+    stack: list[tuple[int, str, bool]] = []  # level, name, a plain subsection
     previous: Block | None = None
     n_paragraphs = 0
     for b in blocks:
         if b.kind == HEADING:
             name = b.text.rstrip(".").strip().strip("\"“”") or b.text
+            if len(name) > SECTION_NAME_MAX:
+                name = name[: SECTION_NAME_MAX - 1] + "…"
+            sub = False
             if b.level:  # Markdown
-                while stack and stack[-1][0] >= b.level:
-                    stack.pop()
                 level = b.level
-            elif previous is not None and previous.kind == HEADING:
-                level = stack[-1][0] + 1 if stack else 1
+            elif not stack:
+                level = 1
+            elif previous is not None and previous.kind == HEADING and not stack[-1][2]:
+                level, sub = stack[-1][0] + 1, True
             else:
-                level = stack[-1][0] if stack else 1
-                while stack and stack[-1][0] >= level:
-                    stack.pop()
+                level, sub = stack[-1][0], stack[-1][2]
+            while stack and stack[-1][0] >= level:
+                stack.pop()
             b.level = level
-            stack.append((level, name))
+            stack.append((level, name, sub))
         elif b.kind == PARAGRAPH:
             b.paragraph_index = n_paragraphs
             n_paragraphs += 1
-        b.section = tuple(name for _, name in stack)
+        b.section = tuple(name for _, name, _ in stack)
         previous = b

@@ -142,3 +142,68 @@ def test_claims_keep_their_entity_list_in_step_with_the_mentions(corpus_db):
     got = rows(corpus_db, f"select id, entities, {ENTITY_LIST_SQL} as expected from claims")
     assert any(r["entities"] for r in got)
     assert all(r["entities"] == r["expected"] for r in got)
+
+
+def _document(text, path="p.txt"):
+    import hashlib
+
+    from annotator.corpus import Document
+
+    return Document(path=path, abspath=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
+                    size=len(text.encode()), encoding="utf-8")
+
+
+def test_an_over_long_paragraph_is_parsed_in_pieces_with_exact_offsets(nlp, monkeypatch):
+    from annotator import pipeline
+
+    sentences = [line.strip() for line in (CORPUS / "d03.txt").read_text(encoding="utf-8").splitlines()
+                 if len(line.split()) > 8]
+    text = "Intro.\n" + " ".join(sentences) + "\nThe end was near.\n"
+    (whole,) = pipeline.process(nlp, [_document(text)])
+    monkeypatch.setattr(pipeline, "PARSE_MAX_CHARS", 600)
+    (cut,) = pipeline.process(nlp, [_document(text)])
+    assert len(text.splitlines()[1]) > 3 * 600
+    for c in cut.claims:
+        assert text[c["start"]:c["end"]] == c["text"]
+        if c["source"]:
+            assert text[c["source_start"]:c["source_end"]] == c["source"]
+    for m in cut.mentions:
+        assert text[m["start"]:m["end"]] == m["text"]
+    long = [c for c in cut.claims if c["paragraph_index"] == 0]
+    assert [c["sentence_index"] for c in long] == sorted(c["sentence_index"] for c in long)
+    assert len({c["sentence_index"] for c in long}) > 5  # numbered on across the pieces
+    # cut after sentence ends, the paragraph yields the claims it yields whole
+    assert [(c["start"], c["end"]) for c in cut.claims] == [(c["start"], c["end"]) for c in whole.claims]
+
+
+def test_pieces_cut_after_a_sentence_else_at_a_space_else_anywhere(monkeypatch):
+    from annotator import pipeline, structure
+
+    monkeypatch.setattr(pipeline, "PARSE_MAX_CHARS", 20)
+    for text in ("One is here. Two is there. Three.", "aaaa bbbb cccc dddd eeee ffff gggg",
+                 "x" * 50, "Ends here.   " + "y" * 30):
+        block = structure.Block(structure.PARAGRAPH, 7, 7 + len(text), text, 3, paragraph_index=2)
+        parts = pipeline.pieces(block)
+        assert all(0 < len(p.text) <= 20 and p.paragraph_index == 2 for p in parts)
+        assert all(text[p.start - 7:p.end - 7] == p.text for p in parts)
+        assert "".join(p.text for p in parts).replace(" ", "") == text.replace(" ", "")
+    block = structure.Block(structure.PARAGRAPH, 0, 33, "One is here. Two is there. Three.", 0)
+    assert [p.text for p in pipeline.pieces(block)] == ["One is here.", "Two is there. Three."]
+
+
+def test_a_headline_that_states_something_is_a_claim_and_a_title_that_names_is_not(nlp):
+    """The guide: a claim is a declarative sentence; titles and verbless fragments are not."""
+    from annotator import pipeline
+
+    text = ("City council accused of hiding budget report\n"
+            "The council met on Monday.\n")
+    (result,) = pipeline.process(nlp, [_document(text)])
+    headline = result.claims[0]
+    assert (headline["text"], headline["cue"], headline["source"], headline["stance"]) == (
+        "City council accused of hiding budget report", "accused", None, "alleged")
+    (result,) = pipeline.process(nlp, [_document("Thaksin Denies Involvement\nThe minister said nothing.\n")])
+    assert [(c["text"], c["source"], c["stance"]) for c in result.claims][0] == (
+        "Thaksin Denies Involvement", "Thaksin", "denied")
+    (result,) = pipeline.process(nlp, [_document("Cash-for-questions affair\nThe affair was a scandal.\n")])
+    assert result.blocks[0].kind == "title"
+    assert [c["text"] for c in result.claims] == ["The affair was a scandal."]

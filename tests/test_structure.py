@@ -81,3 +81,34 @@ def test_crlf_line_ends():
     blocks = structure.segment(text, fake_finite)
     assert [b.text for b in blocks] == ["First was here.", "Second was here."]
     assert all(text[b.start:b.end] == b.text for b in blocks)
+
+
+def test_a_run_of_verbless_lines_does_not_nest_without_limit():
+    """20,000 lines like ``a0.`` once nested 20,000 deep: 6.8 GB and a failed store."""
+    text = "".join(f"a{i}.\n" for i in range(2_000)) + "The end was near.\n"
+    blocks = structure.segment(text, fake_finite)
+    assert all(b.kind == HEADING for b in blocks[:-1])
+    assert max(len(b.section) for b in blocks) == 2
+    assert blocks[-1].section_path == "a0 > a1999"
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # two plain headings in a row: the second is a subsection of the first; no deeper
+        ("Part one.\nChapter one.\nSection one.\nIt was here.", "Part one > Section one"),
+        # alternating headings and content never go deeper than one level below the first
+        ("A.\nB.\nx is.\nC.\nD.\ny is.\nE.\nF.\nz is.", "A > F"),
+        # below Markdown levels, plain headings add one level at most
+        ("# A\n## B\nx is.\nC.\nD.\nE.\ny is.", "A > C > E"),
+    ],
+)
+def test_plain_headings_nest_one_level_at_most(text, expected):
+    blocks = structure.segment(text, fake_finite)
+    assert blocks[-1].kind == PARAGRAPH and blocks[-1].section_path == expected
+
+
+def test_section_names_are_cut_to_a_bounded_length():
+    text = "# " + "x" * 50_000 + "\nIt was here."
+    (path,) = [b.section_path for b in structure.segment(text, fake_finite) if b.kind == PARAGRAPH]
+    assert len(path) <= 200 and path.endswith("…")
