@@ -67,10 +67,10 @@ def trim(span: Span) -> Span | None:
 def claim_spans(sent: Span) -> list[Span]:
     """The claims of one sentence: none, the sentence, or its independent clauses."""
     span = trim(sent)
-    if span is not None and headline(span):
-        return [span]
-    if span is None or not has_finite_verb(span):
+    if span is None:
         return []
+    if not has_finite_verb(span):
+        return [span] if headline(span) else []
     if span.text.rstrip("\"'”’») ").endswith("?"):
         return []
     return [c for c in split_clauses(span) if has_finite_verb(c)]
