@@ -37,6 +37,17 @@ def has_finite_verb(span: Span | Doc) -> bool:
     return any(t.tag_ in FINITE_TAGS for t in span)
 
 
+# What makes a headline's verb a statement rather than a noun misread: an object or complement.
+_PREDICATES = frozenset({"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "dative", "agent",
+                         "auxpass", "nsubjpass"})
+
+
+def _headline_line(span: Span) -> bool:
+    """``span`` is all of a short line without sentence punctuation: a headline, not prose."""
+    text = span.doc.text.strip()
+    return len(text.split()) <= structure.LIST_MAX_WORDS and not structure.punctuated(text)
+
+
 def headline(span: Span | Doc) -> bool:
     """A headline's passive, its auxiliary left out: ``City council accused of hiding …``.
 
@@ -71,6 +82,8 @@ def claim_spans(sent: Span) -> list[Span]:
         return []
     if not has_finite_verb(span):
         return [span] if headline(span) else []
+    if _headline_line(span) and not any(c.dep_ in _PREDICATES for c in span.root.children):
+        return []  # "Fraud claims in Afghanistan": as likely a noun phrase as a sentence
     if span.text.rstrip("\"'”’») ").endswith("?"):
         return []
     return [c for c in split_clauses(span) if has_finite_verb(c)]

@@ -207,3 +207,6 @@ def test_a_headline_that_states_something_is_a_claim_and_a_title_that_names_is_n
     (result,) = pipeline.process(nlp, [_document("Cash-for-questions affair\nThe affair was a scandal.\n")])
     assert result.blocks[0].kind == "title"
     assert [c["text"] for c in result.claims] == ["The affair was a scandal."]
+    # a verb with no object or complement may be a plural noun misread: "claims of fraud"
+    (result,) = pipeline.process(nlp, [_document("Fraud claims in Afghanistan\nThe vote was close.\n")])
+    assert [c["text"] for c in result.claims] == ["The vote was close."]
