@@ -280,6 +280,10 @@ def cue_match(token: Token) -> CueMatch | None:
         return _passive(token, cue)
     ok, content = complement(token, cue)
     subj = subject_of(token)
+    if ok and subj is None and token.tag_ in ("VBD", "VBZ") and token.dep_ in ("ROOT", "ccomp"):
+        name = _name_before(token)  # "Jolly said he has worked …": the parse read the name as an adverb
+        if name is not None:
+            return CueMatch(cue, _cue_span(token), name, content, _negated(token))
     if not ok or subj is None:
         return None
     source = _span_of(subj)
@@ -294,6 +298,9 @@ def _set_off(token: Token) -> bool:
     left, right = token.left_edge.i, token.right_edge.i
     marks = (",", "--", "—", "–")
     before = doc[left].text in marks or left > 0 and doc[left - 1].text in marks
+    # "In other words, he said, ''the era … is over.''": the comma may come before a quotation mark
+    while right > left and doc[right].text in CLOSING_QUOTES | OPENING_QUOTES:
+        right -= 1
     after = doc[right].text in marks or right + 1 < len(doc) and doc[right + 1].text in marks
     return before and after
 
@@ -309,6 +316,21 @@ def _noun_phrase_before(token: Token) -> Span | None:
             "DATE", "TIME", "CARDINAL"):
         start -= 1
     return doc[start:end] if end > start else None
+
+
+def _name_before(token: Token) -> Span | None:
+    """Capitalized names right before a subjectless cue (``Jolly said …``), or None."""
+    doc = token.doc
+    end = token.i
+    while end > 0 and doc[end - 1].dep_ in ("aux", "neg"):
+        end -= 1
+    start = end
+    while start > 0 and doc[start - 1].is_title and doc[start - 1].pos_ in ("PROPN", "NOUN", "ADV", "ADJ") \
+            and doc[start - 1].ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
+        start -= 1
+    if end == start or start > 0 and not (doc[start - 1].is_punct or doc[start - 1].is_space):
+        return None
+    return doc[start:end]
 
 
 def _passive(token: Token, cue: lexicon.Cue) -> CueMatch | None:
@@ -390,7 +412,9 @@ def _attached_cue(head: Token) -> CueMatch | None:
         if c.dep_ in ("parataxis", "ccomp") and c.i > head.i or c.dep_ == "parataxis" and _set_off(c):
             cue = lookup(c)
             subj = subject_of(c)
-            if cue and subj is not None and not complement(c, cue)[0]:
+            ok, inner = complement(c, cue) if cue else (False, None)
+            # "…, he said, ''the era … is over.''": the quotation the cue opens is the head's clause
+            if cue and subj is not None and (not ok or inner is None and head.i > c.right_edge.i):
                 return CueMatch(cue, _cue_span(c), _span_of(subj), head, _negated(c))
     return None
 
@@ -488,6 +512,7 @@ def _adverb(head: Token) -> Token | None:
 
 
 CLOSING_QUOTES = frozenset({'"', "”", "''", "’’", "»"})
+OPENING_QUOTES = frozenset({'"', "“", "``", "‘‘", "«"})
 _NAME_POS = ("PROPN", "NOUN", "ADJ", "DET", "NUM", "PRON")
 
 

@@ -196,6 +196,9 @@ CASES = [
     ("The lawyer said a verdict could be announced this week.", "The lawyer", "said", "hedged"),
     ('In one tweet Friday, Trump said: "Crooked Hillary helped her become a citizen."', "Trump", "said",
      "reported"),
+    # a cue set off by commas before a quotation speaks for it; a name the parse read as an adverb
+    ("In other words, he said, ''the era of cheap money is over.''", "he", "said", "reported"),
+    ("Jolly said the bill would pass by the end of the year.", "Jolly", "said", "reported"),
 ]
 
 
