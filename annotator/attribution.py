@@ -220,6 +220,10 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
             return True, None
         if any(c.dep_ == "prep" and c.lower_ == "as" for c in kids) and any(c.dep_ == "dobj" for c in kids):
             return True, None
+        # "described the attack as "a sobering reminder"": the parse hung "as" on the object
+        if any(c.dep_ == "dobj" and c.i > token.i and any(g.dep_ == "prep" and g.lower_ == "as" and g.i > c.i
+                                                            for g in c.children) for c in kids):
+            return True, None
         # "called Trump's statements "childish."": the quoted predicate the parse hung on the object
         obj = next((c for c in kids if c.dep_ == "dobj"), None)
         if obj is not None and any(g.dep_ == "appos" and g.i > obj.i and token.doc[g.i - 1].text
@@ -529,6 +533,15 @@ def _noun_chunk(doc: Doc, start: int, end: int) -> Span | None:
     return doc[start:i] if i > start else None
 
 
+def _verb_read_as_noun(token: Token) -> lexicon.Cue | None:
+    """The cue a lowercase present-tense verb tagged as a noun stands for (``state``, ``notes``)."""
+    if token.pos_ != "NOUN" or not token.is_lower:
+        return None
+    cues = lexicon.cues()
+    return cues.get((token.lower_, "VERB")) or (cues.get((token.lower_[:-1], "VERB"))
+                                                 if token.lower_.endswith("s") else None)
+
+
 def _after_quotation(claim: Span) -> CueMatch | None:
     """A cue right after a quotation or a comma: ``"…," he said.``, ``"…," said X, …``,
     ``…, police said.``, ``the permit, his campaign said, had been …``.
@@ -568,9 +581,13 @@ def _after_quotation(claim: Span) -> CueMatch | None:
                 i += 1
             verb = doc[i] if i < claim.end else None
             cue = lookup(verb) if verb is not None else None
+            if cue is None and t.text in CLOSING_QUOTES and len(source) >= 2:
+                # "…," the Saudis state in the paper: the parse read the verb as the phrase's noun
+                verb, cue = source[-1], _verb_read_as_noun(source[-1])
+                source = source[:-1]
             if cue is None or "clause" not in cue.frames:
                 continue
-        if source is None or verb.tag_ not in FINITE_TAGS and verb.tag_ != "VBN":
+        if source is None or verb.tag_ not in FINITE_TAGS | {"VBN"} and _verb_read_as_noun(verb) is None:
             continue
         if t.text not in CLOSING_QUOTES:
             after = max(verb.i, source.end - 1) + 1

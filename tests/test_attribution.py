@@ -199,6 +199,11 @@ CASES = [
     # a cue set off by commas before a quotation speaks for it; a name the parse read as an adverb
     ("In other words, he said, ''the era of cheap money is over.''", "he", "said", "reported"),
     ("Jolly said the bill would pass by the end of the year.", "Jolly", "said", "reported"),
+    # "as" hung on the object; a present-tense cue the parse read as a noun after a quotation
+    ('The mayor described the attack as "a sobering reminder that attacks on any city are an attack on all '
+     'of us."', "The mayor", "described", "reported"),
+    ('"Today, the region is one of the safest in the country," the ministers state in the report.',
+     "the ministers", "state", "reported"),
 ]
 
 
