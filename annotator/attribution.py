@@ -229,12 +229,26 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
         if obj is not None and any(g.dep_ == "appos" and g.i > obj.i and token.doc[g.i - 1].text
                                    in ('"', "“") for g in obj.children):
             return True, None
+        # "called the use of executive orders "quite dangerous."": a quotation right after the
+        # object's last noun, wherever the parse hung it
+        if obj is not None and obj.i > token.i and _quoted_predicate(obj):
+            return True, None
     if "object" in cue.frames or "active_object" in cue.frames and not any(
             c.dep_ == "auxpass" for c in kids):
         for c in kids:
             if c.dep_ in ("dobj", "xcomp") or (c.dep_ == "prep" and c.lower_ in ("of", "with")):
                 return True, None
     return False, None
+
+
+def _quoted_predicate(obj: Token) -> bool:
+    """A quotation opens right after a noun of ``obj``'s phrase (``the use of executive orders "…"``)."""
+    doc = obj.doc
+    opening = quotation_marks(doc.text)[0]
+    for i in range(obj.i + 1, min(obj.right_edge.i + 2, len(doc))):
+        if doc[i].idx in opening and doc[i - 1].pos_ in ("NOUN", "PROPN", "PRON") and i - 1 >= obj.left_edge.i:
+            return True
+    return False
 
 
 PLEA = lexicon.Cue("plead", "denied", frozenset({"object"}), "VERB")

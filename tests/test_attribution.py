@@ -204,6 +204,9 @@ CASES = [
      'of us."', "The mayor", "described", "reported"),
     ('"Today, the region is one of the safest in the country," the ministers state in the report.',
      "the ministers", "state", "reported"),
+    # a quoted predicate after the object's last noun, wherever the parse hung it
+    ('The former governor called the use of emergency powers "quite dangerous."', "The former governor",
+     "called", "reported"),
 ]
 
 
