@@ -570,8 +570,10 @@ def _after_quotation(claim: Span) -> CueMatch | None:
     for t in claim:
         if t.i + 2 >= claim.end or t.i == claim.start:
             continue
-        if t.text in CLOSING_QUOTES:
-            if t.idx + len(t) not in closing:
+        # a closing mark, or an opening one standing as a closing mark ("“Apparently not,“ he said")
+        quote = t.text in CLOSING_QUOTES | OPENING_QUOTES and t.idx + len(t) in closing
+        if t.text in CLOSING_QUOTES | OPENING_QUOTES:
+            if not quote:
                 continue
         elif t.text not in (",", "--", "—", "–") or not has_finite_verb(doc[claim.start:t.i]):
             continue
@@ -595,7 +597,7 @@ def _after_quotation(claim: Span) -> CueMatch | None:
                 i += 1
             verb = doc[i] if i < claim.end else None
             cue = lookup(verb) if verb is not None else None
-            if cue is None and t.text in CLOSING_QUOTES and len(source) >= 2:
+            if cue is None and quote and len(source) >= 2:
                 # "…," the Saudis state in the paper: the parse read the verb as the phrase's noun
                 verb, cue = source[-1], _verb_read_as_noun(source[-1])
                 source = source[:-1]
@@ -603,7 +605,7 @@ def _after_quotation(claim: Span) -> CueMatch | None:
                 continue
         if source is None or verb.tag_ not in FINITE_TAGS | {"VBN"} and _verb_read_as_noun(verb) is None:
             continue
-        if t.text not in CLOSING_QUOTES:
+        if not quote:
             after = max(verb.i, source.end - 1) + 1
             stop = next((k for k in range(after, claim.end) if doc[k].text in (",", "--", "—", "–")),
                         claim.end)

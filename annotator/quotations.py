@@ -26,7 +26,10 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` character offsets of the quotations in ``text``, marks included.
 
     Straight double quotes alternate; curly and angle quotes pair; an unbalanced mark opens a
-    quotation that runs to the end of the text, and never raises.
+    quotation that runs to the end of the text, and never raises. News mixes its marks
+    (``“Our roads are crumbling," she said``, ``“Apparently not,“ he said``): a double mark of
+    another style closes the quotation where it stands as a closing mark does, after a word and
+    before a space, punctuation or the end.
     """
     spans, stack_start, closer = [], None, None
     for m in _QUOTE_MARK.finditer(text):
@@ -36,12 +39,19 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
                 stack_start, closer = i, '"'
             elif ch in OPENERS:
                 stack_start, closer = i, OPENERS[ch]
-        elif ch == closer or (closer != '"' and ch in CLOSERS):
+        elif ch == closer or (closer != '"' and ch in CLOSERS) or ch in '"“”' and _closing(text, i, m.end()):
             spans.append((stack_start, m.end()))
             stack_start = None
     if stack_start is not None:
         spans.append((stack_start, len(text)))
     return spans
+
+
+def _closing(text: str, start: int, end: int) -> bool:
+    """The mark at ``text[start:end]`` stands where a closing mark does: after a word, before a
+    space, punctuation or the end."""
+    return start > 0 and not text[start - 1].isspace() and (
+        end == len(text) or text[end].isspace() or text[end] in ".,;:!?)—-")
 
 
 @lru_cache(maxsize=16)

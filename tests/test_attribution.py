@@ -242,6 +242,10 @@ def test_a_quotation_continues_the_previous_speaker(nlp):
         ('He walked in. "Nothing is settled," he said.', [False, True]),
         ('"You say that there was a class. It is not true," he said.', [True, True]),
         ('"Nothing is settled," he said. Rain fell on the city.', [True, False]),
+        # marks of two styles in one quotation, as news often has them
+        ('“The roads are crumbling," he said. "Families lose power. The sewers are a century old.”',
+         [True, True, True]),
+        ('“Apparently not,“ he said. “The party has not changed its ways.”', [True, True]),
     ],
 )
 def test_every_sentence_of_a_quotation_has_its_speaker(nlp, text, attributed):
