@@ -200,7 +200,13 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
                 and doc[j + 1].idx in quotation_marks(doc.text)[0]:
             return True, None
         # "X asserted that …", "X told the meeting that …" even where the parse lost the clause
-        after = [token.i + 1] + [c.right_edge.i + 1 for c in kids if c.dep_ in ("dobj", "dative")]
+        after = [token.i + 1] + [c.right_edge.i + 1 for c in kids if c.dep_ in ("dobj", "dative", "prep")
+                                 and c.i > token.i]
+        # "said in an oral history of the … years that …": the first "that" before another verb
+        for i in range(token.i + 1, min(len(doc), token.i + 16)):
+            if doc[i].lower_ == "that" or doc[i].tag_ in FINITE_TAGS or doc[i].text in ",;:":
+                after.append(i)
+                break
         for i in after:
             nxt = doc[i] if i < len(doc) else None
             if nxt is not None and nxt.lower_ == "that" and nxt.dep_ == "mark" and nxt.head != token \

@@ -204,6 +204,9 @@ CASES = [
      'of us."', "The mayor", "described", "reported"),
     ('"Today, the region is one of the safest in the country," the ministers state in the report.',
      "the ministers", "state", "reported"),
+    # "that" after the cue's phrases opens what was said, wherever the parse hung the clause
+    ("Ann Neel, who ran the 1992 campaign, said in an oral history of the Bill Clinton years that voters "
+     "in the South particularly disliked the ads.", "Ann Neel, who ran the 1992 campaign", "said", "reported"),
     # a quoted predicate after the object's last noun, wherever the parse hung it
     ('The former governor called the use of emergency powers "quite dangerous."', "The former governor",
      "called", "reported"),
