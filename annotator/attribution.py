@@ -196,6 +196,8 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
         ends = [token.i] + [c.right_edge.i for c in kids if c.dep_ in ("dobj", "dative", "npadvmod")
                             and c.i > token.i]
         j = max(ends) + 1
+        while j - 1 > token.i and doc[j - 1].is_punct:  # the parse hung the comma and the mark on the object
+            j -= 1
         if j + 1 < len(doc) and doc[j].text in (",", ":") and doc[j + 1].text in ('"', "“", "''") \
                 and doc[j + 1].idx in quotation_marks(doc.text)[0]:
             return True, None
