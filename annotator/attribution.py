@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import lexicon
 from .claims import FINITE_TAGS, SPANS_KEY, has_finite_verb, headline
-from .quotations import quotation_links, quotation_marks
+from .quotations import FIRST_PERSON, quotation_links, quotation_marks
 
 RULES = "annotator.attribution_rules.v2"
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
@@ -650,6 +650,9 @@ def attribute(claim: Span) -> Attribution:
         # an inner belief verb with a pronoun subject is the outer speaker's hedge, not a new source;
         # a cue inside a quotation is the quoted speaker's words ("…told him we would win," he said)
         if m.cue.cls == "hedged" and (m.source is None or m.source.root.pos_ == "PRON") or quoted:
+            continue
+        # He added: "I told you …": the outer speaker speaking of themselves
+        if m.source is not None and m.source.text.lower() in FIRST_PERSON:
             continue
         # "advisers said he had rejected the idea": an inner cue with no clause of its own is
         # part of what the outer speaker says, not a new speaker

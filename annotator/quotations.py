@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .structure import Block
 
 QUOTES = "\"“”«»‘’„‟‹›'"
-FIRST_PERSON = frozenset({"i", "we"})
+FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 OPENERS = {"“": "”", "«": "»", "„": "“", "‹": "›"}
 _QUOTE_MARK = re.compile("''|[\"“”«»„‹›]")  # '' : two apostrophes, a straight double quote
 CLOSERS = {"”", "»", "›"}
@@ -65,7 +65,11 @@ def quotation_marks(text: str) -> tuple[frozenset[int], frozenset[int]]:
 def _speaker_hedge(a: "Attribution") -> bool:
     """A cue of the first or second person inside a quotation (``I would think …``, ``you say
     …``): the quoted speaker's own words, not a new speaker."""
-    return a.source is not None and a.source.text.lower() in FIRST_PERSON | {"you"} and len(a.classes) == 1
+    if a.source is None:
+        return False
+    who = a.source.text.lower()
+    # "I" and "we" in a quotation are the quoted speaker however many cues they use ("I told you …")
+    return who in FIRST_PERSON or who == "you" and len(a.classes) == 1
 
 
 def quotation_links(claims: list[Span], found: list["Attribution"]) -> list[tuple[int, int]]:

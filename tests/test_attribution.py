@@ -207,6 +207,8 @@ CASES = [
     # "that" after the cue's phrases opens what was said, wherever the parse hung the clause
     ("Ann Neel, who ran the 1992 campaign, said in an oral history of the Bill Clinton years that voters "
      "in the South particularly disliked the ads.", "Ann Neel, who ran the 1992 campaign", "said", "reported"),
+    # "I" and "we" inside a quotation are the quoting speaker, however many cues they use
+    ('He added: "I told you earlier that the talk of decline is hot air."', "He", "added", "reported"),
     # a quoted predicate after the object's last noun, wherever the parse hung it
     ('The former governor called the use of emergency powers "quite dangerous."', "The former governor",
      "called", "reported"),
