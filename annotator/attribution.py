@@ -254,7 +254,8 @@ def _quoted_predicate(obj: Token) -> bool:
     doc = obj.doc
     opening = quotation_marks(doc.text)[0]
     for i in range(obj.i + 1, min(obj.right_edge.i + 2, len(doc))):
-        if doc[i].idx in opening and doc[i - 1].pos_ in ("NOUN", "PROPN", "PRON") and i - 1 >= obj.left_edge.i:
+        if doc[i].idx in opening and doc[i - 1].pos_ in ("NOUN", "PROPN", "PRON") \
+                and i - 1 >= obj.left_edge.i:
             return True
     return False
 
@@ -601,11 +602,13 @@ def _after_quotation(claim: Span) -> CueMatch | None:
             if subject is not None and source.end < subject.head.i:
                 source = _span_of(subject)
             i = source.end
-            while i < claim.end and doc[i].dep_ in ("advmod", "aux", "neg") and doc[i].pos_ != "VERB":
+            while i < claim.end and (doc[i].dep_ in ("advmod", "aux", "neg") and doc[i].pos_ != "VERB"
+                                     or doc[i].is_space):  # "the judge\xa0said"
                 i += 1
             verb = doc[i] if i < claim.end else None
             cue = lookup(verb) if verb is not None else None
-            if cue is None and quote and len(source) >= 2:
+            if cue is None and quote and doc[t.i - 1].text in (",", "?", "!") and len(source) >= 2 \
+                    and any(k.pos_ in ("NOUN", "PROPN", "PRON") for k in source[:-1]):
                 # "…," the Saudis state in the paper: the parse read the verb as the phrase's noun
                 verb, cue = source[-1], _verb_read_as_noun(source[-1])
                 source = source[:-1]

@@ -39,7 +39,8 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
                 stack_start, closer = i, '"'
             elif ch in OPENERS:
                 stack_start, closer = i, OPENERS[ch]
-        elif ch == closer or (closer != '"' and ch in CLOSERS) or ch in '"“”' and _closing(text, i, m.end()):
+        elif ch == closer or (closer != '"' and ch in CLOSERS) \
+                or ch in '"“”' and _closing(text, i, m.end()):
             spans.append((stack_start, m.end()))
             stack_start = None
     if stack_start is not None:
