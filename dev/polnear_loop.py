@@ -74,13 +74,13 @@ def run(nlp, items):
     comps = [nlp.get_pipe(n) for n in pipeline.COMPONENTS]
     rows = []
     for document, blocks, pairs in items:
-        done = []
+        state = pipeline._Parsing(pipeline.DocumentResult(document, blocks), len(pairs))
         for b, doc in pairs:
             doc = doc.copy()
             for c in comps:
                 doc = c(doc)
-            done.append((b, doc))
-        res = pipeline.finish(pipeline.DocumentResult(document, blocks), done)
+            state.add(b, doc)
+        res = pipeline.finish(state.result, state.entities)
         for r in res.claims:
             rows.append({"doc": document.path, **r})
     return rows
