@@ -51,7 +51,9 @@ def parsed(nlp, split: str, names: list[str]):
             docs.append(d)
     base = [p for p in nlp.pipe_names if p not in pipeline.COMPONENTS]
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"{split}-{len(names)}-{hashlib.sha1(chr(0).join(names).encode()).hexdigest()[:8]}.spacy"
+    # the segmentation decides which texts are parsed: a cache made by other code would misalign
+    key = chr(0).join(names).encode() + (ROOT / "annotator" / "structure.py").read_bytes()
+    path = CACHE / f"{split}-{len(names)}-{hashlib.sha1(key).hexdigest()[:8]}.spacy"
     seg = path.with_suffix(".blocks")
     if seg.exists():
         blocks_all = pickle.loads(seg.read_bytes())
