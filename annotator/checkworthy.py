@@ -26,17 +26,9 @@ from spacy.tokens import Doc, Span
 
 from . import lexicon
 from .claims import SPANS_KEY, trim
+from .labels import CHECKWORTHY
 
-CLASSES = ("cfs", "ufs", "nfs")
-CLAIM_TYPES = (
-    "quantity",
-    "correlation_causation",
-    "laws_rules",
-    "prediction",
-    "personal_experience",
-    "other",
-    "not_a_claim",
-)
+CLASSES = CHECKWORTHY  # in the order of the model's rows
 MODEL_FILE = "checkworthy.npz"
 
 for _name in ("annotator_checkworthy", "annotator_checkworthy_score", "annotator_claim_type"):

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-LABELS = ("asserted", "reported", "alleged", "hedged", "denied")
-CW_LABELS = ("cfs", "ufs", "nfs")
+from .labels import CHECKWORTHY, STANCES
+
 METRICS = (
     "docs", "gold_claims", "pred_claims", "claims_precision", "claims_recall", "claims_f1", "matched",
     "source_acc", "attributed_source_acc", "cue_acc", "stance_acc", "stance_macro_f1",
@@ -153,8 +153,8 @@ def score(gold: Iterable[dict], pred: Iterable[dict], docs: Iterable[str] | None
         "attributed_source_acc": round(attr_ok / attr_n, 3) if attr_n else 0.0,
         "cue_acc": round(cue_ok / n, 3),
         "stance_acc": round(st_ok / n, 3),
-        "stance_macro_f1": round(_macro_f1(conf, LABELS), 3),
-        "checkworthy_macro_f1": round(_macro_f1(cw, CW_LABELS), 3),
+        "stance_macro_f1": round(_macro_f1(conf, STANCES), 3),
+        "checkworthy_macro_f1": round(_macro_f1(cw, CHECKWORTHY), 3),
     }
 
 
@@ -234,9 +234,9 @@ def load_sentences(path: str | Path) -> list[dict]:
             except (ValueError, KeyError, TypeError) as e:
                 raise GoldError(f"{path}, line {n}: not a labelled sentence ({e}); "
                                 "each line needs \"text\" and \"checkworthy\"") from None
-            if label not in CW_LABELS or not isinstance(text, str) or not text.strip():
+            if label not in CHECKWORTHY or not isinstance(text, str) or not text.strip():
                 raise GoldError(f"{path}, line {n}: needs a non-empty \"text\" and \"checkworthy\" "
-                                f"one of {', '.join(CW_LABELS)} (got {label!r})")
+                                f"one of {', '.join(CHECKWORTHY)} (got {label!r})")
             out.append(row)
     if not out:
         raise GoldError(f"{path}: no labelled sentences")
@@ -248,10 +248,10 @@ def checkworthy_scores(gold: Sequence[str], pred: Sequence[str], scores: Sequenc
     the sentences are ranked by score."""
     from sklearn.metrics import average_precision_score, precision_recall_fscore_support
 
-    p, r, f, support = precision_recall_fscore_support(gold, pred, labels=list(CW_LABELS),
+    p, r, f, support = precision_recall_fscore_support(gold, pred, labels=list(CHECKWORTHY),
                                                        zero_division=0)
     out: dict = {"sentences": len(gold)}
-    for i, label in enumerate(CW_LABELS):
+    for i, label in enumerate(CHECKWORTHY):
         out[label] = {"precision": round(float(p[i]), 3), "recall": round(float(r[i]), 3),
                       "f1": round(float(f[i]), 3), "support": int(support[i])}
     out["macro_f1"] = round(float(sum(f) / len(f)), 3)
@@ -263,7 +263,7 @@ def checkworthy_scores(gold: Sequence[str], pred: Sequence[str], scores: Sequenc
 
 def format_checkworthy(result: dict) -> str:
     lines = [f"{'':8}{'precision':>10}{'recall':>8}{'f1':>8}{'support':>9}"]
-    for label in CW_LABELS:
+    for label in CHECKWORTHY:
         c = result[label]
         lines.append(f"{label:8}{c['precision']:>10.3f}{c['recall']:>8.3f}{c['f1']:>8.3f}{c['support']:>9}")
     lines.append(f"macro-F1 {result['macro_f1']:.3f}; average precision of cfs ranked by score "

@@ -19,7 +19,7 @@ from typing import IO
 import sqlite_utils
 
 from . import relations
-from .store import VERDICTS
+from .labels import CHECKWORTHY, CLAIM_TYPES, STANCES, VERDICTS
 
 # The export columns, in order. The first 23 are the original export's columns (an external
 # scorer reads doc, start, end, text, source, source_canonical, cue, stance, checkworthy), then
@@ -57,6 +57,10 @@ COLUMN_SQL = {
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Filters whose values are labels: matched in any case, and checked against the vocabulary.
+LABEL_FILTERS = ("stances", "checkworthy", "claim_types", "verdicts")
+
+
 class FilterError(ValueError):
     """A filter that cannot be applied: an unknown set or verdict, a set that refers to itself."""
 
@@ -79,10 +83,15 @@ class Filters:
     min_score: float | None = None
 
     def __post_init__(self) -> None:
-        unknown = [v for v in self.verdicts if v not in VERDICTS]
-        if unknown:
-            raise FilterError(
-                f"unknown verdict {unknown[0]!r}; choose from {', '.join(VERDICTS)}")
+        for what, given, known in (("stance", self.stances, STANCES),
+                                   ("check-worthiness class", self.checkworthy, CHECKWORTHY),
+                                   ("claim type", self.claim_types, CLAIM_TYPES),
+                                   ("verdict", self.verdicts, VERDICTS)):
+            unknown = [v for v in given if v not in known]
+            if unknown:
+                raise FilterError(f"unknown {what} {unknown[0]!r}; choose from {', '.join(known)}")
+        if self.min_score is not None and not 0 <= self.min_score <= 1:
+            raise FilterError(f"min_score is a check-worthiness score from 0 to 1, not {self.min_score:g}")
 
     @classmethod
     def from_dict(cls, data: Mapping) -> "Filters":
@@ -107,7 +116,8 @@ class Filters:
                     raise FilterError(f"min_score must be a number, not {value!r}") from None
             else:
                 items = [value] if isinstance(value, str) else list(value)
-                values[name] = tuple(str(v) for v in items)
+                values[name] = tuple(str(v).lower() if name in LABEL_FILTERS else str(v)
+                                     for v in items)
         return cls(**values)
 
     def to_dict(self) -> dict:

@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .export import unguard_formula
-from .store import VERDICTS
+from .labels import VERDICTS
 
 REQUIRED = ("id", "text", "verdict", "note")
 # Corrections a review row may carry; a new review keeps the previous review's values.

@@ -12,10 +12,10 @@ from spacy.tokens import Doc, Span, Token
 
 from . import lexicon
 from .claims import SPANS_KEY
+from .labels import STANCES
 
-LABELS = ("asserted", "reported", "alleged", "hedged", "denied")
 # weakest commitment wins: denied > hedged > alleged > reported > asserted
-WEAKNESS = {label: i for i, label in enumerate(LABELS)}
+WEAKNESS = {label: i for i, label in enumerate(STANCES)}
 INABILITY = frozenset({"could", "can"})
 
 if not Span.has_extension("annotator_stance"):

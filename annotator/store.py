@@ -24,11 +24,11 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from . import identity, sources
+from .labels import VERDICTS
 
 if TYPE_CHECKING:  # importing spaCy costs half a second, and an unchanged re-run needs none of it
     from .pipeline import DocumentResult
 
-VERDICTS = ("true", "false", "misleading", "unverifiable", "not_a_claim")
 BUSY_TIMEOUT_MS = 30_000
 
 migrations = Migrations("annotator")

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from spacy.language import Language
 
-from . import checkworthy, evaluate
+from . import checkworthy, evaluate, labels
 
 SEED = 18
 HELDOUT = 0.2
@@ -38,7 +38,7 @@ def load_examples(claimbuster: Path, gold: Sequence[Path], gold_weight: float) -
     for path in gold:
         name = path.parent.name if path.name == "gold.jsonl" else path.stem
         for g in evaluate.load_gold(path):
-            if g.get("checkworthy") in evaluate.CW_LABELS:
+            if g.get("checkworthy") in labels.CHECKWORTHY:
                 out.append(Example(g["text"].strip(), g["checkworthy"], name, gold_weight))
     return out
 

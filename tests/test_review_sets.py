@@ -339,6 +339,9 @@ def test_hostile_filter_values_are_harmless(site, name):
     n_claims = site.rows("select count(*) as n from claims")
     for value in HOSTILE:
         response = site.get("/-/annotator/export.csv?" + urlencode({name: value}))
+        if name == "claim_type":  # a label: refused as unknown, as the CLI refuses it
+            assert response.status_code == 400 and "unknown claim type" in response.text
+            continue
         assert response.status_code == 200
         option = "--" + name.replace("_", "-")
         assert response.text == cli_csv(site.db_path, option, value)

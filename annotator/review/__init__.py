@@ -37,7 +37,7 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import AsgiStream, BadRequest, Forbidden, NotFound, Response
 from markupsafe import Markup
 
-from .. import export, relations, store
+from .. import export, labels, relations, store
 from .. import sets as claim_sets
 from . import access, claims_table, csv_guard, errors, facets, helpers, signin
 from .helpers import InvalidInput
@@ -304,7 +304,7 @@ async def claim_page(request, datasette):
         "filters": filters,
         "can_write": why is None and not claim["superseded"],
         "why_not": why,
-        "verdicts": [(v, VERDICT_KEYS[v], i + 1) for i, v in enumerate(store.VERDICTS)],
+        "verdicts": [(v, VERDICT_KEYS[v], i + 1) for i, v in enumerate(labels.VERDICTS)],
         "relations": helpers.RELATIONS,
         "choices": helpers.choices(),
         "effective": effective,

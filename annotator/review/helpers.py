@@ -20,7 +20,8 @@ from markupsafe import Markup, escape
 
 from .. import relations
 from ..export import FilterError, Filters
-from ..store import UNCHANGED, VERDICTS
+from ..labels import CHECKWORTHY, CLAIM_TYPES, STANCES, VERDICTS
+from ..store import UNCHANGED
 
 RELATIONS = ("supports", "refutes", "context")
 CORRECTABLE = ("source", "source_canonical", "cue", "stance", "checkworthy", "claim_type")
@@ -34,14 +35,8 @@ MAX_FIELD = 1_000
 
 @functools.cache
 def choices() -> dict[str, tuple[str, ...]]:
-    """The labels a reviewer may pick for stance, check-worthiness and claim type.
-
-    Imported on first use: the stages that define them load spaCy.
-    """
-    from ..checkworthy import CLAIM_TYPES, CLASSES
-    from ..stance import LABELS
-
-    return {"stance": LABELS, "checkworthy": CLASSES, "claim_type": CLAIM_TYPES}
+    """The labels a reviewer may pick for stance, check-worthiness and claim type."""
+    return {"stance": STANCES, "checkworthy": CHECKWORTHY, "claim_type": CLAIM_TYPES}
 
 
 class InvalidInput(ValueError):
