@@ -213,6 +213,14 @@ def _set_condition(conn, name: str, p: _Params, seen: tuple[str, ...]) -> str:
     return "(" + (" and ".join(inner) or "1") + ")"
 
 
+def conditions(conn, filters: Filters) -> tuple[list[str], dict[str, object]]:
+    """The SQL conditions on the claims ``c`` (and their latest review ``r``) that ``filters``
+    asks for, and their named parameters: the one definition of every filter, for the export,
+    claim sets and the review queue."""
+    p = _Params()
+    return _conditions(conn, filters, p), p.values
+
+
 def export_query(
     conn: sqlite_utils.Database | sqlite3.Connection,
     filters: Filters | None = None,
@@ -223,8 +231,8 @@ def export_query(
     ``conn`` is only read to resolve claim sets. The rows come in document order with
     ``columns`` (names from :data:`COLUMN_SQL`), the same for the CLI and Datasette.
     """
-    p = _Params()
-    where = ["c.superseded = 0", *_conditions(conn, filters or Filters(), p)]
+    found, params = conditions(conn, filters or Filters())
+    where = ["c.superseded = 0", *found]
     select = ",\n  ".join(f'{COLUMN_SQL[name]} as "{name}"' for name in columns)
     sql = (
         f"select\n  {select}\nfrom claims c\n"
@@ -232,7 +240,7 @@ def export_query(
         "(select max(r2.id) from reviews r2 where r2.claim_id = c.id)\n"
         "where " + "\n  and ".join(where) + "\norder by c.doc, c.start, c.id"
     )
-    return sql, p.values
+    return sql, params
 
 
 def claim_rows(

@@ -111,20 +111,10 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
         "select 1 from sqlite_master where type = 'table' and name = ?", [name]).fetchone() is not None
 
 
-def _set_condition(conn: sqlite3.Connection, name: str) -> tuple[str, dict]:
-    """SQL selecting the members of claim set ``name``, however the set is defined."""
-    try:
-        sql, params = export.export_query(conn, export.Filters(sets=(name,)), ("id",))
-    except export.FilterError as e:
-        raise InvalidInput(str(e)) from None
-    return f"c.id in (select id from ({sql}))", params
-
-
 def _queue(conn: sqlite3.Connection, filters: Mapping[str, str], after: str | None = None,
            limit: int = 1) -> list[dict]:
     """The unreviewed claims of a queue in review order, starting after claim ``after``."""
-    set_condition = _set_condition(conn, filters["set"]) if "set" in filters else None
-    where, params = helpers.queue_where(filters, set_condition)
+    where, params = helpers.queue_where(conn, filters)
     base = (f"select c.id, c.text, c.doc, c.section_path, c.source_canonical, c.stance,"
             f" c.checkworthy, c.checkworthy_score from claims c"
             f" where {where} and {helpers.UNREVIEWED}")
@@ -142,8 +132,7 @@ def _queue(conn: sqlite3.Connection, filters: Mapping[str, str], after: str | No
 
 
 def _queue_counts(conn: sqlite3.Connection, filters: Mapping[str, str]) -> dict:
-    set_condition = _set_condition(conn, filters["set"]) if "set" in filters else None
-    where, params = helpers.queue_where(filters, set_condition)
+    where, params = helpers.queue_where(conn, filters)
     total, unreviewed = conn.execute(
         f"select count(*), coalesce(sum({helpers.UNREVIEWED}), 0) from claims c where {where}",
         params).fetchone()

@@ -11,6 +11,7 @@ import hmac
 import ipaddress
 import itertools
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,14 +19,17 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from markupsafe import Markup, escape
 
-from .. import relations
+from .. import export, relations
 from ..export import FilterError, Filters
 from ..labels import CHECKWORTHY, CLAIM_TYPES, STANCES, VERDICTS
 from ..store import UNCHANGED
 
 RELATIONS = ("supports", "refutes", "context")
 CORRECTABLE = ("source", "source_canonical", "cue", "stance", "checkworthy", "claim_type")
-QUEUE_FILTERS = ("doc", "section", "source", "stance", "checkworthy", "set", "prior")
+# The queue's filters: the export's (by their names there), and whether a match was checked.
+AS_EXPORT_FILTER = {"doc": "docs", "section": "sections", "source": "sources", "stance": "stances",
+                    "checkworthy": "checkworthy", "set": "sets"}
+QUEUE_FILTERS = (*AS_EXPORT_FILTER, "prior")
 # The queue's "Checked elsewhere" filter: leave out, or keep only, the claims whose match in
 # another document already has a verdict (annotator/relations.py).
 PRIOR_CHOICES = {"skip": "is null", "only": "is not null"}
@@ -277,35 +281,17 @@ def queue_filters(args: Mapping[str, str], allow_sets: bool = False) -> dict[str
     return {k: str(args[k]).strip() for k in names if args.get(k) and str(args[k]).strip()}
 
 
-def queue_where(
-    filters: Mapping[str, str], set_condition: tuple[str, Mapping] | None = None
-) -> tuple[str, dict]:
-    """SQL conditions (on claims ``c``) and parameters for the current claims in a queue.
-
-    ``set_condition`` is the SQL and parameters selecting the members of the claim set named by
-    the ``set`` filter. Every value reaches SQL as a parameter.
-    """
-    where = ["c.superseded = 0"]
-    params: dict = {}
-    if "doc" in filters:
-        where.append("(c.doc = :doc or c.document_id = :doc)")
-        params["doc"] = filters["doc"]
-    if "section" in filters:
-        where.append("(c.section_path = :section or c.section_path like :section_prefix escape '\\')")
-        params["section"] = filters["section"]
-        escaped = filters["section"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params["section_prefix"] = escaped + " > %"
-    if "source" in filters:
-        where.append("(c.source_canonical = :source collate nocase or c.source = :source"
-                      " or c.source_id = :source)")
-        params["source"] = filters["source"]
-    for name in ("stance", "checkworthy"):
-        if name in filters:
-            where.append(f"c.{name} = :{name}")
-            params[name] = filters[name]
-    if "set" in filters and set_condition:
-        where.append(set_condition[0])
-        params.update(set_condition[1])
+def queue_where(conn: sqlite3.Connection, filters: Mapping[str, str]) -> tuple[str, dict]:
+    """SQL conditions (on claims ``c``) and parameters for the current claims in a queue: the
+    export's filters (the same claims as the queue's "download as CSV" link), and ``prior``.
+    Every value reaches SQL as a parameter."""
+    try:
+        chosen = Filters.from_dict({AS_EXPORT_FILTER[k]: v for k, v in filters.items()
+                                    if k in AS_EXPORT_FILTER})
+        where, params = export.conditions(conn, chosen)
+    except FilterError as e:
+        raise InvalidInput(str(e)) from None
+    where = ["c.superseded = 0", *where]
     if filters.get("prior") in PRIOR_CHOICES:
         where.append(f"{relations.PRIOR_VERDICT_SQL} {PRIOR_CHOICES[filters['prior']]}")
     return " and ".join(where), params
