@@ -6,19 +6,17 @@ the claim's current review append a review, so importing the same file twice rec
 """
 
 import csv
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
+from . import store
 from .export import unguard_formula
 from .labels import VERDICTS
 
 REQUIRED = ("id", "text", "verdict", "note")
-# Corrections a review row may carry; a new review keeps the previous review's values.
-CARRIED = ("source", "source_canonical", "cue", "stance", "checkworthy", "claim_type")
 
 
 class ImportRejected(ValueError):
@@ -150,7 +148,7 @@ def check_file(db: sqlite_utils.Database, path: str | Path) -> ImportResult:
             continue
         note = _note(cells[col["note"]])
         latest = db.execute(
-            f"select verdict, note, reviewer, created, {', '.join(CARRIED)} from reviews "
+            "select verdict, note, reviewer, created from reviews "
             "where claim_id = ? order by id desc limit 1", [claim_id]).fetchone()
         current = (latest[0], latest[1]) if latest else (None, None)
         if (verdict, note) == current:
@@ -160,21 +158,17 @@ def check_file(db: sqlite_utils.Database, path: str | Path) -> ImportResult:
             errors.append(f"line {line}: claim {claim_id} was reviewed by {latest[2]} at "
                           f"{latest[3]}, after this file was exported; export again")
             continue
-        carried = dict(zip(CARRIED, latest[4:])) if latest else {}
-        result.reviews.append({"claim_id": claim_id, "verdict": verdict, "note": note, **carried})
+        result.reviews.append({"claim_id": claim_id, "verdict": verdict, "note": note})
     if errors:
         raise ImportRejected(str(path), errors)
     return result
 
 
 def import_reviews(db: sqlite_utils.Database, path: str | Path, *, reviewer: str) -> ImportResult:
-    """Check the file, then append its changed rows as reviews by ``reviewer`` in one transaction."""
+    """Check the file, then append its changed rows as reviews by ``reviewer`` in one transaction
+    (each keeps the corrections of the review before it, as a review from the web page does)."""
     result = check_file(db, path)
-    created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     with db.atomic():
         for review in result.reviews:
-            review.update(reviewer=reviewer, created=created)
-            names = ", ".join(review)
-            marks = ", ".join("?" * len(review))
-            db.execute(f"insert into reviews ({names}) values ({marks})", list(review.values()))
+            store.add_review(db, reviewer=reviewer, **review)
     return result

@@ -14,6 +14,7 @@ from conftest import rows
 from datasette.app import Datasette
 from reviewing import HOSTILE_CLAIM, PASSWORD, add_hostile_document, reviewer_accounts
 
+from annotator import store
 from annotator.cli import cli
 from annotator.review import access, accounts, config, helpers
 from annotator.review.helpers import InvalidInput, Mark
@@ -623,6 +624,17 @@ def test_datasette_configuration(site):
     assert "_sqlite_migrations" not in site.get("/claims").text.split("hidden tables")[0]
     meta = site.get("/-/metadata.json").text
     assert "pbkdf2" not in meta
+
+
+def test_unreviewed_means_the_same_in_the_canned_query_as_in_the_queue(site):
+    """A claim whose latest review took its verdict back is unreviewed again, for the canned query
+    as for the queue (the query once meant 'never had a verdict')."""
+    conn = store.connect(site.db_path)
+    store.add_review(conn, HOSTILE_CLAIM, "alice", "false")
+    store.add_review(conn, HOSTILE_CLAIM, "alice", None)
+    unreviewed = site.get("/claims/unreviewed_checkworthy.json?_shape=array").json()
+    assert unreviewed[0]["review"] == HOSTILE_CLAIM
+    assert HOSTILE_CLAIM in site.get("/-/annotator/queue").text
 
 
 def test_plugin_connections_wait_for_locks(site):
