@@ -14,7 +14,7 @@ from conftest import CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator import check, corpus, pipeline, store, structure
+from annotator import check, corpus, labels, pipeline, store, structure
 from annotator.export import FilterError, Filters, export_query
 
 SENTENCES = sorted({s for f in CORPUS.glob("*.txt")
@@ -138,11 +138,17 @@ HOSTILE = st.one_of(
 )
 
 
+LABELS = {"stances": labels.STANCES, "checkworthy": labels.CHECKWORTHY,
+          "claim_types": labels.CLAIM_TYPES}
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=SHARED)
 @given(values=st.fixed_dictionaries({}, optional={
     name: st.lists(HOSTILE, min_size=1, max_size=3)
-    for name in ("sets", "docs", "sections", "sources", "stances", "checkworthy", "claim_types",
-                 "entities")
+    for name in ("sets", "docs", "sections", "sources", "entities")
+} | {
+    name: st.lists(st.sampled_from([*known, known[0].upper()]) | HOSTILE, min_size=1, max_size=3)
+    for name, known in LABELS.items()
 } | {"search": HOSTILE.filter(lambda s: "\x00" not in s), "reviewed": st.booleans()}))
 def test_hostile_filter_values_are_data_never_sql(corpus_db, values):
     conn = sqlite3.connect(f"file:{corpus_db}?mode=ro", uri=True)
@@ -150,12 +156,12 @@ def test_hostile_filter_values_are_data_never_sql(corpus_db, values):
         before = conn.execute("select count(*) from claims").fetchone()[0]
         try:
             sql, params = export_query(conn, Filters.from_dict(values))
-        except FilterError as e:  # an unknown claim set: a clear error, not a query
-            assert "no claim set named" in str(e)
+        except FilterError as e:  # an unknown claim set or label: a clear error, not a query
+            assert str(e).startswith(("no claim set named", "unknown "))
             return
         # The SQL is that of harmless values of the same shape: the values are parameters only.
-        harmless = {k: [f"v{i}" for i in range(len(v))] if isinstance(v, list) else v
-                    for k, v in values.items()}
+        harmless = {k: ([LABELS[k][0]] * len(v) if k in LABELS else [f"v{i}" for i in range(len(v))])
+                    if isinstance(v, list) else v for k, v in values.items()}
         if "search" in values:
             harmless["search"] = "v" if values["search"].split() else " "
         assert sql == export_query(conn, Filters.from_dict(harmless))[0]
