@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from . import __version__, formats
+from .ids import stable_id
 
 # File suffix -> format. Text and Markdown are read as they are; the others through formats.py.
 FORMATS = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".pdf": "pdf",
@@ -115,7 +116,7 @@ def check_encoding(encoding: str) -> str:
 
 def document_id(path: str) -> str:
     """The stable id of a document: its path within the corpus."""
-    return hashlib.sha1(path.encode("utf-8")).hexdigest()[:16]
+    return stable_id(path)
 
 
 def find_files(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str] | Refusal]:

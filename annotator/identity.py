@@ -9,18 +9,18 @@ new id, and the stored claim is superseded (kept with its reviews) rather than g
 Nothing here touches the database: the store hands in what it holds and writes what comes back.
 """
 
-import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from .ids import stable_id
 
 
 def claim_id(doc_path: str, text: str, occurrence: int) -> str:
     """The id a claim gets when it is new: its document path, text and which repeat it is."""
-    key = f"{doc_path}\x00{text}\x00{occurrence}"
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    return stable_id(doc_path, text, occurrence)
 
 
 def text_key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    return stable_id(text)
 
 
 def add_context(rows: Sequence[dict]) -> None:

@@ -4,7 +4,6 @@ Used by ``annotator sets`` and by the review page's "add to set". A set has a de
 creation time and a creator; a list set also records who added each claim and when.
 """
 
-import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -12,14 +11,13 @@ from collections.abc import Iterable
 import sqlite_utils
 
 from .export import FilterError, Filters, count_claims
+from .ids import now
 
 
 class SetError(ValueError):
     """A set operation that cannot be done; the message says why."""
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def create_set(
@@ -52,7 +50,7 @@ def create_set(
                 "values (?, ?, ?, ?, ?, ?)",
                 [name, "filter" if filters else "list",
                  json.dumps(filters.to_dict(), ensure_ascii=False) if filters else None,
-                 description, _now(), creator],
+                 description, now(), creator],
             )
         except sqlite3.IntegrityError:
             raise SetError(f"a claim set named {name!r} already exists") from None
@@ -109,13 +107,13 @@ def add_claims(db: sqlite_utils.Database, name: str, claim_ids: Iterable[str], *
     if unknown:
         raise SetError(f"no such claim: {', '.join(unknown[:5])}"
                        + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""))
-    now = _now()
+    added = now()
     with db.atomic():
         before = db.execute("select count(*) from claim_set_members where set_id = ?",
                             [set_id]).fetchone()[0]
         db.conn.executemany(
             "insert or ignore into claim_set_members (set_id, claim_id, added, added_by) "
-            "values (?, ?, ?, ?)", [(set_id, cid, now, by) for cid in ids])
+            "values (?, ?, ?, ?)", [(set_id, cid, added, by) for cid in ids])
         after = db.execute("select count(*) from claim_set_members where set_id = ?",
                            [set_id]).fetchone()[0]
     return after - before

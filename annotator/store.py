@@ -10,7 +10,6 @@ text they were found in) when a reviewer has worked on them, so no review is eve
 import contextlib
 import datetime as dt
 import enum
-import hashlib
 import json
 import operator
 import os
@@ -24,6 +23,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from . import identity, sources
+from .ids import now, stable_id
 from .labels import VERDICTS
 
 if TYPE_CHECKING:  # importing spaCy costs half a second, and an unchanged re-run needs none of it
@@ -316,16 +316,10 @@ def m010_claim_relations(db: sqlite_utils.Database) -> None:
 
 def entity_list(mentions: list[dict]) -> str | None:
     """``text (LABEL)`` of each mention, in document order, as ``claims.entities`` stores them."""
-    ordered = sorted(mentions, key=lambda m: (m["start"], _hash(m["claim_id"], m["start"], m["end"])))
+    ordered = sorted(mentions, key=lambda m: (m["start"], stable_id(m["claim_id"], m["start"], m["end"])))
     return "; ".join(f"{m['text']} ({m['label']})" for m in ordered) or None
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def _hash(*parts: object) -> str:
-    return hashlib.sha1("\x00".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
 
 
 def connect(path: str | os.PathLike, create: bool = True) -> sqlite_utils.Database:
@@ -389,7 +383,7 @@ def start_run(db: sqlite_utils.Database, info: dict) -> str:
                 "select id, pid from runs where status = 'running' and host = ?", [host]).fetchall():
             if pid is not None and not _alive(pid):
                 db.execute("update runs set status = 'interrupted' where id = ?", [old_id])
-        db.table("runs").insert({"id": run_id, "started": _now(), "status": "running", "host": host,
+        db.table("runs").insert({"id": run_id, "started": now(), "status": "running", "host": host,
                                  "pid": os.getpid(), **info})
     return run_id
 
@@ -409,7 +403,7 @@ def _alive(pid: int) -> bool:
 
 def finish_run(db: sqlite_utils.Database, run_id: str, counts: dict, status: str = "done") -> None:
     with writing(db):
-        db.table("runs").update(run_id, {"ended": _now(), "status": status, **counts})
+        db.table("runs").update(run_id, {"ended": now(), "status": status, **counts})
 
 
 # --- documents ---------------------------------------------------------------------------------
@@ -465,7 +459,7 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
                 "pages": json.dumps(doc.pages) if doc.pages else None,
                 "n_words": result.n_words,
                 "n_paragraphs": sum(1 for b in result.blocks if b.kind == "paragraph"),
-                "n_claims": len(result.claims), "run_id": run_id, "extracted_at": _now(),
+                "n_claims": len(result.claims), "run_id": run_id, "extracted_at": now(),
             },
             pk="id",
         )
@@ -473,7 +467,7 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
             db, "blocks",
             [
                 {
-                    "id": _hash(doc_id, b.index), "document_id": doc_id, "idx": b.index,
+                    "id": stable_id(doc_id, b.index), "document_id": doc_id, "idx": b.index,
                     "kind": b.kind, "start": b.start, "end": b.end, "text": b.text,
                     "level": b.level, "section_path": b.section_path,
                     "paragraph_index": b.paragraph_index,
@@ -513,7 +507,7 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
 def _source_id(claim: dict, doc: str) -> str | None:
     """The claim's source identity (see sources.source_key): a named one shared by all documents."""
     canon = claim.get("source_canonical")
-    return _hash(*sources.source_key(canon, claim.get("source_label"), doc)) if canon else None
+    return stable_id(*sources.source_key(canon, claim.get("source_label"), doc)) if canon else None
 
 
 def _upsert_sources(db: sqlite_utils.Database, claims: list[dict], doc: str) -> None:
@@ -544,9 +538,9 @@ def _insert_mentions(db: sqlite_utils.Database, mentions: list[dict]) -> None:
     rows: list[dict] = []
     entities: dict[str, dict] = {}
     for m in mentions:
-        eid = _hash(m["text"], m["label"])
+        eid = stable_id(m["text"], m["label"])
         entities.setdefault(eid, {"id": eid, "text": m["text"], "label": m["label"]})
-        rows.append({"id": _hash(m["claim_id"], m["start"], m["end"]), "entity_id": eid, **m})
+        rows.append({"id": stable_id(m["claim_id"], m["start"], m["end"]), "entity_id": eid, **m})
     _insert_rows(db, "entities", list(entities.values()), verb="insert or ignore")
     _insert_rows(db, "claim_entities", rows, verb="insert or replace")
 
@@ -671,7 +665,7 @@ def add_review(
             f" select :claim_id, :reviewer, :created, {values} from (select 1)"
             " left join (select * from reviews where claim_id = :claim_id order by id desc limit 1)"
             " as current",
-            {"claim_id": claim_id, "reviewer": reviewer, "created": _now(),
+            {"claim_id": claim_id, "reviewer": reviewer, "created": now(),
              **{f: v for f, v in given.items() if v is not UNCHANGED}},
         )
     return int(cursor.lastrowid or 0)
@@ -686,6 +680,6 @@ def add_evidence(
         cursor = db.execute(
             "insert into evidence (claim_id, url, quote, relation, reviewer, created) "
             "values (?, ?, ?, ?, ?, ?)",
-            [claim_id, url, quote, relation, reviewer, _now()],
+            [claim_id, url, quote, relation, reviewer, now()],
         )
     return int(cursor.lastrowid or 0)
