@@ -4,8 +4,10 @@ The class and the score come from a linear model learned from data (``annotator 
 checkworthy``; weights in ``models/checkworthy.npz``). Its features are hashed from what the
 spaCy model already computed for every token (lower-cased form, lemma, suffix, prefix, shape,
 tag, dependency, entity type, as n-grams and head-dependent pairs), so scoring costs a few array
-operations per claim. The score is the calibrated probability that the claim is ``cfs``. The
-claim type is a rule over the claim's own content (its source and cue left out).
+operations per claim. A claim that reads as prose (news, encyclopedia) rather than debate speech is
+scored with prose-specific copies of its features and class biases tuned on prose (see
+:class:`Model`). The score is the calibrated probability that the claim is ``cfs``. The claim
+type is a rule over the claim's own content (its source and cue left out).
 
 The ``annotator_checkworthy`` component sets ``span._.annotator_checkworthy``,
 ``span._.annotator_checkworthy_score`` and ``span._.annotator_claim_type``.
@@ -140,12 +142,27 @@ class ModelError(ValueError):
     pass
 
 
+def prose_ids(ids: np.ndarray) -> np.ndarray:
+    """The features of a prose claim: each feature twice, as itself and as its prose copy.
+
+    Daumé's feature augmentation: the shared copy learns what holds in debate and prose alike, the
+    prose copy what differs in news and encyclopedia text (a prediction or a judgement reported in
+    prose is ``nfs`` more often than a debate sentence with the same words is).
+    """
+    return np.concatenate([ids, (ids * 40503 + 12345) % N_FEATURES])
+
+
 @dataclass
 class Model:
-    """A multinomial logistic regression over TF-IDF weighted hashed features.
+    """A multinomial logistic regression over TF-IDF weighted hashed features, with a genre gate.
 
-    ``bias`` shifts the log-probabilities before the class is chosen (tuned for macro-F1 on
-    held-out folds); ``calibration`` (a, b) maps the log-odds of ``cfs`` to a calibrated probability.
+    A second, binary logistic regression (``genre_coef``, ``genre_intercept``) judges whether a claim
+    reads as prose (news, encyclopedia) or as debate speech (ClaimBuster); a prose claim is scored
+    with its features augmented by :func:`prose_ids` and chooses its class with ``prose_bias``
+    (tuned on the gold sets, each scored by a model trained without it), a debate sentence with
+    its plain features and ``bias`` (tuned for macro-F1 on held-out ClaimBuster folds). The
+    ``bias`` vectors shift the log-probabilities before the class is chosen; ``calibration`` (a, b)
+    maps the log-odds of ``cfs`` to a calibrated probability.
     """
 
     classes: tuple[str, ...]
@@ -155,22 +172,41 @@ class Model:
     bias: np.ndarray  # (classes,)
     calibration: tuple[float, float]
     meta: dict
+    genre_coef: np.ndarray  # (N_FEATURES,): positive for prose
+    genre_intercept: float
+    prose_bias: np.ndarray  # (classes,)
 
-    def probabilities(self, features: Sequence[np.ndarray]) -> np.ndarray:
-        """Class probabilities, one row per span, columns in ``classes`` order."""
+    def _tfidf(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        idx, counts = np.unique(ids, return_counts=True)
+        w = (1.0 + np.log(counts)) * self.idf[idx]  # sublinear tf × idf, then l2 norm
+        norm = np.sqrt(w @ w)
+        return idx, (w / norm if norm else w)
+
+    def is_prose(self, features: Sequence[np.ndarray]) -> np.ndarray:
+        """Whether each span reads as prose rather than debate speech."""
+        out = np.zeros(len(features), dtype=bool)
+        for row, ids in enumerate(features):
+            idx, w = self._tfidf(ids)
+            out[row] = self.genre_coef[idx] @ w + self.genre_intercept > 0
+        return out
+
+    def probabilities(self, features: Sequence[np.ndarray], prose: np.ndarray | None = None) -> np.ndarray:
+        """Class probabilities, one row per span, columns in ``classes`` order; ``prose`` marks
+        the spans scored with their prose features (by default those :meth:`is_prose` judges so)."""
+        if prose is None:
+            prose = self.is_prose(features)
         logits = np.empty((len(features), len(self.classes)))
         for row, ids in enumerate(features):
-            idx, counts = np.unique(ids, return_counts=True)
-            w = (1.0 + np.log(counts)) * self.idf[idx]  # sublinear tf × idf, then l2 norm
-            norm = np.sqrt(w @ w)
-            logits[row] = self.coef[:, idx] @ (w / norm if norm else w) + self.intercept
+            idx, w = self._tfidf(prose_ids(ids) if prose[row] else ids)
+            logits[row] = self.coef[:, idx] @ w + self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         return p / p.sum(axis=1, keepdims=True)
 
-    def decide(self, p: np.ndarray) -> tuple[list[str], np.ndarray]:
+    def decide(self, p: np.ndarray, prose: np.ndarray) -> tuple[list[str], np.ndarray]:
         """The classes and calibrated cfs scores for rows of probabilities."""
-        chosen = np.argmax(np.log(np.clip(p, 1e-12, 1)) + self.bias, axis=1)
+        bias = np.where(np.asarray(prose)[:, None], self.prose_bias, self.bias)
+        chosen = np.argmax(np.log(np.clip(p, 1e-12, 1)) + bias, axis=1)
         cfs = np.clip(p[:, self.classes.index("cfs")], 1e-9, 1 - 1e-9)
         a, b = self.calibration
         score = 1.0 / (1.0 + np.exp(-(a * np.log(cfs / (1 - cfs)) + b)))
@@ -179,7 +215,9 @@ class Model:
     def classify(self, spans: Sequence[Span]) -> list[tuple[str, float]]:
         if not spans:
             return []
-        classes, scores = self.decide(self.probabilities(span_features(spans)))
+        features = span_features(spans)
+        prose = self.is_prose(features)
+        classes, scores = self.decide(self.probabilities(features, prose), prose)
         return [(c, round(float(s), 3)) for c, s in zip(classes, scores)]
 
     def save(self, path: str | Path) -> None:
@@ -187,6 +225,8 @@ class Model:
             path, classes=np.array(self.classes), idf=self.idf.astype(np.float16),
             coef=self.coef.astype(np.float16), intercept=self.intercept, bias=self.bias,
             calibration=np.array(self.calibration), meta=np.array(json.dumps(self.meta)),
+            genre_coef=self.genre_coef.astype(np.float16), genre_intercept=np.array(self.genre_intercept),
+            prose_bias=self.prose_bias,
         )
 
 
@@ -202,10 +242,14 @@ def read_model(path: str | Path) -> Model:
                 bias=z["bias"],
                 calibration=(float(z["calibration"][0]), float(z["calibration"][1])),
                 meta=json.loads(str(z["meta"])),
+                genre_coef=z["genre_coef"].astype(np.float32),
+                genre_intercept=float(z["genre_intercept"]),
+                prose_bias=z["prose_bias"],
             )
     except (OSError, KeyError, ValueError) as e:
         raise ModelError(f"{path}: not a check-worthiness model ({e})") from None
-    if set(model.classes) != set(CLASSES) or model.coef.shape != (len(CLASSES), N_FEATURES):
+    if (set(model.classes) != set(CLASSES) or model.coef.shape != (len(CLASSES), N_FEATURES)
+            or model.genre_coef.shape != (N_FEATURES,)):
         raise ModelError(f"{path}: a model for other classes or features than this version's")
     return model
 

@@ -56,38 +56,49 @@ def matrix(features: Sequence[np.ndarray]):
 
 
 def fit(features: Sequence[np.ndarray], labels: Sequence[str], weights: Sequence[float],
-        oof: np.ndarray | None = None) -> checkworthy.Model:
-    """A model from features and labels; ``oof`` (held-out-fold probabilities of the same
-    examples) tunes the class biases and calibrates the score, when given."""
+        prose: Sequence[bool], oof: np.ndarray | None = None) -> checkworthy.Model:
+    """A model from features, labels and genres (``prose``: a gold claim rather than a debate
+    sentence); ``oof`` (held-out-fold probabilities of the same examples) tunes the debate class
+    biases and calibrates the score, when given. The prose biases are left at zero."""
     from sklearn.feature_extraction.text import TfidfTransformer
     from sklearn.linear_model import LogisticRegression
 
-    counts = matrix(features)
+    prose = np.asarray(prose, dtype=bool)
+    counts = matrix([checkworthy.prose_ids(f) if p else f for f, p in zip(features, prose)])
     tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
     lr = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
     lr.fit(tfidf.transform(counts), labels, sample_weight=np.asarray(weights))
     order = [list(lr.classes_).index(c) for c in checkworthy.CLASSES]
+    genre_coef, genre_intercept = np.zeros(checkworthy.N_FEATURES), 1.0 if prose.all() else -1.0
+    if 0 < prose.sum() < len(prose):
+        genre = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000)
+        genre.fit(tfidf.transform(matrix(features)), prose)
+        genre_coef, genre_intercept = genre.coef_[0], float(genre.intercept_[0])
     model = checkworthy.Model(  # weights at the precision of the file, so figures are the shipped model's
         classes=checkworthy.CLASSES, idf=tfidf.idf_.astype(np.float16).astype(np.float32),
         coef=lr.coef_[order].astype(np.float16).astype(np.float32), intercept=lr.intercept_[order],
         bias=np.zeros(len(order)), calibration=(1.0, 0.0), meta={},
+        genre_coef=genre_coef.astype(np.float16).astype(np.float32), genre_intercept=genre_intercept,
+        prose_bias=np.zeros(len(order)),
     )
     if oof is not None:
-        model.bias = tune_bias(oof, labels)
+        debate = ~prose
+        model.bias = tune_bias(oof[debate], np.asarray(labels)[debate]) if debate.any() else np.zeros(3)
         model.calibration = calibrate(oof[:, 0], np.asarray(labels) == "cfs")
     return model
 
 
 def out_of_fold(features: Sequence[np.ndarray], labels: Sequence[str], weights: Sequence[float],
-                seed: int = SEED) -> np.ndarray:
-    """Each example's class probabilities from a model trained on the other folds."""
+                prose: Sequence[bool], seed: int = SEED) -> np.ndarray:
+    """Each example's class probabilities from a model trained on the other folds (each example
+    scored as the genre it comes from)."""
     from sklearn.model_selection import StratifiedKFold
 
-    labels_a = np.asarray(labels)
+    labels_a, prose_a = np.asarray(labels), np.asarray(prose, dtype=bool)
     oof = np.zeros((len(labels), len(checkworthy.CLASSES)))
     for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=seed).split(labels_a, labels_a):
-        m = fit([features[i] for i in train], labels_a[train], np.asarray(weights)[train])
-        oof[test] = m.probabilities([features[i] for i in test])
+        m = fit([features[i] for i in train], labels_a[train], np.asarray(weights)[train], prose_a[train])
+        oof[test] = m.probabilities([features[i] for i in test], prose_a[test])
     return oof
 
 
@@ -143,7 +154,8 @@ def baseline(train: Sequence[Example], test: Sequence[Example]) -> dict:
 
 
 def scores_of(model: checkworthy.Model, features: Sequence[np.ndarray], examples: Sequence[Example]) -> dict:
-    classes, scores = model.decide(model.probabilities(features))
+    prose = model.is_prose(features)
+    classes, scores = model.decide(model.probabilities(features, prose), prose)
     return evaluate.checkworthy_scores([e.label for e in examples], classes, list(scores))
 
 
@@ -172,13 +184,30 @@ def train_checkworthy(
     train = [i for i in range(len(examples)) if i not in kept]
 
     def part(idx):
-        return [features[i] for i in idx], [examples[i].label for i in idx], [examples[i].weight for i in idx]
+        return ([features[i] for i in idx], [examples[i].label for i in idx], [examples[i].weight for i in idx],
+                [examples[i].group != "claimbuster" for i in idx])
 
     echo(f"ClaimBuster: {len(cb_train)} sentences to train on, {len(heldout)} held out "
          f"(written to {heldout_path}); gold claims: {len(examples) - len(cb)}")
-    f_tr, y_tr, w_tr = part(train)
-    oof = out_of_fold(f_tr, y_tr, w_tr)
-    model = fit(f_tr, y_tr, w_tr, oof)
+    f_tr, y_tr, w_tr, g_tr = part(train)
+    oof = out_of_fold(f_tr, y_tr, w_tr, g_tr)
+    model = fit(f_tr, y_tr, w_tr, g_tr, oof)
+    groups = sorted({e.group for e in examples} - {"claimbuster"})
+    loso = {}  # each gold set scored by a model trained without it: probabilities, genre, labels
+    for g in groups:
+        test = [i for i, e in enumerate(examples) if e.group == g]
+        m = fit(*part([i for i in train if examples[i].group != g]))
+        f_g = [features[i] for i in test]
+        prose = m.is_prose(f_g)
+        loso[g] = (m.probabilities(f_g, prose), prose, [examples[i].label for i in test])
+
+    def prose_bias(names) -> np.ndarray:
+        """Class biases for prose tuned on the held-out predictions of the sets ``names``."""
+        p = [loso[n][0][loso[n][1]] for n in names]
+        y = [lab for n in names for lab, pr in zip(loso[n][2], loso[n][1]) if pr]
+        return tune_bias(np.vstack(p), y) if y else np.zeros(len(checkworthy.CLASSES))
+
+    model.prose_bias = prose_bias(groups)
     rows = [("TF-IDF + linear SVM (baseline)",
              baseline([examples[i] for i in cb_train], [examples[i] for i in heldout])),
             ("this model", scores_of(model, [features[i] for i in heldout], [examples[i] for i in heldout]))]
@@ -186,28 +215,26 @@ def train_checkworthy(
     for name, r in rows:
         echo(f"  {name:32} macro-F1 {r['macro_f1']:.3f}  cfs AP {r['cfs_average_precision']:.3f}  "
              f"F1 cfs {r['cfs']['f1']:.3f} ufs {r['ufs']['f1']:.3f} nfs {r['nfs']['f1']:.3f}")
-    groups = sorted({e.group for e in examples} - {"claimbuster"})
     if groups:
-        echo("\ngold sets, each scored by a model trained without it:")
-        pooled: list[np.ndarray] = []
-        pooled_labels: list[str] = []
+        echo("\ngold sets, each scored by a model trained without it (its prose class biases tuned "
+             "on the other sets):")
+        pooled: dict[str, list] = {"classes": [], "scores": [], "labels": []}
 
-        def line(name: str, p: np.ndarray, labels: list[str]) -> None:
-            classes, scores = model.decide(p)  # the shipped model's class biases and calibration
-            r = evaluate.checkworthy_scores(labels, classes, list(scores))
+        def line(name: str, classes: list[str], scores: list[float], labels: list[str]) -> None:
+            r = evaluate.checkworthy_scores(labels, classes, scores)
             echo(f"  {name:32} macro-F1 {r['macro_f1']:.3f}  cfs AP {r['cfs_average_precision']:.3f}  "
                  f"({r['sentences']} claims)")
 
         for g in groups:
-            test = [i for i, e in enumerate(examples) if e.group == g]
-            p = fit(*part([i for i in train if examples[i].group != g])).probabilities(
-                [features[i] for i in test])
-            labels = [examples[i].label for i in test]
-            pooled.append(p)
-            pooled_labels.extend(labels)
-            line(g, p, labels)
-        line("all of them, pooled", np.vstack(pooled), pooled_labels)
-    _, calibrated = model.decide(oof)
+            p, prose, labels = loso[g]
+            scorer = checkworthy.Model(**{**model.__dict__, "prose_bias": prose_bias([h for h in groups if h != g])})
+            classes, scores = scorer.decide(p, prose)
+            pooled["classes"] += classes
+            pooled["scores"] += list(scores)
+            pooled["labels"] += labels
+            line(f"{g} ({prose.mean():.0%} read as prose)", classes, list(scores), labels)
+        line("all of them, pooled", pooled["classes"], pooled["scores"], pooled["labels"])
+    _, calibrated = model.decide(oof, np.asarray(g_tr))
     is_cfs = np.asarray(y_tr) == "cfs"
     brier = float(np.mean((calibrated - is_cfs) ** 2))
     echo(f"\ncalibration of the cfs score on held-out folds (Brier {brier:.3f}):")
@@ -217,7 +244,7 @@ def train_checkworthy(
         "trained_on": {"claimbuster": len(cb_train), **{g: sum(1 for i in train if examples[i].group == g)
                                                         for g in groups}},
         "gold_weight": gold_weight, "C": C, "seed": SEED, "heldout": rows[1][1], "baseline": rows[0][1],
-        "brier": round(brier, 4), "spacy_model": f"{nlp.meta['lang']}_{nlp.meta['name']}",
+        "brier": round(brier, 4), "prose_bias": model.prose_bias.tolist(), "spacy_model": f"{nlp.meta['lang']}_{nlp.meta['name']}",
     }
     output.parent.mkdir(parents=True, exist_ok=True)
     model.save(output)
