@@ -15,7 +15,7 @@ incompatible values. Where the features are stored and how candidates are found 
 import functools
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -291,16 +291,23 @@ def _by_unit(quantities: frozenset[Quantity]) -> dict[str, list[Quantity]]:
     return found
 
 
-def _quantities_conflict(a: frozenset[Quantity], b: frozenset[Quantity]) -> bool:
-    """A unit that both claims give values for, and a value of one compatible with none of the
-    other's."""
+def _each_unit_covered(a: frozenset[Quantity], b: frozenset[Quantity],
+                       match: Callable[[Quantity, Quantity], bool]) -> bool:
+    """In every unit both claims give values for, the values of one each ``match`` one of the
+    other's (a unit only one of them gives is extra detail)."""
     xs_by, ys_by = _by_unit(a), _by_unit(b)
     for unit in xs_by.keys() & ys_by.keys():
         xs, ys = xs_by[unit], ys_by[unit]
-        if not (all(any(_compatible(x, y) for y in ys) for x in xs)
-                or all(any(_compatible(x, y) for x in xs) for y in ys)):
-            return True
-    return False
+        if not (all(any(match(x, y) for y in ys) for x in xs)
+                or all(any(match(x, y) for x in xs) for y in ys)):
+            return False
+    return True
+
+
+def _quantities_conflict(a: frozenset[Quantity], b: frozenset[Quantity]) -> bool:
+    """A unit that both claims give values for, and a value of one compatible with none of the
+    other's."""
+    return not _each_unit_covered(a, b, _compatible)
 
 
 def _agree(x: Quantity, y: Quantity) -> bool:
@@ -310,15 +317,8 @@ def _agree(x: Quantity, y: Quantity) -> bool:
 
 
 def _same_values(a: frozenset[Quantity], b: frozenset[Quantity]) -> bool:
-    """In every unit both claims give, the values of one are among the other's (the rest is extra
-    detail, as is a unit only one of them gives)."""
-    xs_by, ys_by = _by_unit(a), _by_unit(b)
-    for unit in xs_by.keys() & ys_by.keys():
-        xs, ys = xs_by[unit], ys_by[unit]
-        if not (all(any(_agree(x, y) for y in ys) for x in xs)
-                or all(any(_agree(x, y) for x in xs) for y in ys)):
-            return False
-    return True
+    """In every unit both claims give, the values of one are among the other's."""
+    return _each_unit_covered(a, b, _agree)
 
 
 def _shared_subject(a: Features, b: Features) -> bool | None:
