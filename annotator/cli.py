@@ -174,7 +174,7 @@ FILTER_KEYS = ("sets", "docs", "sections", "sources", "stances", "checkworthy", 
 
 def _filters(kwargs):
     """Pop the filter options out of a command's keyword arguments into a Filters."""
-    from .export import FilterError, Filters
+    from .filters import FilterError, Filters
 
     try:
         return Filters.from_dict({k: kwargs.pop(k) for k in FILTER_KEYS})
@@ -289,7 +289,7 @@ def sets():
 
 
 def _set_call(fn, *args, **kwargs):
-    from .sets import SetError
+    from .store.sets import SetError
 
     try:
         return fn(*args, **kwargs)
@@ -298,7 +298,8 @@ def _set_call(fn, *args, **kwargs):
 
 
 def _matching_ids(db, filters):
-    from .export import FilterError, claim_rows
+    from .filters import FilterError
+    from .store.queries import claim_rows
 
     try:
         return [row["id"] for row in claim_rows(db, filters, ("id",))]
@@ -329,7 +330,7 @@ def sets_create(name, claim_ids, db_path, description, creator, fixed, **kwargs)
     \b
         annotator sets create to-check 80e0748847419786 3b94c4ccae46f5c0
     """
-    from . import sets as claim_sets
+    from .store import sets as claim_sets
 
     filters = _filters(kwargs)
     db = _open(db_path)
@@ -355,9 +356,12 @@ def sets_list(db_path):
     \b
         annotator sets list
     """
-    from . import sets as claim_sets
+    from .store import sets as claim_sets
 
-    rows = _set_call(claim_sets.list_sets, _open(db_path))
+    rows = claim_sets.list_sets(_open(db_path))
+    broken = [r for r in rows if r["error"]]
+    if broken:
+        raise click.ClickException(broken[0]["error"])
     if not rows:
         click.echo("no claim sets (create one with 'annotator sets create')")
         return
@@ -385,8 +389,9 @@ def sets_show(name, db_path, limit):
     """
     import json
 
-    from . import sets as claim_sets
-    from .export import Filters, claim_rows
+    from .filters import Filters
+    from .store import sets as claim_sets
+    from .store.queries import claim_rows
 
     db = _open(db_path)
     info = _set_call(claim_sets.get_set, db, name)
@@ -419,7 +424,7 @@ def sets_add(name, claim_ids, db_path, by, **kwargs):
     \b
         annotator sets add to-check --source ESI --stance alleged
     """
-    from . import sets as claim_sets
+    from .store import sets as claim_sets
 
     filters = _filters(kwargs)
     db = _open(db_path)
@@ -444,7 +449,7 @@ def sets_remove(name, claim_ids, db_path, **kwargs):
     \b
         annotator sets remove to-check 80e0748847419786
     """
-    from . import sets as claim_sets
+    from .store import sets as claim_sets
 
     filters = _filters(kwargs)
     db = _open(db_path)
@@ -467,7 +472,7 @@ def sets_delete(name, db_path):
     \b
         annotator sets delete to-check
     """
-    from . import sets as claim_sets
+    from .store import sets as claim_sets
 
     _set_call(claim_sets.delete_set, _open(db_path), name)
     click.echo(f"deleted set {name!r}")
@@ -514,7 +519,7 @@ def check(db_path):
     \b
         annotator check --db db/claims.db
     """
-    from . import check as checking
+    from .store import check as checking
 
     try:
         findings = list(checking.run(db_path))
@@ -542,9 +547,10 @@ def match(db_path):
     from tqdm import tqdm
 
     from . import relations
+    from .store import queries
 
     db = _open(db_path)
-    n_docs = db.execute("select count(distinct document_id) from claims where superseded = 0").fetchone()[0]
+    n_docs = queries.current_documents(db)
     with tqdm(total=n_docs, unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
         found = relations.match_all(db, progress=bar.update)
     db.close()
@@ -764,6 +770,7 @@ def eval_(gold, db_path, reviews, sentences, model, as_json):
     import json
 
     from . import evaluate, store
+    from .store import queries
 
     if sentences:
         if gold or reviews:
@@ -782,7 +789,7 @@ def eval_(gold, db_path, reviews, sentences, model, as_json):
             if not pred:
                 raise click.ClickException(f"{db_path}: no reviewed claims yet")
         else:
-            gold_rows, pred = evaluate.load_gold(gold), evaluate.predictions(db)
+            gold_rows, pred = evaluate.load_gold(gold), queries.predictions(db)
     except evaluate.GoldError as e:
         raise click.ClickException(str(e))
     results = evaluate.by_document(gold_rows, pred)

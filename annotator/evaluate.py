@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .labels import CHECKWORTHY, STANCES
+from .store import queries
 
 METRICS = (
     "docs", "gold_claims", "pred_claims", "claims_precision", "claims_recall", "claims_f1", "matched",
@@ -167,37 +168,14 @@ def by_document(gold: Sequence[dict], pred: Sequence[dict]) -> dict[str, dict]:
 
 # --- the database side ---------------------------------------------------------------------------
 
-_PRED = """
-select doc, start, "end", text, source, source_canonical, cue, stance, checkworthy
-from claims where superseded = 0
-"""
-
-_REVIEWED = """
-select c.id, c.doc, c.start, c."end", c.text, c.source, c.source_canonical, c.cue, c.stance,
-       c.checkworthy, r.verdict, r.source as r_source, r.source_canonical as r_source_canonical,
-       r.cue as r_cue, r.stance as r_stance, r.checkworthy as r_checkworthy
-from claims c
-join reviews r on r.id = (select max(id) from reviews where claim_id = c.id)
-where c.superseded = 0
-"""
-
-
-def predictions(db: sqlite_utils.Database) -> list[dict]:
-    cursor = db.execute(_PRED)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]
-
-
 def reviewed_gold(db: sqlite_utils.Database) -> tuple[list[dict], list[dict]]:
     """Gold from the reviewers' latest word on each reviewed claim, and the machine's version.
 
     A claim marked ``not_a_claim`` is a false positive; a corrected field replaces the machine's
     (an empty string in a correction means "no source" or "no cue").
     """
-    cursor = db.execute(_REVIEWED)
-    names = [d[0] for d in cursor.description]
     gold, pred = [], []
-    for row in (dict(zip(names, r)) for r in cursor):
+    for row in queries.reviewed_claims(db):
         machine = {k: row[k] for k in ("doc", "start", "end", "text", "source", "source_canonical",
                                        "cue", "stance", "checkworthy")}
         pred.append(machine)

@@ -106,9 +106,7 @@ def run(
     began = time.perf_counter()
     summary = Summary()
     db = store.connect(db_path)
-    # In WAL mode this keeps every commit atomic and the file consistent; it only skips the fsync
-    # per document, which a power cut could cost, and a re-run would redo.
-    db.execute("PRAGMA synchronous = NORMAL")
+    store.relaxed_sync(db)
     files = [*corpus.find_files(paths), *(corpus.WebPage(url) for url in urls)]
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(total=sum(1 for f in files if not isinstance(f, corpus.Refusal)), unit="doc",
@@ -223,7 +221,7 @@ class _Writer:
         db = None
         try:
             db = store.connect(self.db_path)
-            db.execute("PRAGMA synchronous = NORMAL")
+            store.relaxed_sync(db)
             while (result := self.queue.get()) is not None:
                 try:
                     with store.writing(db):  # the claims and their matches land together

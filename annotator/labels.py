@@ -20,3 +20,5 @@ CLAIM_TYPES = (
 )
 # A reviewer's verdict on a claim.
 VERDICTS = ("true", "false", "misleading", "unverifiable", "not_a_claim")
+# The fields of a claim a reviewer may correct; a review row holds each, NULL where unchanged.
+CORRECTABLE = ("source", "source_canonical", "cue", "stance", "checkworthy", "claim_type")

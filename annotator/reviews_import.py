@@ -15,6 +15,7 @@ import sqlite_utils
 from . import store
 from .export import unguard_formula
 from .labels import VERDICTS
+from .store import queries
 
 REQUIRED = ("id", "text", "verdict", "note")
 
@@ -124,16 +125,15 @@ def check_file(db: sqlite_utils.Database, path: str | Path) -> ImportResult:
             errors.append(f"line {line}: claim {claim_id} again (first on line {seen[claim_id]})")
             continue
         seen[claim_id] = line
-        claim = db.execute("select text, superseded from claims where id = ?", [claim_id]).fetchone()
+        claim = queries.claim(db, claim_id)
         if claim is None:
             errors.append(f"line {line}: unknown claim id {claim_id!r}")
             continue
-        text, superseded = claim
-        if superseded:
+        if claim["superseded"]:
             errors.append(f"line {line}: claim {claim_id} was superseded by a later extraction "
                           "(its document changed); export again")
             continue
-        if not _same_text(cells[col["text"]], text):
+        if not _same_text(cells[col["text"]], claim["text"]):
             errors.append(f"line {line}: the text of claim {claim_id} was changed; claim text "
                           "cannot be edited here (restore it, or review it in Datasette)")
             continue
@@ -147,16 +147,14 @@ def check_file(db: sqlite_utils.Database, path: str | Path) -> ImportResult:
                           " remove it")
             continue
         note = _note(cells[col["note"]])
-        latest = db.execute(
-            "select verdict, note, reviewer, created from reviews "
-            "where claim_id = ? order by id desc limit 1", [claim_id]).fetchone()
-        current = (latest[0], latest[1]) if latest else (None, None)
+        latest = queries.current_review(db, claim_id)
+        current = (latest["verdict"], latest["note"]) if latest else (None, None)
         if (verdict, note) == current:
             result.n_unchanged += 1
             continue
-        if latest and "reviewed_at" in col and cells[col["reviewed_at"]].strip() != latest[3]:
-            errors.append(f"line {line}: claim {claim_id} was reviewed by {latest[2]} at "
-                          f"{latest[3]}, after this file was exported; export again")
+        if latest and "reviewed_at" in col and cells[col["reviewed_at"]].strip() != latest["created"]:
+            errors.append(f"line {line}: claim {claim_id} was reviewed by {latest['reviewer']} at "
+                          f"{latest['created']}, after this file was exported; export again")
             continue
         result.reviews.append({"claim_id": claim_id, "verdict": verdict, "note": note})
     if errors:

@@ -5,8 +5,8 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from annotator import check
 from annotator.cli import cli
+from annotator.store import check
 
 
 def run_check(path) -> tuple[int, str]:
@@ -176,17 +176,15 @@ def test_many_problems_are_counted_not_all_listed(db_copy):
 def test_offsets_read_each_document_once_and_compare_in_python(db_copy, monkeypatch):
     """A SQLite substr() per span walks the document from its start: on one 2 MB document the
     check took 3 min 44 s. Each document's text is read once and every span compared in Python."""
-    from annotator import store
-
     statements: list[str] = []
-    opened = store.open_existing
+    opened = check.open_existing
 
     def traced(path):
         conn = opened(path)
         conn.set_trace_callback(statements.append)
         return conn
 
-    monkeypatch.setattr(store, "open_existing", traced)
+    monkeypatch.setattr(check, "open_existing", traced)
     findings = list(check.run(db_copy))
     assert not any(f.failed for f in findings)
     assert not [s for s in statements if "substr(" in s.lower()]

@@ -30,7 +30,8 @@ from documents import (
     report_pdf,
 )
 
-from annotator import check, corpus, formats
+from annotator import corpus, formats
+from annotator.store import check
 from annotator.cli import cli
 from annotator.review import helpers
 

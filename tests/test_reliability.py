@@ -18,7 +18,8 @@ import sqlite_utils
 from click.testing import CliRunner
 from conftest import CORPUS, rows
 
-from annotator import check, store
+from annotator import store
+from annotator.store import check
 from annotator.cli import cli
 
 BAD = Path(__file__).resolve().parent / "fixtures" / "bad"

@@ -14,7 +14,8 @@ from conftest import CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator import check, corpus, labels, pipeline, store, structure
+from annotator import corpus, labels, pipeline, store, structure
+from annotator.store import check
 from annotator.export import FilterError, Filters, export_query
 
 SENTENCES = sorted({s for f in CORPUS.glob("*.txt")

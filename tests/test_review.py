@@ -19,6 +19,7 @@ from annotator.cli import cli
 from annotator.review import access, accounts, config, helpers
 from annotator.review.helpers import InvalidInput, Mark
 from annotator.store import UNCHANGED
+from annotator.store.queries import conditions
 
 TOKEN = "a-one-time-sign-in-token"
 
@@ -152,7 +153,7 @@ def test_parse_evidence(form, ok):
 # --- queue and access --------------------------------------------------------------------------
 
 
-def test_queue_where_passes_hostile_values_as_parameters():
+def test_queue_filters_pass_hostile_values_as_parameters():
     hostile = "x' or 1=1; drop table reviews; --"
     filters = helpers.queue_filters({"doc": hostile, "section": "A_%", "source": hostile,
                                      "checkworthy": "cfs", "set": "s", "ignored": "1"})
@@ -161,12 +162,13 @@ def test_queue_where_passes_hostile_values_as_parameters():
     conn.execute("create table claims (id, doc, document_id, section_path, source, source_canonical,"
                  " source_id, stance, checkworthy, superseded)")
     conn.execute("create table sources (id, canonical, aliases)")
-    sql, params = helpers.queue_where(conn, filters)
+    where, params = conditions(conn, helpers.queue_export_filters(filters))
+    sql = " and ".join(where)
     assert hostile not in sql and "A_%" not in sql
     assert hostile in params.values() and "A\\_\\% > %" in params.values()
     assert conn.execute(f"select count(*) from claims c where {sql}", params).fetchone() == (0,)
     with pytest.raises(InvalidInput, match="unknown stance"):
-        helpers.queue_where(conn, {"stance": hostile})
+        helpers.queue_export_filters({"stance": hostile})
 
 
 def test_the_queue_filters_as_the_export_does(site):

@@ -15,7 +15,8 @@ import pytest
 from datasette.app import Datasette
 from reviewing import add_hostile_document, reviewer_accounts
 
-from annotator import sets, store
+from annotator import store
+from annotator.store import sets
 from annotator.export import FORMULA_START
 from annotator.review import access, accounts, config, csv_guard
 

@@ -15,7 +15,8 @@ from reviewing import HOSTILE_CLAIM, add_hostile_document
 from test_review import Site
 
 import annotator.review
-from annotator import sets, store
+from annotator import store
+from annotator.store import sets
 from annotator.cli import cli
 from annotator.export import COLUMNS, Filters
 from annotator.review import helpers

@@ -26,7 +26,6 @@ Configuration, through ``datasette.plugin_config("annotator")`` (``annotator ser
 
 import asyncio
 import itertools
-import json
 import sqlite3
 from collections.abc import Mapping
 from urllib.parse import quote, urlencode
@@ -38,7 +37,8 @@ from datasette.utils.asgi import AsgiStream, BadRequest, Forbidden, NotFound, Re
 from markupsafe import Markup
 
 from .. import export, labels, relations, store
-from .. import sets as claim_sets
+from ..store import queries
+from ..store import sets as claim_sets
 from . import access, claims_table, csv_guard, errors, facets, helpers, signin
 from .helpers import InvalidInput
 
@@ -100,63 +100,15 @@ def _why_not_a_reviewer(actor: Mapping | None, to: str) -> str:
     return f"{who} is not a reviewer of this database: sign in as one to {to}"
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: Mapping | list | tuple = ()) -> list[dict]:
-    cursor = conn.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r)) for r in cursor.fetchall()]
-
-
-def _has_table(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute(
-        "select 1 from sqlite_master where type = 'table' and name = ?", [name]).fetchone() is not None
-
-
 def _queue(conn: sqlite3.Connection, filters: Mapping[str, str], after: str | None = None,
            limit: int = 1) -> list[dict]:
     """The unreviewed claims of a queue in review order, starting after claim ``after``."""
-    where, params = helpers.queue_where(conn, filters)
-    base = (f"select c.id, c.text, c.doc, c.section_path, c.source_canonical, c.stance,"
-            f" c.checkworthy, c.checkworthy_score from claims c"
-            f" where {where} and {helpers.UNREVIEWED}")
-    if after:
-        row = conn.execute("select coalesce(checkworthy_score, -1) from claims where id = ?",
-                           [after]).fetchone()
-        if row is not None:
-            found = _rows(conn, f"{base} and {helpers.AFTER} order by {helpers.ORDER} limit {limit}",
-                          {**params, "after_score": row[0], "after_id": after})
-            if found:
-                return found
-        base += " and c.id != :after_id"
-        params = {**params, "after_id": after}
-    return _rows(conn, f"{base} order by {helpers.ORDER} limit {limit}", params)
+    return queries.queue(conn, helpers.queue_export_filters(filters), filters.get("prior"),
+                         after, limit)
 
 
 def _queue_counts(conn: sqlite3.Connection, filters: Mapping[str, str]) -> dict:
-    where, params = helpers.queue_where(conn, filters)
-    total, unreviewed = conn.execute(
-        f"select count(*), coalesce(sum({helpers.UNREVIEWED}), 0) from claims c where {where}",
-        params).fetchone()
-    return {"total": total, "unreviewed": unreviewed, "reviewed": total - unreviewed}
-
-
-def _queue_choices(conn: sqlite3.Connection) -> dict:
-    current = "from claims where superseded = 0"
-    choices = {
-        "doc": [r[0] for r in conn.execute(f"select distinct doc {current} order by doc")],
-        "section": [r[0] for r in conn.execute(
-            f"select distinct section_path {current} and section_path != '' order by section_path")],
-        "source": [r[0] for r in conn.execute(
-            f"select source_canonical {current} and source_canonical is not null"
-            " group by source_canonical order by count(*) desc, source_canonical")],
-        "stance": [r[0] for r in conn.execute(f"select distinct stance {current} order by stance")],
-        "checkworthy": [r[0] for r in conn.execute(
-            f"select distinct checkworthy {current} order by checkworthy")],
-    }
-    if _has_table(conn, "claim_sets"):
-        choices["set"] = [r[0] for r in conn.execute("select name from claim_sets order by name")]
-    if _has_table(conn, "claim_relations"):
-        choices["prior"] = list(helpers.PRIOR_CHOICES)
-    return choices
+    return queries.queue_counts(conn, helpers.queue_export_filters(filters), filters.get("prior"))
 
 
 def _passage(conn: sqlite3.Connection, claim: Mapping) -> tuple[Markup, bool]:
@@ -164,58 +116,41 @@ def _passage(conn: sqlite3.Connection, claim: Mapping) -> tuple[Markup, bool]:
     whether that text is known: a superseded claim's is the earlier version it was found in,
     unless it was superseded before those were kept; then the claim alone is shown."""
     marks = helpers.claim_marks(claim)
-    doc = conn.execute("select sha256 from documents where id = ?", [claim["document_id"]]).fetchone()
-    if doc is not None and doc[0] == claim["doc_sha256"]:
-        blocks = _rows(conn, "select start, \"end\" from blocks where document_id = ? order by idx",
-                       [claim["document_id"]])
-        start, end = helpers.passage_window(claim, blocks)
-        (text,) = conn.execute("select substr(text, ? + 1, ?) from documents where id = ?",
-                               [start, end - start, claim["document_id"]]).fetchone()
+    if queries.document_sha256(conn, claim["document_id"]) == claim["doc_sha256"]:
+        start, end = helpers.passage_window(claim, queries.blocks(conn, claim["document_id"]))
+        text = queries.document_slice(conn, claim["document_id"], start, end)
         return helpers.passage_html(text, start, marks), True
-    version = conn.execute(
-        "select text from document_versions where document_id = ? and sha256 = ?",
-        [claim["document_id"], claim["doc_sha256"]]).fetchone() \
-        if _has_table(conn, "document_versions") else None
-    if version is not None and version[0][claim["start"]:claim["end"]] == claim["text"]:
-        start, end = helpers.line_window(claim, version[0])
-        return helpers.passage_html(version[0][start:end], start, marks), True
+    version = queries.document_version(conn, claim["document_id"], claim["doc_sha256"])
+    if version is not None and version[claim["start"]:claim["end"]] == claim["text"]:
+        start, end = helpers.line_window(claim, version)
+        return helpers.passage_html(version[start:end], start, marks), True
     inside = [m for m in marks if claim["start"] <= m.start and m.end <= claim["end"]]
     return helpers.passage_html(claim["text"], claim["start"], inside), False
 
 
 def _load_claim(conn: sqlite3.Connection, claim_id: str) -> dict | None:
     """Everything the review page shows about one claim."""
-    found = _rows(conn, "select * from claims where id = ?", [claim_id])
-    if not found:
+    claim = queries.claim(conn, claim_id)
+    if claim is None:
         return None
-    claim = found[0]
     passage, version_kept = _passage(conn, claim)
-    others = _rows(
-        conn, "select id, text, superseded, superseded_run, run_id from claims"
-        " where document_id = ? and id != ? and superseded = ?",
-        [claim["document_id"], claim_id, 0 if claim["superseded"] else 1])
-    versions = helpers.similar_claims(claim, others)
-    version_ids = [claim_id] + [v["id"] for v in versions if v["superseded"]]
-    marks = ",".join("?" * len(version_ids))
-    history = _rows(conn, f"select * from reviews where claim_id in ({marks}) order by id desc",
-                    version_ids)
-    evidence = _rows(conn, f"select * from evidence where claim_id in ({marks}) order by id desc",
-                     version_ids)
+    versions = helpers.similar_claims(claim, queries.versions_of(conn, claim))
+    history, evidence = queries.reviews_of(
+        conn, [claim_id] + [v["id"] for v in versions if v["superseded"]])
     for item in history + evidence:
         item["earlier_version"] = item["claim_id"] != claim_id
     current = next((r for r in history if r["claim_id"] == claim_id), None)
-    document = _rows(conn, "select * from documents where id = ?", [claim["document_id"]])
-    matched = _has_table(conn, "claim_relations")
+    document = queries.document(conn, claim["document_id"])
+    matched = queries.has_table(conn, "claim_relations")
     return {
         "matches": relations.matches(conn, claim_id) if matched else [],
         "prior": relations.prior_check(conn, claim_id) if matched else None,
         "claim": claim,
-        "document": document[0] if document else {},
-        "claim_link": helpers.claim_link(document[0], claim) if document else None,
+        "document": document or {},
+        "claim_link": helpers.claim_link(document, claim) if document else None,
         "passage": passage,
         "version_kept": version_kept,
-        "entities": _rows(conn, "select entity_id, text, label from claim_entities"
-                                " where claim_id = ? order by start", [claim_id]),
+        "entities": queries.claim_entities(conn, claim_id),
         "history": history,
         "evidence": evidence,
         "current": current,
@@ -223,29 +158,12 @@ def _load_claim(conn: sqlite3.Connection, claim_id: str) -> dict | None:
     }
 
 
-def _set_overview(conn: sqlite3.Connection) -> list[dict]:
-    """Every claim set with its claims counted now; a set whose filter no longer works says why."""
-    found = _rows(conn, "select id, name, kind, filters, description, created, creator"
-                        " from claim_sets order by name collate nocase, name")
-    for s in found:
-        s["n_claims"], s["error"] = None, None
-        try:
-            s["filters"] = export.Filters.from_dict(json.loads(s["filters"])).to_dict() \
-                if s["filters"] else None
-            s["n_claims"] = export.count_claims(conn, export.Filters(sets=(s["name"],)))
-        except (export.FilterError, ValueError) as e:
-            s["error"] = str(e)
-    return found
-
-
 def _claim_sets(conn: sqlite3.Connection, claim_id: str) -> dict:
     """The sets holding a claim (list sets by membership, filter sets by matching it now) and the
     list sets it could be added to."""
-    member = {r["set_id"]: r for r in _rows(
-        conn, "select set_id, added, added_by from claim_set_members where claim_id = ?", [claim_id])}
+    member = queries.set_memberships(conn, claim_id)
     holding, others = [], []
-    for s in _rows(conn, "select id, name, kind, description from claim_sets"
-                         " order by name collate nocase, name"):
+    for s in queries.sets_by_name(conn):
         if s["kind"] == "list":
             if s["id"] in member:
                 holding.append({**s, **member[s["id"]]})
@@ -253,12 +171,10 @@ def _claim_sets(conn: sqlite3.Connection, claim_id: str) -> dict:
                 others.append(s)
             continue
         try:
-            sql, params = export.export_query(conn, export.Filters(sets=(s["name"],)), ("id",))
-        except (export.FilterError, ValueError):
+            if queries.matches_filters(conn, claim_id, export.Filters(sets=(s["name"],))):
+                holding.append({**s, "added": None, "added_by": None})
+        except ValueError:  # a FilterError: the set's filter no longer works
             continue
-        if conn.execute(f"select 1 from ({sql}) where id = :annotator_claim",
-                        {**params, "annotator_claim": claim_id}).fetchone():
-            holding.append({**s, "added": None, "added_by": None})
     return {"member_of": holding, "addable": others}
 
 
@@ -284,7 +200,7 @@ async def claim_page(request, datasette):
     why = None if who else _why_not_a_reviewer(request.actor, "record verdicts.")
     effective = {
         f: (current[f] if current and current[f] is not None else claim.get(f) or "")
-        for f in helpers.CORRECTABLE
+        for f in labels.CORRECTABLE
     }
     qs = helpers.query_string(filters)
     context = {
@@ -332,9 +248,7 @@ async def review_post(request, datasette):
     def write(conn):
         with conn:  # the review first (it takes the write lock), then the one it follows
             review_id = store.add_review(sqlite_utils.Database(conn), claim_id, reviewer, **row)
-            before = _rows(conn, "select * from reviews where claim_id = ? and id < ?"
-                                 " order by id desc limit 1", [claim_id, review_id])
-            return before[0] if before else None
+            return queries.review_before(conn, claim_id, review_id)
 
     before = await _write(db, write)
     datasette.add_message(request, helpers.saved_message(row))
@@ -353,8 +267,7 @@ def _shown_review(conn: sqlite3.Connection, claim_id: str, review_id: str | None
     value = (review_id or "").strip()
     if not (value.isascii() and value.isdigit() and len(value) <= 18):
         return None
-    found = _rows(conn, "select * from reviews where id = ? and claim_id = ?", [int(value), claim_id])
-    return found[0] if found else None
+    return queries.review(conn, claim_id, int(value))
 
 
 async def evidence_post(request, datasette):
@@ -425,13 +338,13 @@ async def sets_post(request, datasette):
 
 
 async def _current_claim(db, claim_id: str) -> dict:
-    found = await db.execute_fn(lambda conn: _rows(conn, "select * from claims where id = ?", [claim_id]))
-    if not found:
+    found = await db.execute_fn(lambda conn: queries.claim(conn, claim_id))
+    if found is None:
         raise NotFound(f"No claim with id {claim_id!r}")
-    if found[0]["superseded"]:
+    if found["superseded"]:
         raise BadRequest("This is an older version of a claim whose document changed; "
                          "review its current version instead")
-    return found[0]
+    return found
 
 
 async def _write(db, fn):
@@ -448,7 +361,7 @@ async def next_page(request, datasette):
     after = request.args.get("after") or None
     try:
         found = await db.execute_fn(lambda conn: _queue(conn, filters, after))
-    except InvalidInput as e:
+    except (InvalidInput, export.FilterError) as e:
         raise BadRequest(str(e))
     if found:
         return Response.redirect(_claim_path(datasette, found[0]["id"])
@@ -463,11 +376,11 @@ async def queue_page(request, datasette):
 
     def read(conn):
         return {"counts": _queue_counts(conn, filters), "upcoming": _queue(conn, filters, limit=20),
-                "choices": _queue_choices(conn)}
+                "choices": queries.queue_choices(conn)}
 
     try:
         data = await db.execute_fn(read)
-    except InvalidInput as e:
+    except (InvalidInput, export.FilterError) as e:
         raise BadRequest(str(e))
     context = {
         **data,
@@ -493,7 +406,7 @@ async def sets_page(request, datasette):
     db = await _database(datasette)
     await _check_read(datasette, request, db)
     allow_sets = await _allow_sets(db)
-    found = await db.execute_fn(_set_overview) if allow_sets else []
+    found = await db.execute_fn(claim_sets.list_sets) if allow_sets else []
     context = {
         "database": db.name,
         "sets": found,
@@ -511,7 +424,7 @@ async def contradictions_page(request, datasette):
     db = await _database(datasette)
     await _check_read(datasette, request, db)
     found = await db.execute_fn(
-        lambda conn: relations.contradictions(conn) if _has_table(conn, "claim_relations") else [])
+        lambda conn: relations.contradictions(conn) if queries.has_table(conn, "claim_relations") else [])
     context = {
         "database": db.name,
         "groups": found,

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
+from ..store import queries
+
 FIRST = ("text", "source", "cue", "stance", "checkworthy", "checkworthy_score", "verdict", "doc",
          "section_path", "claim_type", "source_canonical", "entities")
 LAST = ("paragraph_index", "sentence_index", "clause_index", "start", "end", "source_start",
@@ -37,10 +39,7 @@ async def arrange(db, columns: list[dict], rows: list[list[dict]]) -> tuple[list
     ids = [cell["raw"] for row in rows for cell in row if cell["column"] == "id"]
     verdicts: dict[str, str] = {}
     if ids:
-        marks = ", ".join("?" * len(ids))
-        result = await db.execute(
-            "select r.claim_id, r.verdict from reviews r where r.id in (select max(id) from reviews"
-            f" where claim_id in ({marks}) group by claim_id)", ids)
+        result = await db.execute(*queries.claim_verdicts_query(ids))
         verdicts = {r[0]: r[1] for r in result.rows}
     by_name = {c["name"]: c for c in columns}
     if any(c["column"] == "id" for row in rows for c in row) or not rows:

@@ -12,6 +12,7 @@ from datasette.facets import ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
 from .. import store
+from ..store import queries
 
 
 class CountedColumnFacet(ColumnFacet):
@@ -27,16 +28,9 @@ class CountedColumnFacet(ColumnFacet):
 
         One statement, so one snapshot: an extract emptying the counts cannot fall in between.
         """
-        limit = self.get_facet_size() + 1
-        parts = ["select ? as col, null as value, 0 as n, 0 as r from claim_facet_counts where column = ?"]
-        params: list = ["", store.ALL_CLAIMS]
-        for column in columns:
-            parts.append("select * from (select column, value, n, row_number() over (order by n desc, value) "
-                         "from claim_facet_counts where column = ? and value is not null "
-                         "order by n desc, value limit ?)")
-            params += [column, limit]
+        sql, params = queries.stored_facet_counts(columns, self.get_facet_size() + 1)
         try:
-            rows = (await self.ds.execute(self.database, " union all ".join(parts), params)).rows
+            rows = (await self.ds.execute(self.database, sql, params)).rows
         except sqlite3.Error:  # a database without the counts (not migrated): count in the table
             return None
         if not any(r[0] == "" for r in rows):

@@ -11,7 +11,6 @@ import hmac
 import ipaddress
 import itertools
 import re
-import sqlite3
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,20 +18,15 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from markupsafe import Markup, escape
 
-from .. import export, relations
-from ..export import FilterError, Filters
-from ..labels import CHECKWORTHY, CLAIM_TYPES, STANCES, VERDICTS
+from ..filters import FilterError, Filters
+from ..labels import CHECKWORTHY, CLAIM_TYPES, CORRECTABLE, STANCES, VERDICTS
 from ..store import UNCHANGED
 
 RELATIONS = ("supports", "refutes", "context")
-CORRECTABLE = ("source", "source_canonical", "cue", "stance", "checkworthy", "claim_type")
 # The queue's filters: the export's (by their names there), and whether a match was checked.
 AS_EXPORT_FILTER = {"doc": "docs", "section": "sections", "source": "sources", "stance": "stances",
                     "checkworthy": "checkworthy", "set": "sets"}
 QUEUE_FILTERS = (*AS_EXPORT_FILTER, "prior")
-# The queue's "Checked elsewhere" filter: leave out, or keep only, the claims whose match in
-# another document already has a verdict (annotator/relations.py).
-PRIOR_CHOICES = {"skip": "is null", "only": "is not null"}
 MAX_NOTE = 10_000
 MAX_FIELD = 1_000
 
@@ -281,28 +275,14 @@ def queue_filters(args: Mapping[str, str], allow_sets: bool = False) -> dict[str
     return {k: str(args[k]).strip() for k in names if args.get(k) and str(args[k]).strip()}
 
 
-def queue_where(conn: sqlite3.Connection, filters: Mapping[str, str]) -> tuple[str, dict]:
-    """SQL conditions (on claims ``c``) and parameters for the current claims in a queue: the
-    export's filters (the same claims as the queue's "download as CSV" link), and ``prior``.
-    Every value reaches SQL as a parameter."""
+def queue_export_filters(filters: Mapping[str, str]) -> Filters:
+    """The export's :class:`Filters` for a queue's filters (all but ``prior``): the queue shows
+    the claims its "download as CSV" link exports."""
     try:
-        chosen = Filters.from_dict({AS_EXPORT_FILTER[k]: v for k, v in filters.items()
-                                    if k in AS_EXPORT_FILTER})
-        where, params = export.conditions(conn, chosen)
+        return Filters.from_dict({AS_EXPORT_FILTER[k]: v for k, v in filters.items()
+                                  if k in AS_EXPORT_FILTER})
     except FilterError as e:
         raise InvalidInput(str(e)) from None
-    where = ["c.superseded = 0", *where]
-    if filters.get("prior") in PRIOR_CHOICES:
-        where.append(f"{relations.PRIOR_VERDICT_SQL} {PRIOR_CHOICES[filters['prior']]}")
-    return " and ".join(where), params
-
-
-# A claim's current review is its latest; it is unreviewed while that carries no verdict.
-UNREVIEWED = ("(select r.verdict from reviews r where r.claim_id = c.id"
-              " order by r.id desc limit 1) is null")
-ORDER = "coalesce(c.checkworthy_score, -1) desc, c.id"
-AFTER = ("(coalesce(c.checkworthy_score, -1) < :after_score or"
-         " (coalesce(c.checkworthy_score, -1) = :after_score and c.id > :after_id))")
 
 
 TABLE_ARGS = {"doc": "doc", "section_path": "section", "source_canonical": "source",

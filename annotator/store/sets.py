@@ -10,8 +10,9 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
-from .export import FilterError, Filters, count_claims
-from .ids import now
+from ..filters import FilterError, Filters
+from ..ids import now
+from . import queries
 
 
 class SetError(ValueError):
@@ -38,7 +39,7 @@ def create_set(
         raise SetError("a set is either a filter or a list of claims, not both")
     if filters:
         try:
-            count_claims(db, filters)
+            queries.count_claims(db, filters)
         except FilterError as e:
             raise SetError(str(e)) from None
         if name in filters.sets:
@@ -61,24 +62,29 @@ def create_set(
 
 def get_set(db: sqlite_utils.Database, name: str) -> dict:
     """The set's row, with ``filters`` decoded and ``n_claims`` counted now."""
-    row = db.execute(
-        "select id, name, kind, filters, description, created, creator from claim_sets "
-        "where name = ?", [name]).fetchone()
-    if row is None:
+    info = queries.set_row(db, name)
+    if info is None:
         raise SetError(f"no claim set named {name!r} (see 'annotator sets list')")
-    keys = ("id", "name", "kind", "filters", "description", "created", "creator")
-    info = dict(zip(keys, row))
     info["filters"] = json.loads(info["filters"]) if info["filters"] else None
     try:
-        info["n_claims"] = count_claims(db, Filters(sets=(name,)))
+        info["n_claims"] = queries.count_claims(db, Filters(sets=(name,)))
     except FilterError as e:
         raise SetError(str(e)) from None
     return info
 
 
-def list_sets(db: sqlite_utils.Database) -> list[dict]:
-    names = [r[0] for r in db.execute("select name from claim_sets order by name")]
-    return [get_set(db, name) for name in names]
+def list_sets(db: sqlite_utils.Database | sqlite3.Connection) -> list[dict]:
+    """Every set (by name, ignoring case) with its claims counted now; a set whose filter no
+    longer works has ``n_claims`` None and ``error`` saying why."""
+    found = queries.sets_by_name(db)
+    for s in found:
+        s["n_claims"], s["error"] = None, None
+        try:
+            s["filters"] = Filters.from_dict(json.loads(s["filters"])).to_dict() if s["filters"] else None
+            s["n_claims"] = queries.count_claims(db, Filters(sets=(s["name"],)))
+        except ValueError as e:  # a FilterError, or stored JSON that is not
+            s["error"] = str(e)
+    return found
 
 
 def _list_set_id(db: sqlite_utils.Database, name: str) -> int:
@@ -89,33 +95,22 @@ def _list_set_id(db: sqlite_utils.Database, name: str) -> int:
     return info["id"]
 
 
-def _unknown_claims(db: sqlite_utils.Database, ids: list[str]) -> list[str]:
-    unknown: list[str] = []
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        marks = ",".join("?" * len(chunk))
-        found = {r[0] for r in db.execute(f"select id from claims where id in ({marks})", chunk)}
-        unknown.extend(c for c in chunk if c not in found)
-    return unknown
-
-
 def add_claims(db: sqlite_utils.Database, name: str, claim_ids: Iterable[str], *, by: str) -> int:
     """Add claims to a list set; returns how many were not already members."""
     set_id = _list_set_id(db, name)
     ids = list(dict.fromkeys(claim_ids))
-    unknown = _unknown_claims(db, ids)
+    known = queries.known_claims(db, ids)
+    unknown = [c for c in ids if c not in known]
     if unknown:
         raise SetError(f"no such claim: {', '.join(unknown[:5])}"
                        + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""))
     added = now()
     with db.atomic():
-        before = db.execute("select count(*) from claim_set_members where set_id = ?",
-                            [set_id]).fetchone()[0]
+        before = queries.set_size(db, set_id)
         db.conn.executemany(
             "insert or ignore into claim_set_members (set_id, claim_id, added, added_by) "
             "values (?, ?, ?, ?)", [(set_id, cid, added, by) for cid in ids])
-        after = db.execute("select count(*) from claim_set_members where set_id = ?",
-                           [set_id]).fetchone()[0]
+        after = queries.set_size(db, set_id)
     return after - before
 
 
@@ -134,9 +129,7 @@ def delete_set(db: sqlite_utils.Database, name: str) -> None:
     """Delete a set and its memberships; refused while another set's filter names it."""
     info = get_set(db, name)
     users = [
-        other for other, stored in db.execute(
-            "select name, filters from claim_sets where kind = 'filter' and name != ?", [name]
-        ).fetchall()
+        other for other, stored in queries.filter_sets(db, but=name)
         if name in json.loads(stored or "{}").get("sets", [])
     ]
     if users:

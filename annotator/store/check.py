@@ -12,7 +12,8 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from . import store
+from .connection import open_existing
+from .schema import ALL_CLAIMS, FACET_COLUMNS
 
 MAX_SHOWN = 10  # problems listed per check; the rest are counted
 
@@ -196,11 +197,11 @@ def _facet_counts(conn: sqlite3.Connection) -> Finding:
     if missing:
         return Finding("facet counts", "FAIL", "the triggers that keep claim_facet_counts honest are "
                        "missing: " + ", ".join(missing))
-    if not conn.execute("select 1 from claim_facet_counts where column = ?", [store.ALL_CLAIMS]).fetchone():
+    if not conn.execute("select 1 from claim_facet_counts where column = ?", [ALL_CLAIMS]).fetchone():
         return Finding("facet counts", "ok", "not stored now; the claims table page counts its facets "
                        "until the next 'annotator extract' or 'annotator serve'")
     wrong = []
-    for column in store.FACET_COLUMNS:
+    for column in FACET_COLUMNS:
         stored = dict(conn.execute("select value, n from claim_facet_counts where column = ?", [column]))
         counted = dict(conn.execute(f"select {_quote(column)}, count(*) from claims "
                                     f"where {_quote(column)} is not null group by 1"))
@@ -254,7 +255,7 @@ def run(path: str | os.PathLike) -> Iterator[Finding]:
 
     Raises ``FileNotFoundError`` when there is no such file.
     """
-    conn = store.open_existing(path)
+    conn = open_existing(path)
     try:
         try:
             tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}

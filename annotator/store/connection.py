@@ -1,0 +1,69 @@
+"""Opening a database (migrated, WAL, foreign keys, a busy timeout) and its write transactions."""
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from .schema import migrations
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def connect(path: str | os.PathLike, create: bool = True) -> sqlite_utils.Database:
+    """Open (and migrate) the database: WAL mode, foreign keys on, a busy timeout."""
+    if path != ":memory:":
+        p = Path(path)
+        if not p.exists() and not create:
+            raise FileNotFoundError(f"{path}: no such database (run 'annotator extract' first)")
+        p.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if path != ":memory:":
+        db.enable_wal()
+    db.execute("PRAGMA foreign_keys = ON")
+    if migrations.pending(db):
+        # Under the write lock: two processes opening a new database must not both migrate it.
+        with writing(db):
+            migrations.apply(db)
+    return db
+
+
+def open_existing(path: str | os.PathLike) -> sqlite3.Connection:
+    """Open an existing database as it is, to inspect it: no migrations, no change of mode."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"{path}: no such database")
+    return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+
+
+@contextlib.contextmanager
+def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A transaction that takes the write lock first (``BEGIN IMMEDIATE``), waiting its turn.
+
+    sqlite-utils' ``atomic()`` begins a deferred transaction: one that reads before it writes
+    fails at once with "database is locked" when a reviewer saved in between, whatever the busy
+    timeout. Nested, it is a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+        db.conn.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+
+
+def relaxed_sync(db: sqlite_utils.Database) -> None:
+    """Sync to the disk at checkpoints only (``synchronous = NORMAL``). In WAL mode this keeps every
+    commit atomic and the file consistent; it only skips the fsync per document, which a power
+    cut could cost, and a re-run would redo."""
+    db.execute("PRAGMA synchronous = NORMAL")

@@ -1,0 +1,69 @@
+"""The review log: verdicts, notes and corrections appended per claim, and evidence links."""
+
+import enum
+
+import sqlite_utils
+
+from ..ids import now
+from ..labels import CORRECTABLE as CORRECTED_FIELDS
+from .schema import latest_review_id
+
+REVIEW_FIELDS = ("verdict", "note", *CORRECTED_FIELDS)
+
+
+class Unchanged(enum.Enum):
+    """The type of :data:`UNCHANGED`."""
+
+    UNCHANGED = "unchanged"
+
+
+# A review field the reviewer left as it was: the new review carries the current one's value.
+UNCHANGED = Unchanged.UNCHANGED
+
+
+def add_review(
+    db: sqlite_utils.Database,
+    claim_id: str,
+    reviewer: str,
+    verdict: str | None | Unchanged = UNCHANGED,
+    note: str | None | Unchanged = UNCHANGED,
+    **corrections: str | None | Unchanged,
+) -> int:
+    """Append a review (verdict, note, corrected fields) to the log; returns its id.
+
+    The log is never updated: a claim's current review is its latest row, which holds the whole
+    review. A field given as :data:`UNCHANGED` (the default) keeps the current review's value,
+    so recording a verdict keeps the note; ``None`` clears a field.
+    """
+    unknown = set(corrections) - set(CORRECTED_FIELDS)
+    if unknown:
+        raise ValueError(f"not a correctable field: {', '.join(sorted(unknown))}")
+    given = {"verdict": verdict, "note": note,
+             **{f: corrections.get(f, UNCHANGED) for f in CORRECTED_FIELDS}}
+    # One statement, so the write lock comes first: a read before the write would make this
+    # transaction fail when another process writes in between ("database is locked").
+    values = ", ".join(f"current.{f}" if given[f] is UNCHANGED else f":{f}" for f in REVIEW_FIELDS)
+    with db.atomic():
+        cursor = db.execute(
+            f"insert into reviews (claim_id, reviewer, created, {', '.join(REVIEW_FIELDS)})"
+            f" select :claim_id, :reviewer, :created, {values} from (select 1)"
+            f" left join (select * from reviews where id = {latest_review_id(':claim_id')})"
+            " as current",
+            {"claim_id": claim_id, "reviewer": reviewer, "created": now(),
+             **{f: v for f, v in given.items() if v is not UNCHANGED}},
+        )
+    return int(cursor.lastrowid or 0)
+
+
+def add_evidence(
+    db: sqlite_utils.Database, claim_id: str, reviewer: str, url: str,
+    quote: str | None = None, relation: str = "supports",
+) -> int:
+    """Append an evidence link for a claim; returns its id."""
+    with db.atomic():
+        cursor = db.execute(
+            "insert into evidence (claim_id, url, quote, relation, reviewer, created) "
+            "values (?, ?, ?, ?, ?, ?)",
+            [claim_id, url, quote, relation, reviewer, now()],
+        )
+    return int(cursor.lastrowid or 0)
