@@ -1,5 +1,6 @@
 """The ``annotator`` command: one click group, thin over the library."""
 
+import json
 import signal
 import sys
 
@@ -172,6 +173,33 @@ FILTER_KEYS = ("sets", "docs", "sections", "sources", "stances", "checkworthy", 
                "verdicts", "reviewed", "entities", "search", "min_score")
 
 
+def _export_reviews(db, filters, fmt, output, excel, formula_guard):
+    """``export --all-reviews``: every review of the claims passing ``filters``."""
+    from . import export as exporting
+    from .store import team
+
+    if fmt == "claimreview":
+        raise click.ClickException("--all-reviews writes CSV or JSON Lines, not ClaimReview "
+                                   "(which has one final review per claim)")
+    try:
+        ids = {r["id"] for r in exporting.claim_rows(db, filters, ("id",))} if filters else None
+    except exporting.FilterError as e:
+        raise click.ClickException(str(e))
+    rows = team.review_rows(db, ids)
+    if fmt == "csv":
+        chunks = exporting.iter_csv(rows, team.REVIEW_COLUMNS, excel=excel,
+                                    formula_guard=formula_guard)
+    else:
+        chunks = (json.dumps({k: r[k] for k in team.REVIEW_COLUMNS}, ensure_ascii=False) + "\n"
+                  for r in rows)
+    if output:
+        with exporting.atomic_file(output) as out:
+            out.writelines(chunks)
+        click.echo(f"{len(rows)} reviews written to {output}", err=True)
+    else:
+        sys.stdout.writelines(chunks)
+
+
 def _filters(kwargs):
     """Pop the filter options out of a command's keyword arguments into a Filters."""
     from .filters import FilterError, Filters
@@ -200,7 +228,11 @@ def _filters(kwargs):
 @click.option("--base-url", default=None,
               help="ClaimReview: the reviews' URL prefix; @id and url become BASE-URL/CLAIM-ID "
                    "(default @id: urn:annotator:claimreview:CLAIM-ID).")
-def export(db_path, fmt, output, excel, no_formula_guard, org, org_url, base_url, **kwargs):
+@click.option("--all-reviews", is_flag=True,
+              help="One row per review instead of per claim: every reviewer's reviews, "
+                   "adjudications and the history (CSV or JSON Lines).")
+def export(db_path, fmt, output, excel, no_formula_guard, org, org_url, base_url, all_reviews,
+           **kwargs):
     """Export current claims as CSV, JSON Lines or ClaimReview JSON-LD.
 
     Filters combine: values of one option are alternatives, different options must all hold.
@@ -226,6 +258,8 @@ def export(db_path, fmt, output, excel, no_formula_guard, org, org_url, base_url
             "\"Your Fact Check\" (and --org-url), or set ANNOTATOR_ORG")
     filters = _filters(kwargs)
     db = _open(db_path)
+    if all_reviews:
+        return _export_reviews(db, filters, fmt, output, excel, not no_formula_guard)
     if fmt == "claimreview":
         filters = dataclasses.replace(filters, reviewed=True)
     columns = exporting.CLAIMREVIEW_COLUMNS if fmt == "claimreview" else exporting.COLUMNS
@@ -870,3 +904,6 @@ def train_checkworthy(data, gold_files, gold_weight, heldout, output, model):
             echo=click.echo)
     except (evaluate.GoldError, pipeline.ModelNotFound) as e:
         raise click.ClickException(str(e))
+
+
+from . import cli_team  # noqa: E402,F401  (registers assign, agreement)

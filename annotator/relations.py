@@ -36,7 +36,7 @@ PRIOR_VERDICT_SQL = """(
     select r2.verdict from claim_match_keys k join claim_match_keys g on g.match_group = k.match_group
       join reviews r2 on r2.claim_id = g.claim_id
     where k.claim_id = c.id and g.claim_id != c.id and r2.verdict is not null
-      and r2.id = (select max(r3.id) from reviews r3 where r3.claim_id = g.claim_id)
+      and r2.id = (select f.review_id from final_reviews f where f.claim_id = g.claim_id)
     order by r2.id desc limit 1)"""
 # The other documents its group's claims appear in, one per line.
 APPEARANCES_SQL = """(
@@ -253,7 +253,7 @@ _OTHER = """
     from (select other_id as id, relation, score from claim_relations where claim_id = :id
           union all select claim_id, relation, score from claim_relations where other_id = :id) x
     join claims o on o.id = x.id
-    left join reviews r on r.id = (select max(r2.id) from reviews r2 where r2.claim_id = o.id)
+    left join reviews r on r.id = (select f.review_id from final_reviews f where f.claim_id = o.id)
     order by x.relation desc, r.verdict is null, x.score desc, o.doc"""
 
 
@@ -273,7 +273,7 @@ def prior_check(conn: Conn, claim_id: str) -> dict | None:
     found = _dicts(conn.execute(
         "select g.id, g.doc, r.verdict, r.reviewer, r.created as reviewed_at from claim_match_keys k"
         " join claim_match_keys gk on gk.match_group = k.match_group join claims g on g.id = gk.claim_id"
-        " join reviews r on r.id = (select max(r2.id) from reviews r2 where r2.claim_id = g.id)"
+        " join reviews r on r.id = (select f.review_id from final_reviews f where f.claim_id = g.id)"
         " where k.claim_id = ? and g.id != k.claim_id and r.verdict is not null"
         " order by r.id desc limit 1", [claim_id]))
     return found[0] if found else None

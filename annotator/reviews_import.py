@@ -1,8 +1,10 @@
 """Read verdicts and notes back from a CSV that ``annotator export`` wrote and a reviewer edited.
 
 Every row is checked before anything is written: a file with one bad row is rejected whole, and
-each problem is reported with the line it starts on. Only rows whose verdict or note differ from
-the claim's current review append a review, so importing the same file twice records nothing new.
+each problem is reported with the line it starts on. The file is one reviewer's: a row appends a
+review by them where its verdict, note or corrections differ from their own review of the claim
+(whatever other reviewers said, agreeing or not), so importing the same file twice records
+nothing new. A row is stale only when its reviewer reviewed the claim again after the export.
 """
 
 import csv
@@ -14,10 +16,16 @@ import sqlite_utils
 
 from . import store
 from .export import unguard_formula
-from .labels import VERDICTS
-from .store import queries
+from .labels import CHECKWORTHY, CLAIM_TYPES, STANCES, VERDICTS
+from .store import queries, team
 
 REQUIRED = ("id", "text", "verdict", "note")
+# Optional columns ``corrected_<field>``: the reviewer's value of a field the machine found, as the
+# review page's corrections. Empty (or the machine's value): no correction; ``-`` for a source or
+# cue: there is none.
+CORRECTED = {f"corrected_{f}": f for f in store.CORRECTED_FIELDS}
+LABELS = {"stance": STANCES, "checkworthy": CHECKWORTHY, "claim_type": CLAIM_TYPES}
+NONE_MARK = "-"
 
 
 class ImportRejected(ValueError):
@@ -84,8 +92,31 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
             start = reader.line_num + 1
 
 
-def check_file(db: sqlite_utils.Database, path: str | Path) -> ImportResult:
-    """Validate every row; the reviews to append, or :class:`ImportRejected` with all problems."""
+def _corrections(cells: list[str], col: dict[str, int], machine: dict) -> tuple[dict, list[str]]:
+    """The row's corrected fields (field -> value or None) and its problems."""
+    found: dict = {}
+    problems = []
+    for column, field in CORRECTED.items():
+        if column not in col:
+            continue
+        value = unguard_formula(cells[col[column]].strip()) if cells[col[column]].strip() else ""
+        if field in LABELS:
+            value = value.lower().replace(" ", "_").replace("-", "_") if value else ""
+            if value and value not in LABELS[field]:
+                problems.append(f"unknown {field} {value!r} in {column}; use one of "
+                                f"{', '.join(LABELS[field])} or leave it empty")
+                continue
+        if value == NONE_MARK and field in ("source", "cue"):
+            value = ""
+        elif not value or value == (machine.get(field) or ""):
+            value = None
+        found[field] = value
+    return found, problems
+
+
+def check_file(db: sqlite_utils.Database, path: str | Path, reviewer: str) -> ImportResult:
+    """Validate every row; the reviews ``reviewer`` appends, or :class:`ImportRejected` with all
+    problems."""
     path = Path(path)
     errors: list[str] = []
     result = ImportResult()
@@ -147,16 +178,21 @@ def check_file(db: sqlite_utils.Database, path: str | Path) -> ImportResult:
                           " remove it")
             continue
         note = _note(cells[col["note"]])
-        latest = queries.current_review(db, claim_id)
-        current = (latest["verdict"], latest["note"]) if latest else (None, None)
-        if (verdict, note) == current:
+        corrections, problems = _corrections(cells, col, claim)
+        if problems:
+            errors += [f"line {line}: {p}" for p in problems]
+            continue
+        own = team.own_review(db, claim_id, reviewer) or {}
+        row = {"verdict": verdict, "note": note, **corrections}
+        if all(own.get(k) == v for k, v in row.items()):
             result.n_unchanged += 1
             continue
-        if latest and "reviewed_at" in col and cells[col["reviewed_at"]].strip() != latest["created"]:
-            errors.append(f"line {line}: claim {claim_id} was reviewed by {latest['reviewer']} at "
-                          f"{latest['created']}, after this file was exported; export again")
+        exported = cells[col["reviewed_at"]].strip() if "reviewed_at" in col else None
+        if own and exported is not None and own["created"] > exported:
+            errors.append(f"line {line}: claim {claim_id} was reviewed by {reviewer} at "
+                          f"{own['created']}, after this file was exported; export again")
             continue
-        result.reviews.append({"claim_id": claim_id, "verdict": verdict, "note": note})
+        result.reviews.append({"claim_id": claim_id, **row})
     if errors:
         raise ImportRejected(str(path), errors)
     return result
@@ -164,8 +200,8 @@ def check_file(db: sqlite_utils.Database, path: str | Path) -> ImportResult:
 
 def import_reviews(db: sqlite_utils.Database, path: str | Path, *, reviewer: str) -> ImportResult:
     """Check the file, then append its changed rows as reviews by ``reviewer`` in one transaction
-    (each keeps the corrections of the review before it, as a review from the web page does)."""
-    result = check_file(db, path)
+    (each keeps the corrections of their review before it that the file has no column for)."""
+    result = check_file(db, path, reviewer)
     with db.atomic():
         for review in result.reviews:
             store.add_review(db, reviewer=reviewer, **review)

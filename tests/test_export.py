@@ -616,16 +616,19 @@ def test_spreadsheet_round_trip_records_exactly_the_edited_verdicts(db_copy, all
                              7: {"verdict": "misleading"}})
     before = n_reviews(db_copy)
     result = run("import-reviews", edited, "--db", db_copy, "--reviewer", "maria")
-    assert "2 reviews recorded" in result.stdout
-    assert n_reviews(db_copy) == before + 2
+    # the two edited rows, and maria's agreeing second opinion of the row ana reviewed
+    assert "3 reviews recorded" in result.stdout
+    assert n_reviews(db_copy) == before + 3
     latest = {r["id"]: r for r in jsonl(db_copy, "--reviewed")}
     assert latest[all_rows[2]["id"]]["verdict"] == "false"
     assert latest[all_rows[2]["id"]]["note"] == "no such report exists"
     assert latest[all_rows[2]["id"]]["reviewer"] == "maria"
     assert latest[all_rows[7]["id"]]["verdict"] == "misleading"
-    assert latest[all_rows[5]["id"]]["note"] == "=already reviewed"  # guard undone, unchanged
-    assert "0 reviews recorded" in run("import-reviews", edited, "--db", db_copy).stdout
-    assert n_reviews(db_copy) == before + 2
+    assert latest[all_rows[5]["id"]]["note"] == "=already reviewed"  # guard undone
+    assert latest[all_rows[5]["id"]]["review_status"] == "agreed"
+    again = run("import-reviews", edited, "--db", db_copy, "--reviewer", "maria")
+    assert "0 reviews recorded" in again.stdout
+    assert n_reviews(db_copy) == before + 3
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -681,9 +684,13 @@ def test_import_refuses_rows_reviewed_again_after_the_export(db_copy, all_rows, 
     review(db_copy, all_rows[4]["id"], "true", reviewer="ana", created="2026-03-01T08:00:00+00:00")
     edited = tmp_path / "edited.csv"
     _edit(exported, edited, {4: {"verdict": "false"}})
-    result = run("import-reviews", edited, "--db", db_copy, ok=False)
+    result = run("import-reviews", edited, "--db", db_copy, "--reviewer", "ana", ok=False)
     assert "line 6: claim" in result.output and "reviewed by ana" in result.output
     assert n_reviews(db_copy) == 1
+    # stale only for ana: another reviewer's file records their own review beside hers
+    result = run("import-reviews", edited, "--db", db_copy, "--reviewer", "maria")
+    assert "1 review recorded" in result.output
+    assert query(db_copy, "select status from final_reviews") == [("disputed",)]
 
 
 def test_import_refuses_a_file_that_is_not_an_export(db_copy, tmp_path):

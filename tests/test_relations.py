@@ -130,7 +130,7 @@ def test_export_has_match_group_and_prior_verdict(db_path, tmp_path):
     others = [r for cid, r in exported.items() if cid not in (a, b)]
     assert all(r["match_group"] is None and r["prior_verdict"] is None for r in others)
     header = CliRunner().invoke(cli, ["export", "--db", str(db_path)]).output.splitlines()[0]
-    assert header.endswith(",evidence_urls,match_group,prior_verdict")
+    assert header.endswith(",evidence_urls,match_group,prior_verdict,review_status")
 
 
 def test_claimreview_lists_the_groups_appearances(db_path):

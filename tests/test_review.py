@@ -693,9 +693,10 @@ def test_serve_prints_a_sign_in_link_and_ships_the_configuration(db_copy, fake_d
     assert metadata["databases"][db_copy.stem]["queries"]["contested_claims"]["sql"]
 
 
-def test_a_save_keeps_what_another_reviewer_wrote_meanwhile(site, claim):
-    """Bob opens the page, Alice saves a verdict and a note, Bob saves a correction: Alice's note and
-    verdict stay current (Bob did not change them), and Bob is told."""
+def test_each_reviewer_keeps_their_own_review(site, claim):
+    """Bob opens the page, Alice saves a verdict and a note, Bob saves a correction: Bob's review
+    is his own (no verdict, no note, his correction), Alice's stays hers and is the claim's final
+    review (the only verdict given)."""
     bob, bob_token = site.form(claim["id"], site.actor("me"))
     bob_page = site.get(f"/-/annotator/claim/{claim['id']}", cookies=bob).text
     shown = re.search(r'name="shown_review" value="([^"]*)"', bob_page).group(1)
@@ -706,12 +707,37 @@ def test_a_save_keeps_what_another_reviewer_wrote_meanwhile(site, claim):
         "csrftoken": bob_token, "shown_review": shown, "verdict": "", "note": "",
         "stance": "alleged"})
     assert saved.status_code == 302
+    reviews = site.rows("select reviewer, verdict, note, stance from reviewer_reviews"
+                        " where claim_id = ? order by reviewer", [claim["id"]])
+    assert reviews == [{"reviewer": "alice", "verdict": "false", "note": "the budget says 4%",
+                        "stance": None},
+                       {"reviewer": "me", "verdict": None, "note": None, "stance": "alleged"}]
+    final = site.rows("select f.status, r.reviewer from final_reviews f join reviews r"
+                      " on r.id = f.review_id where f.claim_id = ?", [claim["id"]])
+    assert final == [{"status": "single", "reviewer": "alice"}]
+    page = site.get(saved.headers["location"], cookies={**bob, **dict(saved.cookies)}).text
+    assert "saved a review of this claim" not in page  # Alice's review is not Bob's
+    assert "></textarea>" in page and "false</span> by alice" in page
+
+
+def test_a_save_keeps_what_the_same_reviewer_saved_on_another_page(site, claim):
+    """Bob opens the page twice, saves a verdict and a note on one, a correction on the other: the
+    verdict and note stay (he did not change them on the second page), and he is told."""
+    bob, bob_token = site.form(claim["id"], site.actor("me"))
+    bob_page = site.get(f"/-/annotator/claim/{claim['id']}", cookies=bob).text
+    shown = re.search(r'name="shown_review" value="([^"]*)"', bob_page).group(1)
+    site.post(f"/-/annotator/claim/{claim['id']}/review", cookies=bob,
+              data={"csrftoken": bob_token, "verdict": "false", "note": "the budget says 4%"})
+    saved = site.post(f"/-/annotator/claim/{claim['id']}/review", cookies=bob, data={
+        "csrftoken": bob_token, "shown_review": shown, "verdict": "", "note": "",
+        "stance": "alleged"})
+    assert saved.status_code == 302
     current = site.rows("select verdict, note, stance, reviewer from reviews where claim_id = ?"
                         " order by id desc limit 1", [claim["id"]])[0]
     assert current == {"verdict": "false", "note": "the budget says 4%", "stance": "alleged",
                        "reviewer": "me"}
     page = site.get(saved.headers["location"], cookies={**bob, **dict(saved.cookies)}).text
-    assert "alice saved a review of this claim" in page
+    assert "me saved a review of this claim" in page
     assert ">the budget says 4%</textarea>" in page
 
 
@@ -746,8 +772,8 @@ def test_add_review_carries_forward_what_it_is_not_given(db_copy):
     store.add_review(db, claim_id, "alice", note=None)
     log = [dict(zip(("verdict", "note", "stance", "reviewer"), r)) for r in db.execute(
         "select verdict, note, stance, reviewer from reviews where claim_id = ? order by id", [claim_id])]
-    assert log == [
+    assert log == [  # each reviewer's review carries forward only their own
         {"verdict": "true", "note": "the budget says 4%", "stance": "alleged", "reviewer": "alice"},
-        {"verdict": "unverifiable", "note": "the budget says 4%", "stance": "alleged", "reviewer": "bob"},
-        {"verdict": "unverifiable", "note": None, "stance": "alleged", "reviewer": "alice"},
+        {"verdict": "unverifiable", "note": None, "stance": None, "reviewer": "bob"},
+        {"verdict": "true", "note": None, "stance": "alleged", "reviewer": "alice"},
     ]

@@ -37,7 +37,7 @@ from datasette.utils.asgi import AsgiStream, BadRequest, Forbidden, NotFound, Re
 from markupsafe import Markup
 
 from .. import export, labels, relations, store
-from ..store import queries
+from ..store import queries, team
 from ..store import sets as claim_sets
 from . import access, claims_table, csv_guard, errors, facets, helpers, signin
 from .helpers import InvalidInput
@@ -101,14 +101,17 @@ def _why_not_a_reviewer(actor: Mapping | None, to: str) -> str:
 
 
 def _queue(conn: sqlite3.Connection, filters: Mapping[str, str], after: str | None = None,
-           limit: int = 1) -> list[dict]:
-    """The unreviewed claims of a queue in review order, starting after claim ``after``."""
+           limit: int = 1, viewer: str | None = None) -> list[dict]:
+    """The unreviewed claims of a queue in review order, starting after claim ``after`` (for a
+    reviewer with assignments, their assigned claims they have not given a verdict yet)."""
     return queries.queue(conn, helpers.queue_export_filters(filters), filters.get("prior"),
-                         after, limit)
+                         after, limit, viewer)
 
 
-def _queue_counts(conn: sqlite3.Connection, filters: Mapping[str, str]) -> dict:
-    return queries.queue_counts(conn, helpers.queue_export_filters(filters), filters.get("prior"))
+def _queue_counts(conn: sqlite3.Connection, filters: Mapping[str, str],
+                  viewer: str | None = None) -> dict:
+    return queries.queue_counts(conn, helpers.queue_export_filters(filters), filters.get("prior"),
+                                viewer)
 
 
 def _passage(conn: sqlite3.Connection, claim: Mapping) -> tuple[Markup, bool]:
@@ -128,8 +131,9 @@ def _passage(conn: sqlite3.Connection, claim: Mapping) -> tuple[Markup, bool]:
     return helpers.passage_html(claim["text"], claim["start"], inside), False
 
 
-def _load_claim(conn: sqlite3.Connection, claim_id: str) -> dict | None:
-    """Everything the review page shows about one claim."""
+def _load_claim(conn: sqlite3.Connection, claim_id: str, viewer: str | None = None) -> dict | None:
+    """Everything the review page shows about one claim to ``viewer``: their own review is the
+    form's; reviewing blind, they see no one else's until they have given their verdict."""
     claim = queries.claim(conn, claim_id)
     if claim is None:
         return None
@@ -139,7 +143,13 @@ def _load_claim(conn: sqlite3.Connection, claim_id: str) -> dict | None:
         conn, [claim_id] + [v["id"] for v in versions if v["superseded"]])
     for item in history + evidence:
         item["earlier_version"] = item["claim_id"] != claim_id
-    current = next((r for r in history if r["claim_id"] == claim_id), None)
+    final = team.final(conn, claim_id)
+    blind = team.blind(conn, claim_id, viewer)
+    if blind:
+        history = [r for r in history if r["reviewer"] == viewer and r["kind"] == "review"]
+        final = {**final, "status": None, "review": None, "reviews": []}
+    own = team.own_review(conn, claim_id, viewer)
+    current = own if own or viewer else final["review"]
     document = queries.document(conn, claim["document_id"])
     matched = queries.has_table(conn, "claim_relations")
     return {
@@ -154,6 +164,8 @@ def _load_claim(conn: sqlite3.Connection, claim_id: str) -> dict | None:
         "history": history,
         "evidence": evidence,
         "current": current,
+        "final": final,
+        "blind": blind,
         "versions": versions,
     }
 
@@ -189,14 +201,14 @@ async def claim_page(request, datasette):
     db = await _database(datasette)
     await _check_read(datasette, request, db)
     claim_id = request.url_vars["claim_id"]
-    data = await db.execute_fn(lambda conn: _load_claim(conn, claim_id))
+    who = access.reviewer(_config(datasette), request.actor)
+    data = await db.execute_fn(lambda conn: _load_claim(conn, claim_id, who))
     if data is None:
         raise NotFound(f"No claim with id {claim_id!r}")
     claim, current = data["claim"], data["current"]
     allow_sets = await _allow_sets(db)
     filters = helpers.queue_filters(request.args, allow_sets)
     sets_data = await db.execute_fn(lambda conn: _claim_sets(conn, claim_id)) if allow_sets else None
-    who = access.reviewer(_config(datasette), request.actor)
     why = None if who else _why_not_a_reviewer(request.actor, "record verdicts.")
     effective = {
         f: (current[f] if current and current[f] is not None else claim.get(f) or "")
@@ -221,6 +233,7 @@ async def claim_page(request, datasette):
         "set_queue_url": lambda name: _path(datasette, "queue") + helpers.query_string({"set": name}),
         "next_url": _path(datasette, "next") + helpers.query_string(filters, after=claim_id),
         "queue_url": _path(datasette, "queue") + qs,
+        "disputes_url": _path(datasette, "disputes"),
         "claim_url": lambda cid: _claim_path(datasette, cid),
         "doc_url": datasette.urls.row(db.name, "documents", tilde_encode(claim["document_id"])),
         "entity_url": lambda eid: datasette.urls.row(db.name, "entities", tilde_encode(eid)),
@@ -255,7 +268,8 @@ async def review_post(request, datasette):
     if before and (shown is None or before["id"] != shown["id"]):
         datasette.add_message(
             request, f"{before['reviewer']} saved a review of this claim at {before['created']}, after"
-            " you opened it; what you did not change is theirs (see the history).", datasette.WARNING)
+            " you opened it (on another page); what you did not change is kept from it (see the"
+            " history).", datasette.WARNING)
     filters = helpers.queue_filters(request.args, await _allow_sets(db))
     if row["verdict"] is not store.UNCHANGED and form.get("advance"):
         return Response.redirect(_path(datasette, "next") + helpers.query_string(filters, after=claim_id))
@@ -360,7 +374,8 @@ async def next_page(request, datasette):
     filters = helpers.queue_filters(request.args, await _allow_sets(db))
     after = request.args.get("after") or None
     try:
-        found = await db.execute_fn(lambda conn: _queue(conn, filters, after))
+        who = access.reviewer(_config(datasette), request.actor)
+        found = await db.execute_fn(lambda conn: _queue(conn, filters, after, viewer=who))
     except (InvalidInput, export.FilterError) as e:
         raise BadRequest(str(e))
     if found:
@@ -374,9 +389,13 @@ async def queue_page(request, datasette):
     await _check_read(datasette, request, db)
     filters = helpers.queue_filters(request.args, await _allow_sets(db))
 
+    who = access.reviewer(_config(datasette), request.actor)
+
     def read(conn):
-        return {"counts": _queue_counts(conn, filters), "upcoming": _queue(conn, filters, limit=20),
-                "choices": queries.queue_choices(conn)}
+        return {"counts": _queue_counts(conn, filters, who),
+                "upcoming": _queue(conn, filters, limit=20, viewer=who),
+                "choices": queries.queue_choices(conn),
+                "assigned": queries.has_assignments(conn, who)}
 
     try:
         data = await db.execute_fn(read)

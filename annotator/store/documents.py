@@ -84,7 +84,7 @@ def _reviewed(db: sqlite_utils.Database, claim_ids: Iterable[str]) -> set[str]:
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
         marks = ",".join("?" * len(chunk))
-        for table in ("reviews", "evidence", "claim_set_members"):  # a reviewer's work, all
+        for table in ("reviews", "evidence", "claim_set_members", "assignments"):  # a reviewer's work
             found.update(r[0] for r in db.execute(
                 f"select distinct claim_id from {table} where claim_id in ({marks})", chunk))
     return found

@@ -1,8 +1,9 @@
 """Every read of claims, reviews and claim sets, and the one definition of a claim's current review.
 
-A claim's reviews are a log (see :mod:`.reviews`): its **current review** is the latest row, which
-holds the whole review (verdict, note, corrections); a claim is **unreviewed** while that row
-carries no verdict (or there is none). :data:`CURRENT_REVIEW` joins it as ``r`` to the claims
+A claim's reviews are a log (see :mod:`.reviews`): each reviewer's latest row is their review,
+and the claim's **current review** is its final one (the latest adjudication, else the verdict
+its reviewers agree on; none while they disagree: see :mod:`.team`); a claim is **unreviewed**
+while no reviewer has given it a verdict. :data:`CURRENT_REVIEW` joins it as ``r`` to the claims
 ``c`` (it is defined in :mod:`.schema`, where the ``claim_verdicts`` view is made of it); the
 export, the queue, the evaluation, the import and the claims table all read it through here.
 """
@@ -15,12 +16,19 @@ import sqlite_utils
 from .. import filters as filtering
 from .. import relations
 from ..filters import EXPORT_ORDER, QUEUE_ORDER, Filters
-from .schema import ALL_CLAIMS, CURRENT_REVIEW, latest_review_id
+from .schema import ALL_CLAIMS, CURRENT_REVIEW, latest_review_id, review_status
 
 Connection = sqlite_utils.Database | sqlite3.Connection
 
 
-UNREVIEWED = "r.verdict is null"
+# (a disputed claim is reviewed: it waits for adjudication on the disputes page)
+UNREVIEWED = f"{review_status('c.id')} is null"
+# For a reviewer with assignments (``:annotator_viewer``): their queue is the claims assigned to
+# them, to review until they have given a verdict.
+ASSIGNED = ("exists (select 1 from assignments a where a.claim_id = c.id"
+            " and a.reviewer = :annotator_viewer)")
+NOT_YET_THEIRS = ("not exists (select 1 from reviewer_reviews v where v.claim_id = c.id"
+                  " and v.reviewer = :annotator_viewer and v.verdict is not null)")
 
 # The export columns, in order. The first 23 are the original export's columns (an external
 # scorer reads doc, start, end, text, source, source_canonical, cue, stance, checkworthy), then
@@ -32,7 +40,7 @@ COLUMNS = (
     "checkworthy", "checkworthy_score", "claim_type", "entities",
     "source_start", "source_end", "cue_start", "cue_end", "doc_sha256", "run_id", "page",
     "verdict", "note", "reviewer", "reviewed_at", "evidence_urls",
-    "match_group", "prior_verdict",
+    "match_group", "prior_verdict", "review_status",
 )
 
 _EVIDENCE = """(
@@ -48,7 +56,10 @@ COLUMN_SQL = {
     "verdict": "r.verdict",
     "note": "r.note",
     "reviewer": "r.reviewer",
-    "reviewed_at": "r.created",
+    # a disputed claim has no final review: the time of its latest review (so that an import can
+    # tell a reviewer's review made after the export)
+    "reviewed_at": "coalesce(r.created, (select max(r3.created) from reviews r3 where r3.claim_id = c.id))",
+    "review_status": review_status("c.id"),
     "evidence_urls": _EVIDENCE,
     "match_group": relations.GROUP_SQL,
     "prior_verdict": relations.PRIOR_VERDICT_SQL,
@@ -153,9 +164,10 @@ def review(conn: Connection, claim_id: str, review_id: int) -> dict | None:
 
 
 def review_before(conn: Connection, claim_id: str, review_id: int) -> dict | None:
-    """The review of ``claim_id`` that review ``review_id`` followed."""
-    found = rows(conn, "select * from reviews where claim_id = ? and id < ? order by id desc limit 1",
-                 [claim_id, review_id])
+    """The review of ``claim_id`` by the same reviewer that review ``review_id`` followed."""
+    found = rows(conn, "select b.* from reviews b join reviews r on r.id = ? where b.claim_id = ?"
+                 " and b.id < r.id and b.reviewer = r.reviewer and b.kind = r.kind"
+                 " order by b.id desc limit 1", [review_id, claim_id])
     return found[0] if found else None
 
 
@@ -213,8 +225,8 @@ def claim_verdicts_query(claim_ids: Sequence[str]) -> tuple[str, list[str]]:
     """SQL and parameters for the current verdict of each of ``claim_ids`` that has a review
     (for the claims table page, which reads through Datasette's own ``db.execute``)."""
     marks = ", ".join("?" * len(claim_ids))
-    sql = (f"select c.id, r.verdict from claims c {CURRENT_REVIEW}"
-           f" where c.id in ({marks}) and r.id is not null")
+    sql = (f"select c.id, coalesce(r.verdict, {review_status('c.id')}) from claims c {CURRENT_REVIEW}"
+           f" where c.id in ({marks}) and (r.id is not null or {review_status('c.id')} is not null)")
     return sql, list(claim_ids)
 
 
@@ -242,21 +254,33 @@ _AFTER = ("(coalesce(c.checkworthy_score, -1) < :after_score or"
           " (coalesce(c.checkworthy_score, -1) = :after_score and c.id > :after_id))")
 
 
-def _queue_where(conn: Connection, filters: Filters, prior: str | None) -> tuple[str, dict]:
+def has_assignments(conn: Connection, reviewer: str | None) -> bool:
+    return bool(reviewer) and has_table(conn, "assignments") and conn.execute(
+        "select 1 from assignments where reviewer = ? limit 1", [reviewer]).fetchone() is not None
+
+
+def _queue_where(conn: Connection, filters: Filters, prior: str | None,
+                 viewer: str | None = None) -> tuple[str, str, dict]:
+    """The queue's claims, which of them are still to review, and the parameters: for a reviewer
+    with assignments, their assigned claims they have given no verdict yet; else the claims
+    nobody has."""
     where, params = conditions(conn, filters)
     where = ["c.superseded = 0", *where]
     if prior in PRIOR_CHOICES:
         where.append(f"{relations.PRIOR_VERDICT_SQL} {PRIOR_CHOICES[prior]}")
-    return " and ".join(where), params
+    if has_assignments(conn, viewer):
+        return (" and ".join([*where, ASSIGNED]), NOT_YET_THEIRS,
+                {**params, "annotator_viewer": viewer})
+    return " and ".join(where), UNREVIEWED, params
 
 
 def queue(conn: Connection, filters: Filters, prior: str | None = None, after: str | None = None,
-          limit: int = 1) -> list[dict]:
+          limit: int = 1, viewer: str | None = None) -> list[dict]:
     """The unreviewed claims of a queue in review order, starting after claim ``after``."""
-    where, params = _queue_where(conn, filters, prior)
+    where, unreviewed, params = _queue_where(conn, filters, prior, viewer)
     base = (f"select c.id, c.text, c.doc, c.section_path, c.source_canonical, c.stance,"
             f" c.checkworthy, c.checkworthy_score from claims c {CURRENT_REVIEW}"
-            f" where {where} and {UNREVIEWED}")
+            f" where {where} and {unreviewed}")
     if after:
         row = conn.execute("select coalesce(checkworthy_score, -1) from claims where id = ?",
                            [after]).fetchone()
@@ -270,11 +294,12 @@ def queue(conn: Connection, filters: Filters, prior: str | None = None, after: s
     return rows(conn, f"{base} order by {QUEUE_ORDER} limit {limit}", params)
 
 
-def queue_counts(conn: Connection, filters: Filters, prior: str | None = None) -> dict:
-    where, params = _queue_where(conn, filters, prior)
+def queue_counts(conn: Connection, filters: Filters, prior: str | None = None,
+                 viewer: str | None = None) -> dict:
+    where, unreviewed_sql, params = _queue_where(conn, filters, prior, viewer)
     total, unreviewed = conn.execute(
-        f"select count(*), coalesce(sum({UNREVIEWED}), 0) from claims c {CURRENT_REVIEW} where {where}",
-        params).fetchone()
+        f"select count(*), coalesce(sum({unreviewed_sql}), 0) from claims c {CURRENT_REVIEW}"
+        f" where {where}", params).fetchone()
     return {"total": total, "unreviewed": unreviewed, "reviewed": total - unreviewed}
 
 

@@ -6,7 +6,6 @@ import sqlite_utils
 
 from ..ids import now
 from ..labels import CORRECTABLE as CORRECTED_FIELDS
-from .schema import latest_review_id
 
 REVIEW_FIELDS = ("verdict", "note", *CORRECTED_FIELDS)
 
@@ -27,14 +26,20 @@ def add_review(
     reviewer: str,
     verdict: str | None | Unchanged = UNCHANGED,
     note: str | None | Unchanged = UNCHANGED,
+    kind: str = "review",
     **corrections: str | None | Unchanged,
 ) -> int:
     """Append a review (verdict, note, corrected fields) to the log; returns its id.
 
-    The log is never updated: a claim's current review is its latest row, which holds the whole
-    review. A field given as :data:`UNCHANGED` (the default) keeps the current review's value,
-    so recording a verdict keeps the note; ``None`` clears a field.
+    The log is never updated: a reviewer's review of a claim is their latest row, which holds
+    their whole review (an adjudication, ``kind="adjudication"``, is the claim's latest
+    adjudication, whoever wrote it). A field given as :data:`UNCHANGED` (the default) keeps the
+    value of that review, so recording a verdict keeps the note; ``None`` clears a field. Which
+    review is the claim's final one the database keeps (``final_reviews``, see
+    :func:`.schema.m011_team_review`).
     """
+    if kind not in ("review", "adjudication"):
+        raise ValueError(f"not a kind of review: {kind!r}")
     unknown = set(corrections) - set(CORRECTED_FIELDS)
     if unknown:
         raise ValueError(f"not a correctable field: {', '.join(sorted(unknown))}")
@@ -45,11 +50,12 @@ def add_review(
     values = ", ".join(f"current.{f}" if given[f] is UNCHANGED else f":{f}" for f in REVIEW_FIELDS)
     with db.atomic():
         cursor = db.execute(
-            f"insert into reviews (claim_id, reviewer, created, {', '.join(REVIEW_FIELDS)})"
-            f" select :claim_id, :reviewer, :created, {values} from (select 1)"
-            f" left join (select * from reviews where id = {latest_review_id(':claim_id')})"
+            f"insert into reviews (claim_id, reviewer, created, kind, {', '.join(REVIEW_FIELDS)})"
+            f" select :claim_id, :reviewer, :created, :kind, {values} from (select 1)"
+            " left join (select * from reviews where claim_id = :claim_id and kind = :kind"
+            " and (kind = 'adjudication' or reviewer = :reviewer) order by id desc limit 1)"
             " as current",
-            {"claim_id": claim_id, "reviewer": reviewer, "created": now(),
+            {"claim_id": claim_id, "reviewer": reviewer, "created": now(), "kind": kind,
              **{f: v for f, v in given.items() if v is not UNCHANGED}},
         )
     return int(cursor.lastrowid or 0)
