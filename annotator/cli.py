@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from . import __version__
+from . import __version__, labels
 
 DEFAULT_DB = "db/claims.db"
 db_option = click.option(
@@ -137,6 +137,11 @@ def _n(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _labels(vocabulary: tuple[str, ...]) -> click.Choice:
+    """A label of ``vocabulary``, in any case: anything else is a usage error listing them."""
+    return click.Choice(vocabulary, case_sensitive=False)
+
+
 def filter_options(f):
     """The claim filters shared by ``export`` and ``sets``: values of one option are
     alternatives, different options must all hold."""
@@ -148,21 +153,22 @@ def filter_options(f):
                      help="In this section or below it, e.g. 'Disputes' or 'Disputes > ESISC report'."),
         click.option("--source", "sources", multiple=True, metavar="NAME",
                      help="Attributed to this source: canonical name or any alias, any case."),
-        click.option("--stance", "stances", multiple=True, metavar="LABEL",
-                     help="asserted, reported, alleged, hedged or denied."),
-        click.option("--checkworthy", multiple=True, metavar="CLASS", help="cfs, ufs or nfs."),
-        click.option("--claim-type", "claim_types", multiple=True, metavar="TYPE",
-                     help="e.g. quantity, prediction, laws_rules."),
-        click.option("--verdict", "verdicts", multiple=True, metavar="VERDICT",
-                     help="Current verdict: true, false, misleading, unverifiable, not_a_claim."),
+        click.option("--stance", "stances", multiple=True, type=_labels(labels.STANCES),
+                     help="With this stance."),
+        click.option("--checkworthy", multiple=True, type=_labels(labels.CHECKWORTHY),
+                     help="In this check-worthiness class."),
+        click.option("--claim-type", "claim_types", multiple=True, type=_labels(labels.CLAIM_TYPES),
+                     help="Of this claim type."),
+        click.option("--verdict", "verdicts", multiple=True, type=_labels(labels.VERDICTS),
+                     help="With this current verdict."),
         click.option("--reviewed/--unreviewed", default=None,
                      help="Only claims with (without) a current verdict."),
         click.option("--entity", "entities", multiple=True, metavar="TEXT",
                      help="Mentioning this named entity (its text, any case, "
                           "with or without a leading 'the')."),
         click.option("--search", metavar="WORDS", help="Full-text search of claim text (all words)."),
-        click.option("--min-score", type=float, metavar="SCORE",
-                     help="Check-worthiness score at least this."),
+        click.option("--min-score", type=click.FloatRange(0, 1), metavar="SCORE",
+                     help="Check-worthiness score (0 to 1) at least this."),
     ]
     for option in reversed(options):
         f = option(f)
