@@ -21,6 +21,7 @@ from spacy.language import Language
 
 from . import pipeline
 from .corpus import Document
+from .errors import AnnotatorError
 
 ENGINES = ("local", "dask")
 # Documents travel to workers in chunks of about this many characters (a second or so of parsing):
@@ -30,7 +31,7 @@ CHUNK_CHARS = 20_000
 WINDOW_PER_WORKER = 3
 
 
-class EngineUnavailable(Exception):
+class EngineUnavailable(AnnotatorError):
     pass
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .errors import AnnotatorError
 from .labels import CHECKWORTHY, STANCES
 from .store import queries
 
@@ -23,7 +24,7 @@ METRICS = (
 _DROP = {"the", "a", "an", "of"}
 
 
-class GoldError(ValueError):
+class GoldError(AnnotatorError, ValueError):
     pass
 
 

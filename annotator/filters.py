@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 
+from .errors import AnnotatorError
 from .labels import CHECKWORTHY, CLAIM_TYPES, STANCES, VERDICTS
 
 # The orders claims are read in: the export's (document order) and the review queue's (most
@@ -21,7 +22,7 @@ QUEUE_ORDER = "coalesce(c.checkworthy_score, -1) desc, c.id"
 LABEL_FILTERS = ("stances", "checkworthy", "claim_types", "verdicts")
 
 
-class FilterError(ValueError):
+class FilterError(AnnotatorError, ValueError):
     """A filter that cannot be applied: an unknown set or verdict, a set that refers to itself."""
 
 

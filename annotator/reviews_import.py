@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlite_utils
 
 from . import store
+from .errors import AnnotatorError
 from .export import unguard_formula
 from .labels import CHECKWORTHY, CLAIM_TYPES, STANCES, VERDICTS
 from .store import queries, team
@@ -28,7 +29,7 @@ LABELS = {"stance": STANCES, "checkworthy": CHECKWORTHY, "claim_type": CLAIM_TYP
 NONE_MARK = "-"
 
 
-class ImportRejected(ValueError):
+class ImportRejected(AnnotatorError, ValueError):
     """The file has problems; ``errors`` lists them as ``line N: ...``."""
 
     def __init__(self, path: str, errors: list[str]):

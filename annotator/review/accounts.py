@@ -22,13 +22,15 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..errors import AnnotatorError
+
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 8
 ITERATIONS = 480_000
 ALGORITHM = "pbkdf2_sha256"
 
 
-class AccountError(ValueError):
+class AccountError(AnnotatorError, ValueError):
     pass
 
 

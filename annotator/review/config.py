@@ -5,9 +5,16 @@ Neither reviewer names nor password hashes go into the metadata: the plugin read
 file itself, on every request that needs it (see :mod:`annotator.review.access`).
 """
 
+import getpass
 import json
 import os
+import secrets
+import time
+from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
+
+from ..errors import AnnotatorError
 
 
 def shipped_metadata() -> dict:
@@ -48,3 +55,50 @@ def build_metadata(
         },
     }
     return meta
+
+
+@dataclass
+class Server:
+    """What ``annotator serve`` hands Datasette, and what it tells the person who started it."""
+
+    metadata: dict
+    greeting: list[str]
+
+
+def prepare(db_path: str, reviewers_file: str | os.PathLike, host: str, port: int,
+            local_user: str | None = None, public_read: bool = False) -> Server:
+    """Get a database ready to serve: its facet counts refreshed, a one-time sign-in link minted
+    (only its SHA-256 goes into the metadata), the reviewer accounts read. Serving beyond this
+    machine without reviewer accounts is refused (:class:`AnnotatorError`)."""
+    from .. import store
+    from . import accounts, helpers, signin
+
+    db = store.connect(db_path, create=False)
+    store.refresh_facet_counts(db)  # stale only if the claims were changed by other means
+    db.close()
+    team = accounts.load(reviewers_file)
+    if not helpers.is_loopback(host) and not team:
+        raise AnnotatorError(
+            f"refusing to serve on {host}, beyond this machine, without reviewer accounts: anyone "
+            f"who can reach it could read the claims. Add one first with 'annotator reviewers add "
+            f"NAME --db {db_path}', or serve on 127.0.0.1."
+        )
+    try:
+        user = local_user or getpass.getuser()
+    except (KeyError, OSError):
+        user = "local"
+    token = secrets.token_urlsafe(32)
+    minutes = signin.SIGN_IN_LINK_MINUTES
+    metadata = build_metadata(
+        Path(db_path).stem, Path(reviewers_file).resolve(), user, helpers.token_digest(token),
+        sign_in_expires=time.time() + 60 * minutes, public_read=public_read,
+        private=bool(team) or not helpers.is_loopback(host))
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    base = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}"
+    link = f"{base}/-/annotator/sign-in?token={token}"
+    greeting = [f"Sign in as {user} (the link works once, within {minutes} minutes): {link}"]
+    if team:
+        greeting.append(f"Reviewers ({', '.join(sorted(team))}) sign in at {base}/-/login; "
+                        + ("anyone who can reach the server reads" if public_read
+                           else "only signed-in reviewers read"))
+    return Server(metadata, greeting)

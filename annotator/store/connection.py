@@ -8,6 +8,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from ..errors import NoDatabase
 from .schema import migrations
 
 BUSY_TIMEOUT_MS = 30_000
@@ -18,7 +19,7 @@ def connect(path: str | os.PathLike, create: bool = True) -> sqlite_utils.Databa
     if path != ":memory:":
         p = Path(path)
         if not p.exists() and not create:
-            raise FileNotFoundError(f"{path}: no such database (run 'annotator extract' first)")
+            raise NoDatabase(f"{path}: no such database (run 'annotator extract' first)")
         p.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     db = sqlite_utils.Database(conn)
@@ -36,7 +37,7 @@ def connect(path: str | os.PathLike, create: bool = True) -> sqlite_utils.Databa
 def open_existing(path: str | os.PathLike) -> sqlite3.Connection:
     """Open an existing database as it is, to inspect it: no migrations, no change of mode."""
     if not Path(path).is_file():
-        raise FileNotFoundError(f"{path}: no such database")
+        raise NoDatabase(f"{path}: no such database")
     return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
 
 

@@ -10,12 +10,13 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
+from ..errors import AnnotatorError
 from ..filters import FilterError, Filters
 from ..ids import now
 from . import queries
 
 
-class SetError(ValueError):
+class SetError(AnnotatorError, ValueError):
     """A set operation that cannot be done; the message says why."""
 
 

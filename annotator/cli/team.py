@@ -4,22 +4,19 @@ import json
 
 import click
 
-from .cli import _open, _user, cli, db_option
+from .common import db_option, open_db, user_name
 
 
 def _set_claims(db, name: str | None) -> set[str] | None:
     """The ids of the current claims of claim set ``name`` (None: no set given)."""
-    from . import export
+    from .. import export
 
     if name is None:
         return None
-    try:
-        return {r["id"] for r in export.claim_rows(db, export.Filters(sets=(name,)), ("id",))}
-    except export.FilterError as e:
-        raise click.ClickException(str(e))
+    return {r["id"] for r in export.claim_rows(db, export.Filters(sets=(name,)), ("id",))}
 
 
-@cli.command()
+@click.command()
 @db_option
 @click.option("--set", "set_name", required=True, metavar="NAME",
               help="The claim set whose claims to assign (see 'annotator sets').")
@@ -37,18 +34,18 @@ def assign(db_path, set_name, reviewers, blind):
     Example:
         annotator assign --set budget --reviewer alice --reviewer bob --blind
     """
-    from .store import team
+    from ..store import team
 
-    db = _open(db_path)
+    db = open_db(db_path)
     ids = sorted(_set_claims(db, set_name) or ())
     if not ids:
         raise click.ClickException(f"claim set {set_name!r} has no current claims to assign")
-    team.assign(db, ids, list(dict.fromkeys(reviewers)), blind=blind, by=_user())
+    team.assign(db, ids, list(dict.fromkeys(reviewers)), blind=blind, by=user_name())
     click.echo(f"{len(ids)} claims of {set_name} assigned to {', '.join(dict.fromkeys(reviewers))}"
                f"{' (blind)' if blind else ''}")
 
 
-@cli.command()
+@click.command()
 @db_option
 @click.option("--set", "set_name", default=None, metavar="NAME",
               help="Only the claims of this claim set.")
@@ -63,9 +60,9 @@ def agreement(db_path, set_name, as_json):
     Example:
         annotator agreement --set budget --json
     """
-    from .agreement import agreement as measure
+    from ..agreement import agreement as measure
 
-    db = _open(db_path)
+    db = open_db(db_path)
     found = measure(db, _set_claims(db, set_name))
     if as_json:
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))

@@ -1,0 +1,125 @@
+"""``eval`` and ``annotator train``: how good the machine is, and training its learned parts."""
+
+import click
+
+from .common import db_option
+
+
+@click.command(name="eval")
+@click.argument("gold", required=False, type=click.Path(exists=True, dir_okay=False))
+@db_option
+@click.option("--reviews", is_flag=True, help="Score the machine against the database's own reviews "
+              "(verdicts and corrections) instead of a gold file.")
+@click.option("--sentences", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Score check-worthiness alone on labelled sentences (JSON Lines with \"text\" "
+              "and \"checkworthy\"), each taken whole as one claim.")
+@click.option("--model", default=None, help="--sentences: spaCy model package (as for extract).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: per document and (all).")
+def eval_(gold, db_path, reviews, sentences, model, as_json):
+    """Score the database's claims with the annotation guide's metrics.
+
+    Against a gold JSON Lines file (the guide's format), per document and overall; or, with
+    --reviews, against what reviewers said: not_a_claim verdicts and corrected fields; or, with
+    --sentences, the check-worthiness classifier on labelled sentences (no database needed):
+    precision, recall and F1 per class, macro-F1, and the average precision of cfs when the
+    sentences are ranked by score.
+
+    Example:
+
+
+    \b
+        annotator eval eval/dev/gold.jsonl --db db/claims.db
+        annotator eval --sentences db/claimbuster-heldout.jsonl
+    """
+    import json
+
+    from .. import evaluate, store
+    from ..store import queries
+
+    if sentences:
+        if gold or reviews:
+            raise click.UsageError("--sentences scores sentences alone: give no GOLD file or --reviews")
+        _eval_sentences(sentences, model, as_json)
+        return
+    if bool(gold) == reviews:
+        raise click.UsageError("give a GOLD file, --reviews or --sentences (one of them)")
+    db = store.connect(db_path, create=False)
+    if reviews:
+        gold_rows, pred = evaluate.reviewed_gold(db)
+        if not pred:
+            raise click.ClickException(f"{db_path}: no reviewed claims yet")
+    else:
+        gold_rows, pred = evaluate.load_gold(gold), queries.predictions(db)
+    results = evaluate.by_document(gold_rows, pred)
+    if as_json:
+        click.echo(json.dumps(results))
+        return
+    names = list(results)
+    width = max(len(n) for n in names)
+    click.echo(" " * 24 + "  ".join(n.rjust(width) for n in names))
+    for metric in evaluate.METRICS:
+        click.echo(metric.ljust(24) + "  ".join(str(results[n][metric]).rjust(width) for n in names))
+
+
+def _eval_sentences(path, model, as_json):
+    import json
+
+    from .. import checkworthy, evaluate, pipeline
+
+    rows = evaluate.load_sentences(path)
+    nlp = pipeline.build_nlp(model)
+    got = checkworthy.classify_texts(nlp, [r["text"] for r in rows])
+    result = evaluate.checkworthy_scores([r["checkworthy"] for r in rows], [c for c, _ in got],
+                                         [s for _, s in got])
+    click.echo(json.dumps(result) if as_json else evaluate.format_checkworthy(result))
+
+
+@click.group()
+def train():
+    """Train the annotator's learned parts."""
+
+
+@train.command("checkworthy")
+@click.option("--data", type=click.Path(exists=True, file_okay=False), default="../shared/eval/claimbuster",
+              show_default=True, help="Folder with ClaimBuster's train.jsonl.")
+@click.option("--gold", "gold_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Gold files in the guide's format whose claims are trained on too (repeatable; "
+              "default: the guide's seed and dev gold and tests/fixtures/extra-eval*/gold.jsonl).")
+@click.option("--gold-weight", default=3.0, show_default=True,
+              help="Weight of a gold claim against a ClaimBuster sentence.")
+@click.option("--heldout", type=click.Path(dir_okay=False), default="db/claimbuster-heldout.jsonl",
+              show_default=True, help="Where to write the held-out ClaimBuster sentences.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the model (default: the package's models/checkworthy.npz).")
+@click.option("--model", default=None, help="spaCy model package (as for extract).")
+def train_checkworthy(data, gold_files, gold_weight, heldout, output, model):
+    """Train the check-worthiness model and measure it, with a baseline, in the same run.
+
+    A fixed fifth of the ClaimBuster sentences is held out and written to --heldout, for
+    'annotator eval --sentences'. Deterministic: the same data gives the same model.
+
+    Example:
+
+    \b
+        annotator train checkworthy --data ../shared/eval/claimbuster
+    """
+    import glob
+    from pathlib import Path
+
+    import spacy
+
+    from .. import checkworthy, pipeline
+    from ..train import train_checkworthy as run
+
+    claimbuster = Path(data) / "train.jsonl"
+    if not claimbuster.is_file():
+        raise click.ClickException(f"{data}: no train.jsonl (ClaimBuster's labelled sentences) in it")
+    if not gold_files:
+        gold_files = [p for p in ("../shared/eval/gold-seed.jsonl", "../shared/eval/dev/gold.jsonl",
+                                  *sorted(glob.glob("tests/fixtures/extra-eval*/gold.jsonl")))
+                      if Path(p).is_file()]
+    target = Path(output) if output else Path(checkworthy.__file__).parent / "models" / checkworthy.MODEL_FILE
+    nlp = spacy.load(pipeline.resolve_model(model))
+    run(nlp, claimbuster, [Path(g) for g in gold_files], target, Path(heldout), gold_weight,
+        echo=click.echo)
+
