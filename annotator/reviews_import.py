@@ -97,21 +97,21 @@ def _corrections(cells: list[str], col: dict[str, int], machine: dict) -> tuple[
     """The row's corrected fields (field -> value or None) and its problems."""
     found: dict = {}
     problems = []
-    for column, field in CORRECTED.items():
+    for column, name in CORRECTED.items():
         if column not in col:
             continue
-        value = unguard_formula(cells[col[column]].strip()) if cells[col[column]].strip() else ""
-        if field in LABELS:
+        value: str | None = unguard_formula(cells[col[column]].strip()) if cells[col[column]].strip() else ""
+        if name in LABELS:
             value = value.lower().replace(" ", "_").replace("-", "_") if value else ""
-            if value and value not in LABELS[field]:
-                problems.append(f"unknown {field} {value!r} in {column}; use one of "
-                                f"{', '.join(LABELS[field])} or leave it empty")
+            if value and value not in LABELS[name]:
+                problems.append(f"unknown {name} {value!r} in {column}; use one of "
+                                f"{', '.join(LABELS[name])} or leave it empty")
                 continue
-        if value == NONE_MARK and field in ("source", "cue"):
+        if value == NONE_MARK and name in ("source", "cue"):
             value = ""
-        elif not value or value == (machine.get(field) or ""):
+        elif not value or value == (machine.get(name) or ""):
             value = None
-        found[field] = value
+        found[name] = value
     return found, problems
 
 

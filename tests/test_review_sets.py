@@ -14,7 +14,7 @@ from datasette.app import Datasette
 from reviewing import HOSTILE_CLAIM, add_hostile_document
 from test_review import Site
 
-import annotator.review
+import annotator.review.views
 from annotator import store
 from annotator.store import sets
 from annotator.cli import cli
@@ -362,7 +362,7 @@ def test_bad_download_filters_are_a_400(site, query, message):
 
 def test_download_is_streamed_from_one_snapshot(site, monkeypatch):
     """Sent in steps as it is read; a verdict saved mid-download is not half in it."""
-    monkeypatch.setattr(annotator.review, "CSV_ROWS_PER_CHUNK", 10)
+    monkeypatch.setattr(annotator.review.views, "CSV_ROWS_PER_CHUNK", 10)
     expected = cli_csv(site.db_path)
     last = parsed(expected)[-1][0]
     sent = []
