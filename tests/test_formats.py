@@ -31,9 +31,9 @@ from documents import (
 )
 
 from annotator import corpus, formats
-from annotator.store import check
 from annotator.cli import cli
-from annotator.review import helpers
+from annotator.review import passages
+from annotator.store import check
 
 
 def markdown(sections=SECTIONS, quotes=lambda s: s, level=2) -> str:
@@ -310,15 +310,15 @@ def test_page_at_counts_from_one_and_skips_pages_without_text():
 def test_claim_link_points_at_the_page_with_a_text_fragment():
     claim = {"text": "Both have the support of warlords, officials said."}
     document = {"canonical_url": "https://news.example.org/story#top", "url": None}
-    assert helpers.claim_link(document, claim) == (
+    assert passages.claim_link(document, claim) == (
         "https://news.example.org/story#:~:text=Both%20have%20the%20support%20of%20warlords%2C"
         "%20officials%20said.")
     long = {"text": "In a 94-page indictment handed down by a grand jury in Virginia, the "
                     "government accuses Congressman Jefferson of offenses."}
-    assert helpers.claim_link({"url": "http://127.0.0.1:8000/a"}, long).endswith(
+    assert passages.claim_link({"url": "http://127.0.0.1:8000/a"}, long).endswith(
         "#:~:text=In%20a%2094%2Dpage%20indictment,Congressman%20Jefferson%20of%20offenses.")
-    assert helpers.claim_link({"url": "javascript:alert(1)"}, claim) is None
-    assert helpers.claim_link({}, claim) is None
+    assert passages.claim_link({"url": "javascript:alert(1)"}, claim) is None
+    assert passages.claim_link({}, claim) is None
 
 
 # --- the acceptance corpus, extracted -------------------------------------------------------------
@@ -561,7 +561,7 @@ def test_extract_url_fetches_stores_and_refuses_each_failure_in_one_line(web, tm
     assert not any(f.failed for f in findings), check.report(db, findings)
     # The claim page links a fetched page's claims to the address it came from.
     claim = rows(db, "select id from claims where doc = ?", [f"{web}/story"])[0]
-    assert helpers.claim_link(story, {"text": "Both have the support of warlords."}).startswith(
+    assert passages.claim_link(story, {"text": "Both have the support of warlords."}).startswith(
         f"{web}/story#:~:text=Both")
     assert claim
 

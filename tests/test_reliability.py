@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from conftest import CORPUS, rows
 
 from annotator import store
-from annotator.store import check
 from annotator.cli import cli
+from annotator.store import check
 
 BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
 ENGLISH = ("The ministry said the budget rose by 4 per cent last year.\n"

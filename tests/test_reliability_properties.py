@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator import corpus, labels, pipeline, store, structure
-from annotator.store import check
 from annotator.export import FilterError, Filters, export_query
+from annotator.store import check
 
 SENTENCES = sorted({s for f in CORPUS.glob("*.txt")
                     for s in re.split(r"(?<=[.!?”])\s+", f.read_text(encoding="utf-8")) if s.strip()})

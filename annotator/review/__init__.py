@@ -35,7 +35,7 @@ from datasette.utils.asgi import BadRequest, Response
 from markupsafe import Markup
 
 from .. import store
-from . import access, claims_table, csv_guard, errors, facets, helpers, signin, site, views
+from . import access, claims_table, csv_guard, errors, facets, querystrings, signin, site, views
 from .site import CLAIM, POST_PATHS, STATIC
 
 # --- hooks -------------------------------------------------------------------------------------
@@ -139,18 +139,18 @@ def table_actions(datasette, database, table, request):
     if configured and configured != database:
         return None
     args = request.args if request else {}
-    filters = helpers.filters_from_table_args(args)
-    download, unmapped = helpers.export_args_from_table_args(
+    filters = querystrings.filters_from_table_args(args)
+    download, unmapped = querystrings.export_args_from_table_args(
         {name: (args.getlist(name) if hasattr(args, "getlist") else [args[name]]) for name in args})
     if unmapped:
         label = f"Download claims as CSV (without the filter {', '.join(unmapped)})"
     else:
         label = "Download these claims as CSV" if download else "Download all claims as CSV"
     return [{
-        "href": datasette.urls.path("/-/annotator/next") + helpers.query_string(filters),
+        "href": datasette.urls.path("/-/annotator/next") + querystrings.query_string(filters),
         "label": "Review the next unreviewed claim" + (" of these" if filters else ""),
     }, {
-        "href": datasette.urls.path("/-/annotator/export.csv") + helpers.export_query_string(download),
+        "href": datasette.urls.path("/-/annotator/export.csv") + querystrings.export_query_string(download),
         "label": label,
     }]
 

@@ -9,20 +9,20 @@ from markupsafe import Markup
 from .. import relations
 from ..filters import Filters
 from ..store import queries, team
-from . import helpers
+from . import passages, querystrings
 
 
 def queue(conn: sqlite3.Connection, filters: Mapping[str, str], after: str | None = None,
            limit: int = 1, viewer: str | None = None) -> list[dict]:
     """The unreviewed claims of a queue in review order, starting after claim ``after`` (for a
     reviewer with assignments, their assigned claims they have not given a verdict yet)."""
-    return queries.queue(conn, helpers.queue_export_filters(filters), filters.get("prior"),
+    return queries.queue(conn, querystrings.queue_export_filters(filters), filters.get("prior"),
                          after, limit, viewer)
 
 
 def queue_counts(conn: sqlite3.Connection, filters: Mapping[str, str],
                   viewer: str | None = None) -> dict:
-    return queries.queue_counts(conn, helpers.queue_export_filters(filters), filters.get("prior"),
+    return queries.queue_counts(conn, querystrings.queue_export_filters(filters), filters.get("prior"),
                                 viewer)
 
 
@@ -30,17 +30,17 @@ def claim_passage(conn: sqlite3.Connection, claim: Mapping) -> tuple[Markup, boo
     """The claim highlighted in its paragraph of the document text its offsets point into, and
     whether that text is known: a superseded claim's is the earlier version it was found in,
     unless it was superseded before those were kept; then the claim alone is shown."""
-    marks = helpers.claim_marks(claim)
+    marks = passages.claim_marks(claim)
     if queries.document_sha256(conn, claim["document_id"]) == claim["doc_sha256"]:
-        start, end = helpers.passage_window(claim, queries.blocks(conn, claim["document_id"]))
+        start, end = passages.passage_window(claim, queries.blocks(conn, claim["document_id"]))
         text = queries.document_slice(conn, claim["document_id"], start, end)
-        return helpers.passage_html(text, start, marks), True
+        return passages.passage_html(text, start, marks), True
     version = queries.document_version(conn, claim["document_id"], claim["doc_sha256"])
     if version is not None and version[claim["start"]:claim["end"]] == claim["text"]:
-        start, end = helpers.line_window(claim, version)
-        return helpers.passage_html(version[start:end], start, marks), True
+        start, end = passages.line_window(claim, version)
+        return passages.passage_html(version[start:end], start, marks), True
     inside = [m for m in marks if claim["start"] <= m.start and m.end <= claim["end"]]
-    return helpers.passage_html(claim["text"], claim["start"], inside), False
+    return passages.passage_html(claim["text"], claim["start"], inside), False
 
 
 def load_claim(conn: sqlite3.Connection, claim_id: str, viewer: str | None = None) -> dict | None:
@@ -50,7 +50,7 @@ def load_claim(conn: sqlite3.Connection, claim_id: str, viewer: str | None = Non
     if claim is None:
         return None
     passage, version_kept = claim_passage(conn, claim)
-    versions = helpers.similar_claims(claim, queries.versions_of(conn, claim))
+    versions = passages.similar_claims(claim, queries.versions_of(conn, claim))
     history, evidence = queries.reviews_of(
         conn, [claim_id] + [v["id"] for v in versions if v["superseded"]])
     for item in history + evidence:
@@ -69,7 +69,7 @@ def load_claim(conn: sqlite3.Connection, claim_id: str, viewer: str | None = Non
         "prior": relations.prior_check(conn, claim_id) if matched else None,
         "claim": claim,
         "document": document or {},
-        "claim_link": helpers.claim_link(document, claim) if document else None,
+        "claim_link": passages.claim_link(document, claim) if document else None,
         "passage": passage,
         "version_kept": version_kept,
         "entities": queries.claim_entities(conn, claim_id),

@@ -10,8 +10,8 @@ from datasette.utils.asgi import AsgiStream, BadRequest, NotFound, Response
 from .. import export, labels, relations, store
 from ..store import queries
 from ..store import sets as claim_sets
-from . import access, helpers, pages, site
-from .helpers import InvalidInput
+from . import access, forms, pages, querystrings, site
+from .forms import InvalidInput
 
 VERDICT_KEYS = {"true": "t", "false": "f", "misleading": "m", "unverifiable": "u", "not_a_claim": "x"}
 CSV_ROWS_PER_CHUNK = 500  # rows read and sent per step of a CSV download
@@ -27,14 +27,14 @@ async def claim_page(request, datasette):
         raise NotFound(f"No claim with id {claim_id!r}")
     claim, current = data["claim"], data["current"]
     allow_sets = await site.allow_sets(db)
-    filters = helpers.queue_filters(request.args, allow_sets)
+    filters = querystrings.queue_filters(request.args, allow_sets)
     sets_data = await db.execute_fn(lambda conn: pages.claim_sets(conn, claim_id)) if allow_sets else None
     why = None if who else site.why_not_a_reviewer(request.actor, "record verdicts.")
     effective = {
         f: (current[f] if current and current[f] is not None else claim.get(f) or "")
         for f in labels.CORRECTABLE
     }
-    qs = helpers.query_string(filters)
+    qs = querystrings.query_string(filters)
     context = {
         **data,
         "database": db.name,
@@ -42,16 +42,16 @@ async def claim_page(request, datasette):
         "can_write": why is None and not claim["superseded"],
         "why_not": why,
         "verdicts": [(v, VERDICT_KEYS[v], i + 1) for i, v in enumerate(labels.VERDICTS)],
-        "relations": helpers.RELATIONS,
-        "choices": helpers.choices(),
+        "relations": forms.RELATIONS,
+        "choices": forms.choices(),
         "effective": effective,
         "review_url": site.claim_path(datasette, claim_id, "review") + qs,
         "evidence_url": site.claim_path(datasette, claim_id, "evidence") + qs,
         "claim_sets": sets_data,
         "sets_url": site.claim_path(datasette, claim_id, "sets") + qs,
         "sets_page_url": site.path(datasette, "sets"),
-        "set_queue_url": lambda name: site.path(datasette, "queue") + helpers.query_string({"set": name}),
-        "next_url": site.path(datasette, "next") + helpers.query_string(filters, after=claim_id),
+        "set_queue_url": lambda name: site.path(datasette, "queue") + querystrings.query_string({"set": name}),
+        "next_url": site.path(datasette, "next") + querystrings.query_string(filters, after=claim_id),
         "queue_url": site.path(datasette, "queue") + qs,
         "disputes_url": site.path(datasette, "disputes"),
         "claim_url": lambda cid: site.claim_path(datasette, cid),
@@ -74,7 +74,7 @@ async def review_post(request, datasette):
     form = await request.post_vars()
     shown = await db.execute_fn(lambda conn: pages.shown_review(conn, claim_id, form.get("shown_review")))
     try:
-        row = helpers.parse_review(form, claim, shown)
+        row = forms.parse_review(form, claim, shown)
     except InvalidInput as e:
         raise BadRequest(str(e))
 
@@ -84,16 +84,16 @@ async def review_post(request, datasette):
             return queries.review_before(conn, claim_id, review_id)
 
     before = await site.write(db, write)
-    datasette.add_message(request, helpers.saved_message(row))
+    datasette.add_message(request, forms.saved_message(row))
     if before and (shown is None or before["id"] != shown["id"]):
         datasette.add_message(
             request, f"{before['reviewer']} saved a review of this claim at {before['created']}, after"
             " you opened it (on another page); what you did not change is kept from it (see the"
             " history).", datasette.WARNING)
-    filters = helpers.queue_filters(request.args, await site.allow_sets(db))
+    filters = querystrings.queue_filters(request.args, await site.allow_sets(db))
     if row["verdict"] is not store.UNCHANGED and form.get("advance"):
-        return Response.redirect(site.path(datasette, "next") + helpers.query_string(filters, after=claim_id))
-    return Response.redirect(site.claim_path(datasette, claim_id) + helpers.query_string(filters))
+        return Response.redirect(site.path(datasette, "next") + querystrings.query_string(filters, after=claim_id))
+    return Response.redirect(site.claim_path(datasette, claim_id) + querystrings.query_string(filters))
 
 
 
@@ -105,7 +105,7 @@ async def evidence_post(request, datasette):
     claim_id = request.url_vars["claim_id"]
     await site.current_claim(db, claim_id)
     try:
-        row = helpers.parse_evidence(await request.post_vars())
+        row = forms.parse_evidence(await request.post_vars())
     except InvalidInput as e:
         raise BadRequest(str(e))
 
@@ -115,8 +115,8 @@ async def evidence_post(request, datasette):
 
     await site.write(db, write)
     datasette.add_message(request, f"Added evidence ({row['relation']}): {row['url']}")
-    filters = helpers.queue_filters(request.args, await site.allow_sets(db))
-    return Response.redirect(site.claim_path(datasette, claim_id) + helpers.query_string(filters))
+    filters = querystrings.queue_filters(request.args, await site.allow_sets(db))
+    return Response.redirect(site.claim_path(datasette, claim_id) + querystrings.query_string(filters))
 
 
 async def sets_post(request, datasette):
@@ -130,7 +130,7 @@ async def sets_post(request, datasette):
         raise BadRequest("This database has no claim sets yet: open it once with a current "
                          "'annotator' (any command) to add them")
     try:
-        choice = helpers.parse_set_form(await request.post_vars())
+        choice = forms.parse_set_form(await request.post_vars())
     except InvalidInput as e:
         raise BadRequest(str(e))
 
@@ -160,15 +160,15 @@ async def sets_post(request, datasette):
         datasette.add_message(request, f"Added to the claim set “{name}”.")
     else:
         datasette.add_message(request, f"Already in the claim set “{name}”.", datasette.WARNING)
-    filters = helpers.queue_filters(request.args, True)
-    return Response.redirect(site.claim_path(datasette, claim_id) + helpers.query_string(filters))
+    filters = querystrings.queue_filters(request.args, True)
+    return Response.redirect(site.claim_path(datasette, claim_id) + querystrings.query_string(filters))
 
 
 
 async def next_page(request, datasette):
     db = await site.database(datasette)
     await site.check_read(datasette, request, db)
-    filters = helpers.queue_filters(request.args, await site.allow_sets(db))
+    filters = querystrings.queue_filters(request.args, await site.allow_sets(db))
     after = request.args.get("after") or None
     try:
         who = access.reviewer(site.config(datasette), request.actor)
@@ -177,14 +177,14 @@ async def next_page(request, datasette):
         raise BadRequest(str(e))
     if found:
         return Response.redirect(site.claim_path(datasette, found[0]["id"])
-                                 + helpers.query_string(filters))
-    return Response.redirect(site.path(datasette, "queue") + helpers.query_string(filters, done="1"))
+                                 + querystrings.query_string(filters))
+    return Response.redirect(site.path(datasette, "queue") + querystrings.query_string(filters, done="1"))
 
 
 async def queue_page(request, datasette):
     db = await site.database(datasette)
     await site.check_read(datasette, request, db)
-    filters = helpers.queue_filters(request.args, await site.allow_sets(db))
+    filters = querystrings.queue_filters(request.args, await site.allow_sets(db))
 
     who = access.reviewer(site.config(datasette), request.actor)
 
@@ -202,11 +202,11 @@ async def queue_page(request, datasette):
         **data,
         "database": db.name,
         "filters": filters,
-        "download_url": site.path(datasette, "export.csv") + helpers.query_string(filters),
+        "download_url": site.path(datasette, "export.csv") + querystrings.query_string(filters),
         "sets_page_url": site.path(datasette, "sets") if await site.allow_sets(db) else None,
         "done": bool(request.args.get("done")),
         "next_url": site.path(datasette, "next"),
-        "claim_url": lambda cid: site.claim_path(datasette, cid) + helpers.query_string(filters),
+        "claim_url": lambda cid: site.claim_path(datasette, cid) + querystrings.query_string(filters),
         "queue_url": site.path(datasette, "queue"),
         "script_url": datasette.urls.static_plugins(site.STATIC, "review.js"),
         "labels": {"doc": "Document", "section": "Section", "source": "Source", "stance": "Stance",
@@ -229,8 +229,8 @@ async def sets_page(request, datasette):
         "allow_sets": allow_sets,
         "queue_url": site.path(datasette, "queue"),
         "all_url": site.path(datasette, "export.csv"),
-        "download_url": lambda name: site.path(datasette, "export.csv") + helpers.query_string({"set": name}),
-        "set_queue_url": lambda name: site.path(datasette, "queue") + helpers.query_string({"set": name}),
+        "download_url": lambda name: site.path(datasette, "export.csv") + querystrings.query_string({"set": name}),
+        "set_queue_url": lambda name: site.path(datasette, "queue") + querystrings.query_string({"set": name}),
     }
     return Response.html(
         await datasette.render_template("annotator_sets.html", context, request=request))
@@ -261,8 +261,8 @@ async def export_csv(request, datasette):
     await site.check_read(datasette, request, db)
     args = {name: request.args.getlist(name) for name in request.args}
     try:
-        filters = helpers.export_filters(args)
-        options = helpers.export_options(args)
+        filters = querystrings.export_filters(args)
+        options = querystrings.export_options(args)
     except InvalidInput as e:
         raise BadRequest(str(e))
     if filters.sets and not await site.allow_sets(db):
@@ -302,7 +302,7 @@ async def export_csv(request, datasette):
             lines.close()
             conn.close()
 
-    filename = helpers.export_filename(filters)
+    filename = querystrings.export_filename(filters)
     return AsgiStream(stream, content_type="text/csv; charset=utf-8",
                       headers={"content-disposition": f'attachment; filename="{filename}"'})
 
