@@ -7,7 +7,7 @@ the matched pairs, exactly as the guide's ``score.py`` does, overall and per doc
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import sqlite_utils
@@ -43,21 +43,30 @@ def blank(v: object) -> bool:
     return v is None or str(v).strip() == "" or str(v).strip().lower() in {"none", "null"}
 
 
-def load_gold(path: str | Path) -> list[dict]:
-    """A gold JSON Lines file; a line that is not a claim is an error naming the line."""
-    out = []
+def _jsonl(path: str | Path, what: str, read: Callable[[dict], object]) -> Iterator[dict]:
+    """The objects of a JSON Lines file (blank lines skipped), each passed to ``read``; a line that
+    is not JSON or that ``read`` refuses (KeyError, TypeError, ValueError, AttributeError) is a :class:`GoldError`
+    naming the file and the line."""
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
                 continue
             try:
-                g = json.loads(line)
-                g["start"], g["end"] = int(g["start"]), int(g["end"])
-                g["doc"]
-            except (ValueError, KeyError, TypeError) as e:
-                raise GoldError(f"{path}, line {n}: not a gold claim ({e})") from None
-            out.append(g)
-    return out
+                row = json.loads(line)
+                read(row)
+            except (ValueError, KeyError, TypeError, AttributeError) as e:
+                raise GoldError(f"{path}, line {n}: not {what} ({e})") from None
+            yield row
+
+
+def load_gold(path: str | Path) -> list[dict]:
+    """A gold JSON Lines file; a line that is not a claim is an error naming the line."""
+
+    def read(g: dict) -> None:
+        g["start"], g["end"] = int(g["start"]), int(g["end"])
+        g["doc"]  # a gold claim has a doc (a KeyError if not)
+
+    return list(_jsonl(path, "a gold claim", read))
 
 
 def _macro_f1(conf: dict, labels: Sequence[str]) -> float:
@@ -202,21 +211,14 @@ def reviewed_gold(db: sqlite_utils.Database) -> tuple[list[dict], list[dict]]:
 
 def load_sentences(path: str | Path) -> list[dict]:
     """A JSON Lines file of sentences with ``text`` and ``checkworthy`` (cfs, ufs or nfs)."""
-    out = []
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                text, label = row["text"], row["checkworthy"]
-            except (ValueError, KeyError, TypeError) as e:
-                raise GoldError(f"{path}, line {n}: not a labelled sentence ({e}); "
-                                "each line needs \"text\" and \"checkworthy\"") from None
-            if label not in CHECKWORTHY or not isinstance(text, str) or not text.strip():
-                raise GoldError(f"{path}, line {n}: needs a non-empty \"text\" and \"checkworthy\" "
-                                f"one of {', '.join(CHECKWORTHY)} (got {label!r})")
-            out.append(row)
+
+    def read(row: dict) -> None:
+        text, label = row.get("text"), row.get("checkworthy")
+        if label not in CHECKWORTHY or not isinstance(text, str) or not text.strip():
+            raise ValueError(f"each line needs a non-empty \"text\" and \"checkworthy\" one of "
+                             f"{', '.join(CHECKWORTHY)}; got {label!r}")
+
+    out = list(_jsonl(path, "a labelled sentence", read))
     if not out:
         raise GoldError(f"{path}: no labelled sentences")
     return out

@@ -18,12 +18,9 @@ from importlib.metadata import version
 import sqlite_utils
 from tqdm import tqdm
 
-from . import __version__, corpus, relations, store
+from . import BATCH_SIZE, __version__, corpus, relations, store
 
 ENGINES = ("local", "dask")
-# Paragraphs per nlp.pipe batch: pipeline.BATCH_SIZE, repeated so that an unchanged re-run, which
-# parses nothing, need not import spaCy.
-BATCH_SIZE = 64
 
 
 @dataclass
@@ -118,12 +115,13 @@ def run(
     nlp = None
     if first is not None:
         from . import pipeline
+        from .attribution import RULES
 
         nlp = pipeline.build_nlp(model)
         meta = pipeline.model_info(nlp)
         info.update(model=meta["model"], model_version=meta["model_version"],
                     config=json.dumps({"pipeline": meta["pipeline"], "batch_size": batch_size,
-                                       "rules": "annotator.attribution_rules.v2"}))
+                                       "rules": RULES}))
     else:
         info.update(model=model or "", config=json.dumps({"batch_size": batch_size}))
     summary.run_id = store.start_run(db, info)

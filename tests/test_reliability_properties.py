@@ -14,7 +14,7 @@ from conftest import CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator import corpus, labels, pipeline, store, structure
+from annotator import corpus, decoding, labels, pipeline, store, structure
 from annotator.export import FilterError, Filters, export_query
 from annotator.store import check
 
@@ -109,11 +109,11 @@ def test_stored_then_edited_documents_pass_check(nlp, tmp_path, before, after):
 @given(data=st.binary(max_size=300), encoding=st.sampled_from([None, "latin-1", "utf-16", "cp1252"]))
 def test_decode_any_bytes_gives_text_or_a_reason(data, encoding):
     try:
-        text, _, warnings = corpus.decode(data, encoding)
+        text, _, warnings = decoding.decode(data, encoding)
     except ValueError as e:
         assert str(e) and "\n" not in str(e)
     else:
-        assert not corpus._CONTROL.search(text)
+        assert not decoding._CONTROL.search(text)
         assert all("\n" not in w for w in warnings)
 
 
@@ -121,14 +121,14 @@ def test_decode_any_bytes_gives_text_or_a_reason(data, encoding):
 @given(text=st.text(max_size=200))
 def test_utf8_text_decodes_to_itself_or_is_refused_for_a_control_character(text):
     try:
-        decoded, _, warnings = corpus.decode(text.encode("utf-8"))
+        decoded, _, warnings = decoding.decode(text.encode("utf-8"))
     except ValueError as e:
-        assert corpus._CONTROL.search(text) or text.encode("utf-8")[:4] in (b"%PDF", b"GIF8")
+        assert decoding._CONTROL.search(text) or text.encode("utf-8")[:4] in (b"%PDF", b"GIF8")
         assert "is not text" in str(e)
     else:
         # A stray control character (one per 1,000 characters) is repaired, with a warning.
-        assert decoded == corpus.repair_controls(text.removeprefix("\ufeff"))[0]
-        assert bool(warnings) == bool(corpus._CONTROL.search(text))
+        assert decoded == decoding.repair_controls(text.removeprefix("\ufeff"))[0]
+        assert bool(warnings) == bool(decoding._CONTROL.search(text))
 
 
 HOSTILE = st.one_of(

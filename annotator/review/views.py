@@ -17,6 +17,24 @@ VERDICT_KEYS = {"true": "t", "false": "f", "misleading": "m", "unverifiable": "u
 CSV_ROWS_PER_CHUNK = 500  # rows read and sent per step of a CSV download
 
 
+def _not_a_post() -> Response:
+    return Response.text("Send a POST from the review page", status=405)
+
+
+async def _posted_for(request, datasette) -> tuple:
+    """The database, the signed-in reviewer and the current claim a review page form was sent
+    for; a 403, 404 or 400 that says why when there is none."""
+    db = await site.database(datasette)
+    reviewer = await site.check_write(datasette, request, db)
+    return db, reviewer, await site.current_claim(db, request.url_vars["claim_id"])
+
+
+async def _back_to_claim(request, datasette, db, claim_id: str) -> Response:
+    """Back to the claim's page, in the queue the reviewer came from."""
+    filters = querystrings.queue_filters(request.args, await site.allow_sets(db))
+    return Response.redirect(site.claim_path(datasette, claim_id) + querystrings.query_string(filters))
+
+
 async def claim_page(request, datasette):
     db = await site.database(datasette)
     await site.check_read(datasette, request, db)
@@ -66,11 +84,9 @@ async def claim_page(request, datasette):
 
 async def review_post(request, datasette):
     if request.method != "POST":
-        return Response.text("Send a POST from the review page", status=405)
-    db = await site.database(datasette)
-    reviewer = await site.check_write(datasette, request, db)
-    claim_id = request.url_vars["claim_id"]
-    claim = await site.current_claim(db, claim_id)
+        return _not_a_post()
+    db, reviewer, claim = await _posted_for(request, datasette)
+    claim_id = claim["id"]
     form = await request.post_vars()
     shown = await db.execute_fn(lambda conn: pages.shown_review(conn, claim_id, form.get("shown_review")))
     try:
@@ -99,11 +115,9 @@ async def review_post(request, datasette):
 
 async def evidence_post(request, datasette):
     if request.method != "POST":
-        return Response.text("Send a POST from the review page", status=405)
-    db = await site.database(datasette)
-    reviewer = await site.check_write(datasette, request, db)
-    claim_id = request.url_vars["claim_id"]
-    await site.current_claim(db, claim_id)
+        return _not_a_post()
+    db, reviewer, claim = await _posted_for(request, datasette)
+    claim_id = claim["id"]
     try:
         row = forms.parse_evidence(await request.post_vars())
     except InvalidInput as e:
@@ -115,17 +129,14 @@ async def evidence_post(request, datasette):
 
     await site.write(db, write)
     datasette.add_message(request, f"Added evidence ({row['relation']}): {row['url']}")
-    filters = querystrings.queue_filters(request.args, await site.allow_sets(db))
-    return Response.redirect(site.claim_path(datasette, claim_id) + querystrings.query_string(filters))
+    return await _back_to_claim(request, datasette, db, claim_id)
 
 
 async def sets_post(request, datasette):
     if request.method != "POST":
-        return Response.text("Send a POST from the review page", status=405)
-    db = await site.database(datasette)
-    adder = await site.check_write(datasette, request, db)
-    claim_id = request.url_vars["claim_id"]
-    await site.current_claim(db, claim_id)
+        return _not_a_post()
+    db, adder, claim = await _posted_for(request, datasette)
+    claim_id = claim["id"]
     if not await site.allow_sets(db):
         raise BadRequest("This database has no claim sets yet: open it once with a current "
                          "'annotator' (any command) to add them")
@@ -160,8 +171,7 @@ async def sets_post(request, datasette):
         datasette.add_message(request, f"Added to the claim set “{name}”.")
     else:
         datasette.add_message(request, f"Already in the claim set “{name}”.", datasette.WARNING)
-    filters = querystrings.queue_filters(request.args, True)
-    return Response.redirect(site.claim_path(datasette, claim_id) + querystrings.query_string(filters))
+    return await _back_to_claim(request, datasette, db, claim_id)
 
 
 
