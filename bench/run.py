@@ -29,11 +29,12 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator import BATCH_SIZE
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 BIN = Path(sys.executable).parent
 SEED = 6
-BATCH_SIZE = 64
 MILLION = 1_000_000
 # documents in the 1x corpus, requests per page, repeats of the speed runs (best one counts)
 MODES = {

@@ -62,6 +62,7 @@ async def claim_page(request, datasette):
         "verdicts": [(v, VERDICT_KEYS[v], i + 1) for i, v in enumerate(labels.VERDICTS)],
         "relations": forms.RELATIONS,
         "choices": forms.choices(),
+        "correctable": labels.CORRECTABLE,
         "effective": effective,
         "review_url": site.claim_path(datasette, claim_id, "review") + qs,
         "evidence_url": site.claim_path(datasette, claim_id, "evidence") + qs,
