@@ -13,6 +13,7 @@ incompatible values. Where the features are stored and how candidates are found 
 """
 
 import functools
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -32,7 +33,10 @@ CONTRADICTS_THRESHOLD = 0.3
 Weight = Mapping[str, float]  # how much each word counts: its inverse document frequency
 # What two claims say of their subjects must agree too, not only whom they name: "Pence won the
 # debate" is not "Pence said the tweet was a joke".
-PREDICATE_THRESHOLD = 0.2
+PREDICATE_THRESHOLD = 0.25
+PREDICATE_WEIGHT = 1.2  # ... and share the weight of this many words never seen before
+NEAR_VERBATIM = 0.65  # word agreement from which few predicate words can make the same claim
+NEGATION_SCOPE = 3  # content words after a negation that it bears on
 MIN_SHARED = 4  # words two claims must share to be related at all ("She is right" is no claim)
 APPROXIMATE_TOLERANCE = 0.15  # "nearly 3 billion" is compatible with values within 15 %
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT",
@@ -68,6 +72,10 @@ _DATE = re.compile(  # a month's full name, or its abbreviation with a full stop
     r"\b(?P<month>" + "|".join(_MONTHS) + "|" + "|".join(m[:3] + r"\." for m in _MONTHS)
     + r"|sept\.)(?:\s+(?P<day>\d{1,2})\b)?", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# A negation's scope ends at these ("Nobody knows why, but unemployment fell" asserts the fall).
+_BREAKS = frozenset({";", ":", "(", ")", "—", "–", "but", "while", "although", "though", "whereas"})
+_WORD_OR_BREAK = re.compile(r"[^\W_]+|[;:()—–]", re.UNICODE)
+_AGE = re.compile(r"\b(?:\d+|" + "|".join(_NUMBER_WORDS) + r")[- ]years?[- ]old\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,10 @@ class Features:
     persons: frozenset[str]  # surnames (stemmed)
     entities: frozenset[str]  # the words of other named entities, stemmed
     dates: frozenset[str]  # "y2016", "m9d27", "m9"
-    negated: bool
+    # each negation's scope: the words it bears on ("did not send classified material": send,
+    # classifi, materi; see NEGATION_SCOPE); "opposed" bears on the concept "support"
+    negations: tuple[frozenset[str], ...]
+    names: frozenset[str] = frozenset()  # every word of its named entities (first names too)
 
     @functools.cached_property
     def words(self) -> frozenset[str]:
@@ -98,8 +109,16 @@ class Features:
 
     @functools.cached_property
     def predicate(self) -> frozenset[str]:
-        """The words that say what is claimed of whom: all but names and dates."""
-        return self.words - self.persons - self.entities - self.dates
+        """The words that say what is claimed of whom: all but names, titles and roles, and
+        times (``lexicons/match_roles.txt``)."""
+        return self.words - self.persons - self.entities - self.names - self.dates - _roles()
+
+    @functools.cached_property
+    def properties(self) -> frozenset[str]:
+        """The predicate with each figure replaced by its unit ("u" for a count, "upct"): what
+        is measured, whatever the value, for two figures of one quantity to contradict."""
+        figures = {q.key() for q in self.quantities}
+        return (self.predicate - figures) | {f"u{q.unit}" for q in self.quantities}
 
     def keys(self) -> list[str]:
         """The words the full-text index holds for this claim."""
@@ -108,12 +127,17 @@ class Features:
     def to_json(self) -> dict:
         return {"t": sorted(self.terms), "q": [[q.value, q.unit, q.qualifier] for q in self.quantities],
                 "p": sorted(self.persons), "e": sorted(self.entities), "d": sorted(self.dates),
-                "n": self.negated}
+                "n": [sorted(scope) for scope in self.negations], "w": sorted(self.names)}
 
     @classmethod
     def from_json(cls, data: dict) -> "Features":
         return cls(frozenset(data["t"]), frozenset(Quantity(*q) for q in data["q"]),
-                   frozenset(data["p"]), frozenset(data["e"]), frozenset(data["d"]), bool(data["n"]))
+                   frozenset(data["p"]), frozenset(data["e"]), frozenset(data["d"]),
+                   tuple(frozenset(scope) for scope in data["n"]), frozenset(data["w"]))
+
+    def denies(self, words: frozenset[str]) -> bool:
+        """Whether it denies what ``words`` say: an odd number of its negations bear on them."""
+        return sum(1 for scope in self.negations if scope & words) % 2 == 1
 
 
 @cache
@@ -135,6 +159,11 @@ def _stopwords() -> frozenset[str]:
     for lemma, _pos in lexicon.cues():  # attribution cues: "said" and "claimed" assert alike
         words.update((lemma, lemma + "s", lemma + "d", lemma + "ed", lemma + "ing"))
     return frozenset(words)
+
+
+@cache
+def _roles() -> frozenset[str]:
+    return frozenset(_stems(sorted(lexicon.words("match_roles.txt"))))
 
 
 @cache
@@ -214,28 +243,37 @@ def _stems(words: list[str]) -> list[str]:
 
 def features(text: str, entities: Iterable[tuple[str, str]] = ()) -> Features:
     """The match features of a claim's text and its named entities ``(text, label)``."""
-    folded = _fold(text)
+    folded = _AGE.sub(" ", _fold(text))  # "a 40-year-old man" says who, not what
     days, rest = dates(folded)
     found, years, rest = quantities(rest)
-    words = _WORD.findall(rest)
+    raw = _WORD_OR_BREAK.findall(rest)
     negations, antonyms = _negations(), _antonyms()
-    flips = sum(1 for w in words if w in negations or w in antonyms)
-    words = [antonyms.get(w, w) for w in words]  # "opposed" is "support", denied
+    words = [antonyms.get(w, w) for w in raw]  # "opposed" is "support", denied
     stop = _stopwords()
+    scopes = []
+    for i, w in enumerate(words):
+        if w in negations:
+            clause = itertools.takewhile(lambda x: x not in _BREAKS, words[i + 1:])
+            scopes.append([x for x in clause if x not in stop and x not in negations][:NEGATION_SCOPE])
+        elif raw[i] in antonyms:
+            scopes.append([w])
+    words = [w for w in words if w not in _BREAKS]
     terms = frozenset(_stems([w for w in words if w not in stop and w not in negations]))
-    persons, others = set(), set()
+    persons, others, names = set(), set(), set()
     for name, label in entities:
         if label not in NAMED_LABELS:
             continue
         parts = [w for w in _WORD.findall(_fold(name)) if w not in stop]
         if not parts:
             continue
+        names.update(_stems(parts))
         if label == "PERSON":
             persons.add(_stems([parts[-1]])[0])
         else:
             others.update(_stems(parts))  # "Iraq" is named in "the Iraq War"
     return Features(terms, frozenset(found), frozenset(persons), frozenset(others),
-                    frozenset(days | years), flips % 2 == 1)
+                    frozenset(days | years), tuple(frozenset(_stems(x)) for x in scopes),
+                    frozenset(names))
 
 
 class _IDF(dict):
@@ -305,9 +343,12 @@ def _each_unit_covered(a: frozenset[Quantity], b: frozenset[Quantity],
 
 
 def _quantities_conflict(a: frozenset[Quantity], b: frozenset[Quantity]) -> bool:
-    """A unit that both claims give values for, and a value of one compatible with none of the
-    other's."""
-    return not _each_unit_covered(a, b, _compatible)
+    """A unit that both claims give one or two values for, and a value of one compatible with
+    none of the other's. More values of one unit are a table of figures (a poll's shares for
+    four candidates), whose rows a bag of words cannot pair."""
+    def few(qs: frozenset[Quantity]) -> frozenset[Quantity]:
+        return frozenset(q for unit, values in _by_unit(qs).items() if len(values) <= 2 for q in values)
+    return not _each_unit_covered(few(a), few(b), _compatible)
 
 
 def _agree(x: Quantity, y: Quantity) -> bool:
@@ -337,6 +378,31 @@ def _dates_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
     return False
 
 
+def _weighs(words: frozenset[str], weight: Weight | None) -> float:
+    """How much ``words`` weigh, in words never seen before (the rarest: weight 1 each)."""
+    if weight is None:
+        return float(len(words))
+    return sum(weight[w] for w in words) / weight["\0unseen"]
+
+
+def _predicates_agree(a: frozenset[str], b: frozenset[str], weight: Weight | None,
+                      verbatim: bool = False) -> bool:
+    """Whether two claims say the same kind of thing of their subjects: their predicates (words
+    less names, roles and times) agree (:data:`PREDICATE_THRESHOLD`) and share enough weight
+    (:data:`PREDICATE_WEIGHT`, waived for near-verbatim claims): "Pence won the debate" is not
+    "Kaine faces Pence in the debate"."""
+    return _similarity(a, b, weight) >= PREDICATE_THRESHOLD and (
+        verbatim or _weighs(a & b, weight) >= PREDICATE_WEIGHT)
+
+
+def _polarity_conflict(a: Features, b: Features) -> bool:
+    """One denies what the other asserts: the negations that bear on the words both say ("did
+    not send classified material" against "sent classified material") give them opposite
+    polarity. A negation elsewhere in the sentence does not count."""
+    shared = a.predicate & b.predicate
+    return a.denies(shared) != b.denies(shared)
+
+
 def compare(a: Features, b: Features, weight: Weight | None = None) -> tuple[str | None, float]:
     """``("same", score)``, ``("contradicts", score)`` or ``(None, score)`` for a pair of claims."""
     score = _similarity(a.words, b.words, weight)
@@ -345,10 +411,12 @@ def compare(a: Features, b: Features, weight: Weight | None = None) -> tuple[str
     subject = _shared_subject(a, b)
     if subject is False or _dates_conflict(a.dates, b.dates):
         return None, score
-    if (score >= SAME_THRESHOLD and a.negated == b.negated and _same_values(a.quantities, b.quantities)
-            and _similarity(a.predicate, b.predicate, weight) >= PREDICATE_THRESHOLD):
+    agree = _predicates_agree(a.predicate, b.predicate, weight, score >= NEAR_VERBATIM)
+    if (score >= SAME_THRESHOLD and agree and not _polarity_conflict(a, b)
+            and _same_values(a.quantities, b.quantities)):
         return "same", score
     if score >= CONTRADICTS_THRESHOLD and subject and (
-            a.negated != b.negated or _quantities_conflict(a.quantities, b.quantities)):
+            (agree and _polarity_conflict(a, b))
+            or (_quantities_conflict(a.quantities, b.quantities) and _predicates_agree(a.properties, b.properties, weight))):
         return "contradicts", score
     return None, score

@@ -67,3 +67,27 @@ def test_people_are_matched_by_surname_and_told_apart():
 def test_features_round_trip_through_json():
     f = features("Unemployment fell to 4.2 percent in March 2016, not 5%.", LABOR)
     assert type(f).from_json(f.to_json()) == f
+
+
+KAINE = [("Tim Kaine", "PERSON"), ("Democratic", "NORP")]
+
+
+@pytest.mark.parametrize(("a", "b", "entities", "expected"), [
+    # names, titles and roles alone say nothing of what is claimed of the person
+    ("They were joined by Democratic vice presidential nominee Tim Kaine on Friday.",
+     "Republicans slammed Democratic vice presidential nominee Tim Kaine on Friday.", KAINE, None),
+    # a negation elsewhere in the sentence does not deny what both say
+    ("Nobody knows why, but the Labor Department said unemployment fell to 4.2 percent in March.",
+     "The Labor Department said unemployment fell to 4.2 percent in March.", LABOR, "same"),
+    # two negations of the same thing agree
+    ("The FBI did not recommend charges against Clinton over her private email server.",
+     "The FBI decided not to recommend charges against Clinton over her private email server.",
+     [("FBI", "ORG"), ("Clinton", "PERSON")], "same"),
+])
+def test_what_is_claimed_must_agree(a, b, entities, expected):
+    assert compare(features(a, entities), features(b, entities))[0] == expected
+
+
+def test_an_age_is_no_figure():
+    assert features("Officer Betty Shelby shot a 40-year-old man.").quantities == frozenset()
+    assert features("He was forty years old.").quantities == frozenset()

@@ -1,0 +1,54 @@
+"""Precision of the matcher, checked by hand: pairs it predicted on the PolNeAR dev articles,
+judged by reading (tests/fixtures/matching-precision/SOURCES.md). Skips when ../shared is absent."""
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from test_matching_gold import POLNEAR, corpus_weight, ner  # noqa: F401 -- ner is a fixture
+
+from annotator.matching import compare, features
+
+PAIRS = Path(__file__).resolve().parent / "fixtures" / "matching-precision" / "pairs.tsv"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not POLNEAR.is_dir(), reason=f"{POLNEAR} is absent"),
+]
+
+
+def predictions(nlp) -> list[tuple[dict, str]]:
+    """Each judged pair with what the matcher says of it now."""
+    rows = list(csv.DictReader(PAIRS.open(encoding="utf-8"), delimiter="\t"))
+    texts: dict[str, str] = {}
+    spans = []
+    for r in rows:
+        for side in ("a", "b"):
+            article = r[f"article_{side}"]
+            if article not in texts:
+                texts[article] = (POLNEAR / article).read_text(encoding="utf-8")
+            spans.append(texts[article][int(r[f"start_{side}"]):int(r[f"end_{side}"])])
+    assert all(s.strip() for s in spans)
+    found = [features(doc.text, [(e.text, e.label_) for e in doc.ents])
+             for doc in nlp.pipe(spans, batch_size=64)]
+    weight = corpus_weight()
+    return [(r, compare(found[2 * i], found[2 * i + 1], weight)[0] or "none") for i, r in enumerate(rows)]
+
+
+def test_judged_sample_precision(ner):  # noqa: F811
+    """Of the judged pairs the matcher calls ``same`` now, most are; of the pairs judged not the
+    same claim in the first sample (the matcher before issue 16's precision work), most are no
+    longer called ``same``."""
+    now = predictions(ner)
+    called_same = Counter(r["judged"] == "same" for r, p in now if p == "same")
+    precision = called_same[True] / sum(called_same.values())
+    wrong_before = [p for r, p in now if r["sample"] == "before" and r["predicted"] == "same"
+                    and r["judged"] != "same"]
+    still_wrong = sum(p == "same" for p in wrong_before) / len(wrong_before)
+    kept = [p for r, p in now if r["judged"] == "same"]
+    print({"precision_same": precision, "wrong_before_still_same": still_wrong,
+           "judged_same_kept": sum(p == "same" for p in kept) / len(kept)})
+    assert precision >= 0.5
+    assert still_wrong <= 0.35
+    assert sum(p == "same" for p in kept) / len(kept) >= 0.8
