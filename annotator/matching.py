@@ -405,8 +405,10 @@ def _polarity_conflict(a: Features, b: Features) -> bool:
 
 def compare(a: Features, b: Features, weight: Weight | None = None) -> tuple[str | None, float]:
     """``("same", score)``, ``("contradicts", score)`` or ``(None, score)`` for a pair of claims."""
+    if len(a.words & b.words) < MIN_SHARED:  # the cheap test first: most candidates stop here
+        return None, 0.0
     score = _similarity(a.words, b.words, weight)
-    if score < min(SAME_THRESHOLD, CONTRADICTS_THRESHOLD) or len(a.words & b.words) < MIN_SHARED:
+    if score < min(SAME_THRESHOLD, CONTRADICTS_THRESHOLD):
         return None, score
     subject = _shared_subject(a, b)
     if subject is False or _dates_conflict(a.dates, b.dates):
