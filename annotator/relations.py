@@ -85,28 +85,31 @@ def _phrase(words: list[str], joiner: str) -> str:
 
 
 def candidates(db: Conn, f: matching.Features, document_id: str,
-               df: dict[str, int] | None = None) -> list[tuple[str, matching.Features]]:
+               df: dict[str, int] | None = None, own: int = 0) -> list[tuple[str, matching.Features]]:
     """Claims of other documents that share ``f``'s rarest words, best BM25 first.
 
     BM25 reads every claim holding a word of the query, so only words held by at most
     :data:`COMMON` claims are ranked, which bounds the cost however large the database. When
     those find too few, claims holding all of the three rarest common words are added, unranked
-    (SQLite stops reading at the limit).
+    (SQLite stops reading at the limit). The index alone is ranked, and only the best rows are
+    read from the table: ``own`` more than wanted, for the claims of ``f``'s own document, which
+    the index holds too.
     """
     keys = f.keys()
     df = df if df is not None else _document_frequencies(db, keys)
     known = sorted((df.get(k, 0), k) for k in keys if df.get(k, 0) > 0)
     rare = [k for n, k in known if n <= COMMON][:QUERY_WORDS]
     common = [k for n, k in known if n > COMMON][:3]
-    select = ("select k.claim_id, k.features from claim_match_keys_fts"
-              " join claim_match_keys k on k.id = claim_match_keys_fts.rowid"
-              " where claim_match_keys_fts match ? and k.document_id != ?")
-    rows = db.execute(select + " order by claim_match_keys_fts.rank limit ?",
-                      [_phrase(rare, "OR"), document_id, CANDIDATES]).fetchall() if rare else []
+    select = ("select k.claim_id, k.features from (select rowid, rank from claim_match_keys_fts"
+              " where claim_match_keys_fts match ? {order} limit ?) r"
+              " join claim_match_keys k on k.id = r.rowid where k.document_id != ? order by r.rank")
+    limit = CANDIDATES + own
+    rows = db.execute(select.format(order="order by rank"),
+                      [_phrase(rare, "OR"), limit, document_id]).fetchall() if rare else []
     if len(rows) < CANDIDATES and len(common) >= 2:
         seen = {r[0] for r in rows}
-        rows += [r for r in db.execute(select + " limit ?", [_phrase(common, "AND"), document_id,
-                                                            CANDIDATES]) if r[0] not in seen]
+        rows += [r for r in db.execute(select.format(order=""), [_phrase(common, "AND"), limit, document_id])
+                 if r[0] not in seen]
     return [(cid, _parsed(cid, data)) for cid, data in rows[:CANDIDATES]]
 
 
@@ -128,9 +131,10 @@ def _relate(db: Conn, claims: list[tuple[str, str, str, list]],
             found: dict[str, matching.Features]) -> list[tuple[str, str, str, float]]:
     """Compare each claim with its candidates; the pairs that relate, smaller id first."""
     df = _document_frequencies(db, (k for f in found.values() for k in f.keys()))  # noqa: SIM118 -- Features.keys(), not a dict
-    compared = [(cid, found[cid], candidates(db, found[cid], doc, df)) for cid, doc, _t, _e in claims]
-    words = {w for _c, f, cands in compared for w in f.words}
-    words.update(w for _c, _f, cands in compared for _o, g in cands for w in g.words)
+    compared = [(cid, found[cid], candidates(db, found[cid], doc, df, len(claims)))
+                for cid, doc, _t, _e in claims]
+    words = set().union(*(f.words for f in found.values()),
+                        *(g.words for _c, _f, cands in compared for _o, g in cands))
     weight = _weight(db, words)
     pairs: dict[tuple[str, str], tuple[str, float]] = {}
     for cid, f, cands in compared:
