@@ -35,6 +35,7 @@ Weight = Mapping[str, float]  # how much each word counts: its inverse document 
 # debate" is not "Pence said the tweet was a joke".
 PREDICATE_THRESHOLD = 0.25
 PREDICATE_WEIGHT = 1.2  # ... and share the weight of this many words never seen before
+MIN_PREDICATE = 2  # predicate words they must share ("X is director of debate" is one: debate)
 NEAR_VERBATIM = 0.65  # word agreement from which few predicate words can make the same claim
 NEGATION_SCOPE = 3  # content words after a negation that it bears on
 MIN_SHARED = 4  # words two claims must share to be related at all ("She is right" is no claim)
@@ -389,9 +390,10 @@ def _predicates_agree(a: frozenset[str], b: frozenset[str], weight: Weight | Non
                       verbatim: bool = False) -> bool:
     """Whether two claims say the same kind of thing of their subjects: their predicates (words
     less names, roles and times) agree (:data:`PREDICATE_THRESHOLD`) and share enough weight
-    (:data:`PREDICATE_WEIGHT`, waived for near-verbatim claims): "Pence won the debate" is not
+    (:data:`PREDICATE_WEIGHT`, waived for near-verbatim claims) in at least
+    :data:`MIN_PREDICATE` words: "Pence won the debate" is not
     "Kaine faces Pence in the debate"."""
-    return _similarity(a, b, weight) >= PREDICATE_THRESHOLD and (
+    return len(a & b) >= MIN_PREDICATE and _similarity(a, b, weight) >= PREDICATE_THRESHOLD and (
         verbatim or _weighs(a & b, weight) >= PREDICATE_WEIGHT)
 
 
