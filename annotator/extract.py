@@ -132,6 +132,8 @@ def run(
             documents = itertools.chain([first], todo)
             if match is None:
                 match = relations.enabled(db)
+            if match and relations.stale(db):  # matched by an older annotator: redo it first
+                relations.match_all(db)
             with _Writer(db_path, summary.run_id, match) as writer:
                 for result in _parse(nlp, model, documents, batch_size, engine, workers, scheduler):
                     writer.save(result)

@@ -38,6 +38,9 @@ PREDICATE_WEIGHT = 1.2  # ... and share the weight of this many words never seen
 MIN_PREDICATE = 2  # predicate words they must share ("X is director of debate" is one: debate)
 NEAR_VERBATIM = 0.65  # word agreement from which few predicate words can make the same claim
 NEGATION_SCOPE = 3  # content words after a negation that it bears on
+# The shape of the features stored in claim_match_keys: a database whose features have another
+# (matched by an older annotator) has them redone before it is matched again (relations.stale).
+FEATURES_VERSION = 2
 MIN_SHARED = 4  # words two claims must share to be related at all ("She is right" is no claim)
 APPROXIMATE_TOLERANCE = 0.15  # "nearly 3 billion" is compatible with values within 15 %
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT",
@@ -126,7 +129,7 @@ class Features:
         return sorted(self.words)
 
     def to_json(self) -> dict:
-        return {"t": sorted(self.terms), "q": [[q.value, q.unit, q.qualifier] for q in self.quantities],
+        return {"v": FEATURES_VERSION, "t": sorted(self.terms), "q": [[q.value, q.unit, q.qualifier] for q in self.quantities],
                 "p": sorted(self.persons), "e": sorted(self.entities), "d": sorted(self.dates),
                 "n": [sorted(scope) for scope in self.negations], "w": sorted(self.names)}
 

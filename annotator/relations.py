@@ -180,6 +180,14 @@ def _regroup(db: Conn, claim_ids: Iterable[str]) -> None:
                    [group, json.dumps(sorted(component)), group])
 
 
+def stale(db: Conn) -> bool:
+    """Whether some stored match features have another shape than this version's (see
+    :data:`matching.FEATURES_VERSION`): they, and the relations found with them, need redoing."""
+    return db.execute(
+        "select exists (select 1 from claim_match_keys where json_extract(features, '$.v') is not ?)",
+        [matching.FEATURES_VERSION]).fetchone()[0] == 1
+
+
 def enabled(db: Conn) -> bool:
     """Whether matching is on in this database: an earlier ``annotator match`` or ``extract
     --match`` stored match keys."""

@@ -99,6 +99,23 @@ def test_relations_follow_the_documents(tmp_path):
     assert groups == 1
 
 
+def test_features_stored_by_an_older_matcher_are_redone_before_matching_again(tmp_path):
+    folder = tmp_path / "docs"
+    shutil.copytree(MATCHING, folder)
+    db = str(tmp_path / "claims.db")
+    extract.run([str(folder)], db, progress=False, match=True)
+    before = relation_set(db)
+    # the first matcher's shape: no version, no names, negations as one flat list of words
+    with sqlite3.connect(db) as conn:
+        conn.execute("update claim_match_keys set features = json_remove(json_set(features, '$.n',"
+                     " json('[]')), '$.v', '$.w')")
+    assert relations.stale(store.connect(db))
+    (folder / "d09.txt").write_text("The city council approved the new budget on Tuesday.\n")
+    extract.run([str(folder)], db, progress=False, match=True)  # read the old rows: a KeyError once
+    assert not relations.stale(store.connect(db))
+    assert relation_set(db) == before
+
+
 def test_a_reviewed_claim_that_changes_keeps_its_review_and_loses_its_matches(tmp_path):
     folder = tmp_path / "docs"
     shutil.copytree(MATCHING, folder)
