@@ -62,6 +62,14 @@ def test_a_quoted_accusation_is_classed_cfs(nlp):
     assert claim(nlp, text)._.annotator_checkworthy == "cfs"
 
 
+def test_a_schedule_is_not_a_confident_cfs(nlp):
+    """The issue's story: 'Brandt is expected to address the council on Thursday' scored cfs 0.60
+    under the rules; an expectation is a prediction, not a checkable fact."""
+    got = claim(nlp, "Brandt is expected to address the council on Thursday.")
+    assert got._.annotator_checkworthy != "cfs" and got._.annotator_checkworthy_score < 0.5
+    assert got._.annotator_claim_type == "prediction"
+
+
 def test_the_component_scores_a_batch_as_it_scores_one_document(nlp):
     texts = ["Unemployment rose to 7.2 percent in March.", "The decision was unfair.",
              "The committee met on Tuesday. It is a shameful decision."]
