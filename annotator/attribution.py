@@ -21,6 +21,9 @@ Rules, in order:
 6. a quotation with no cue of its own continues the quotation of the sentence before, and into
    the next paragraph when left open there (``quotations.across_paragraphs``, which also gives a
    paragraph ending in ``X added:`` to X).
+
+A claim still without a source goes to the learned cue finder (``attribution_model.py``), when
+the component has one (``learned``, the default).
 """
 
 from dataclasses import dataclass
@@ -78,14 +81,19 @@ class Attribution:
     content: Token | None = None
 
 
-@Language.factory("annotator_attribution", default_config={"spans_key": SPANS_KEY})
-def make_attribution(nlp: Language, name: str, spans_key: str):
-    return Attributor(spans_key)
+@Language.factory("annotator_attribution", default_config={"spans_key": SPANS_KEY, "learned": True, "model": ""})
+def make_attribution(nlp: Language, name: str, spans_key: str, learned: bool, model: str):
+    """``learned``: let the learned cue finder attribute what the rules leave without a source;
+    ``model``: its weights file (``annotator train attribution``), empty for the shipped one."""
+    from . import attribution_model
+
+    return Attributor(spans_key, attribution_model.load_model(model or None) if learned else None)
 
 
 class Attributor:
-    def __init__(self, spans_key: str = SPANS_KEY):
+    def __init__(self, spans_key: str = SPANS_KEY, model=None):
         self.spans_key = spans_key
+        self.model = model  # an attribution_model.Model, or None for the rules alone
 
     def __call__(self, doc: Doc) -> Doc:
         claims = list(doc.spans[self.spans_key])
@@ -94,6 +102,10 @@ class Attributor:
             a, own = found[j], found[i]
             # "…I would think that …," she said: her words, with her own hedge
             found[i] = Attribution(a.source, a.cue, a.classes + own.classes, own.content or claims[i].root)
+        if self.model is not None:
+            for i, (claim, a) in enumerate(zip(claims, found)):
+                if a.source is None:
+                    found[i] = self.model.attribute(claim) or a
         for claim, a in zip(claims, found):
             claim._.annotator_source = a.source
             claim._.annotator_cue = a.cue

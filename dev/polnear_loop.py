@@ -3,6 +3,8 @@
     python dev/polnear_loop.py train --sample 200          # a fixed sample of train
     python dev/polnear_loop.py dev                          # the whole dev split (check now and then)
     python dev/polnear_loop.py train --sample 200 --show "wrong source" --n 30
+    python dev/polnear_loop.py train --heldout              # the articles train attribution holds out
+    python dev/polnear_loop.py dev --rules-only             # without the learned cue finder
 
 The base parse (spaCy's model, no annotator components) of each split is cached in
 dev/cache/ (ignored by git), so a loop reruns only the annotator's own components. Scores with
@@ -28,14 +30,17 @@ sys.path.insert(0, str(ROOT))
 
 import polnear_score as ps  # noqa: E402
 
-from annotator import corpus, pipeline  # noqa: E402
+from annotator import corpus, pipeline, train  # noqa: E402
 from annotator.quotations import quotation_spans  # noqa: E402
 
 CACHE = ROOT / "dev" / "cache"
 
 
-def sample_files(split: str, n: int | None) -> list[str]:
+def sample_files(split: str, n: int | None, heldout: bool = False) -> list[str]:
     names = sorted(f[:-4] for f in os.listdir(SHARED / "polnear" / split) if f.endswith(".txt"))
+    if heldout:  # the fifth annotator/train.py's train_attribution holds out
+        ann = sorted(f[:-4] for f in os.listdir(SHARED / "polnear" / split) if f.endswith(".ann"))
+        return sorted(random.Random(train.ATTRIBUTION_SEED).sample(ann, len(ann) // 5))
     if n:
         names = sorted(random.Random(13).sample(names, n))
     return names
@@ -156,13 +161,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("split")
     ap.add_argument("--sample", type=int)
+    ap.add_argument("--heldout", action="store_true", help="train's held-out fifth")
     ap.add_argument("--show")
     ap.add_argument("--n", type=int, default=20)
     ap.add_argument("--cue")
     ap.add_argument("--csv", default="/tmp/i13_polnear.csv")
+    ap.add_argument("--rules-only", action="store_true", help="without the learned cue finder")
     a = ap.parse_args()
     nlp = pipeline.build_nlp()
-    names = sample_files(a.split, a.sample)
+    if a.rules_only:
+        nlp.get_pipe("annotator_attribution").model = None
+    names = sample_files(a.split, a.sample, a.heldout)
     items = parsed(nlp, a.split, names)
     rows = run(nlp, items)
     write_csv(rows, a.csv)

@@ -1,0 +1,250 @@
+"""A learned cue finder for the claims the attribution rules leave without a source.
+
+The dependency rules (``attribution.py``) are precise but narrow: on a news corpus they leave
+about one reported statement in six with no source (``Trump tweeted in the early morning hours
+that …``, ``…, accusing her of …``, ``leaked documents show he took …``). For such a claim this
+module looks at the words of its sentence whose lemma was seen as a cue in training
+(``Model.lemmas``), gives each a score from a linear model over its parse (lemma, tag,
+dependency, head, how it relates to the claim's root, where it stands, its subject, quotation
+marks, the rules' cue lexicon), and takes the best one when its score clears
+``Model.threshold``. The source is then the cue's subject or agent, found by the rules' own
+helpers (a participle or an infinitive speaks for the subject of the verb it hangs on).
+
+The weights come from ``annotator train attribution`` (PolNeAR train; see README) and ship as
+``models/attribution.npz``, read without pickle. Scoring costs a dictionary look-up per word and a
+few dozen array reads per candidate, and runs only for claims the rules left without a source.
+"""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from spacy.strings import hash_string
+from spacy.tokens import Span, Token
+
+from . import attribution as rules
+from . import lexicon
+from .quotations import quotation_spans
+
+MODEL_FILE = "attribution.npz"
+N_FEATURES = 2**18
+CANDIDATE_POS = ("VERB", "NOUN", "ADJ")
+# one step up from a subjectless cue to the verb whose subject speaks: "tried …, accusing her of",
+# "appeared to suggest", "refuses to … explain"
+_UP = ("xcomp", "advcl", "conj", "acl", "pcomp")
+REPORTED = lexicon.Cue("", "reported", frozenset({"clause"}), "VERB")
+
+
+class ModelError(ValueError):
+    pass
+
+
+@dataclass
+class Candidate:
+    cue: Token
+    source: Span
+    features: list[str]
+    in_guide: bool  # a cue of the whole claim in the guide's scheme
+
+
+def _source(token: Token) -> Span | None:
+    """The speaker of ``token`` read as a cue: its subject, the agent of a passive, the object of
+    ``according to``, else the subject of the verb a subjectless participle or infinitive hangs on."""
+    if token.lower_ == "according":
+        to = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        head = to if to is not None and to.lower_ == "to" else token
+        obj = next((c for c in head.children if c.dep_ == "pobj"), None)
+        return rules._span_of(obj) if obj is not None else None
+    if any(c.dep_ == "auxpass" for c in token.children):
+        agent = next((c for c in token.children if c.dep_ == "agent"), None)
+        by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        return rules._span_of(by) if by is not None else None
+    node = token
+    for _ in range(3):
+        subj = rules.subject_of(node)
+        if subj is not None:
+            if subj.is_punct or subj.pos_ in ("VERB", "AUX") and not subj.is_title:
+                return None
+            return rules._span_of(subj)
+        if node.dep_ not in _UP or node.head is node:
+            return None
+        if node.dep_ in ("acl", "pcomp"):  # "a statement saying", "by saying": the clause's verb
+            node = node.head.head if node.head.dep_ in ("dobj", "prep", "pobj") else node.head
+        else:
+            node = node.head
+    return None
+
+
+def guide_cue(token: Token) -> bool:
+    """Whether ``token`` may be a cue in the guide's scheme: a word of speech or cognition of the
+    rules' lexicon (``according to`` too) in that sense, and not making a request. PolNeAR also attributes requests and acts (``called for patience``, ``warned citizens to
+    take precautions``, ``published a report``); the guide does not, and the guide wins."""
+    if token.lower_ == "according":
+        return True
+    cue = rules.lookup(token)
+    if cue is None:
+        return False
+    sense = rules.OTHER_SENSE.get(token.lemma_)
+    if sense and any(c.dep_ in ("prep", "dative") and c.lower_ == sense for c in token.children):
+        return False
+    return not _request(token)
+
+
+def _request(token: Token) -> bool:
+    """A request rather than a statement: ``called for …``, ``called on X to …``, ``warned their
+    citizens to take …``, ``asked X to …``."""
+    for c in token.children:
+        if c.dep_ == "prep" and c.lower_ in ("for", "on", "upon") and c.i == token.i + 1:
+            return True
+        if c.dep_ == "xcomp" and c.i > token.i and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children):
+            return True
+    return False
+
+
+def _relation(token: Token, root: Token) -> str:
+    if token is root:
+        return "root"
+    if root.head is token:
+        return "head"
+    if token.is_ancestor(root):
+        return "anc"
+    if root.is_ancestor(token):
+        return "desc"
+    return "other"
+
+
+def _sets_off_claim(token: Token) -> bool:
+    """A cue inside the claim, below its root, that attributes the whole claim (``As experts have
+    pointed out, …``, ``…, he said, …``), not only a part of it: a relative clause (``X, who has
+    argued …, welcomed …``), a participle (``…, accusing her of …``) or a concessive clause
+    (``Although X has admitted …, …``) attribute their own words; the claim is the document's."""
+    if token.dep_ == "parataxis":
+        return True
+    return token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children)
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 4 else "4-7" if n < 8 else "8-15" if n < 16 else "16+"
+
+
+def candidates(claim: Span, lemmas: frozenset[str], guide: bool = True) -> Iterator[Candidate]:
+    """The words of ``claim``'s sentences that may be its cue, each with a source and features;
+    with ``guide``, only those that are cues of the whole claim in the guide's scheme
+    (:func:`guide_cue`, :func:`_sets_off_claim`). Training sees them all (``guide=False``)."""
+    doc = claim.doc
+    start, end = claim[0].sent.start, claim[-1].sent.end
+    root = claim.root
+    quotes = None
+    for t in doc[start:end]:
+        lemma = t.lemma_.lower()
+        if lemma not in lemmas or not (t.pos_ in CANDIDATE_POS or t.lower_ == "according"):
+            continue
+        rel = _relation(t, root)
+        in_guide = guide_cue(t) and (rel != "desc" or _sets_off_claim(t))
+        if guide and not in_guide:
+            continue
+        source = _source(t)
+        if source is None or source.start <= t.i < source.end:
+            continue
+        if quotes is None:
+            quotes = quotation_spans(doc.text)
+        inq = any(a < t.idx < b for a, b in quotes)
+        where = "in" if claim.start <= t.i < claim.end else "before" if t.i < claim.start else "after"
+        dist = _bucket(claim.start - t.i if t.i < claim.start else max(0, t.i - claim.end + 1))
+        cue = rules.lookup(t)
+        s = source.root
+        src_where = "in" if claim.start <= s.i < claim.end else "out"
+        f = [
+            "bias", f"l={lemma}", f"ld={lemma}|{t.dep_}", f"lt={lemma}|{t.tag_}", f"d={t.dep_}",
+            f"t={t.tag_}", f"hd={t.head.lemma_.lower()}|{t.dep_}", f"hdd={t.head.dep_}|{t.dep_}",
+            f"rel={rel}", f"lrel={lemma}|{rel}", f"w={where}", f"lw={lemma}|{where}",
+            f"dist={where}|{dist}", f"q={inq}", f"lq={lemma}|{inq}", f"qw={inq}|{where}",
+            f"cue={cue.cls if cue else '-'}|{rel}", f"sp={s.pos_}|{s.ent_type_}", f"sd={s.dep_}",
+            f"sw={src_where}", f"lsp={lemma}|{s.pos_}", f"slow={s.lower_ if s.pos_ == 'PRON' else '-'}",
+            f"neg={rules._negated(t)}", f"prev={doc[t.i - 1].lower_ if t.i else '^'}",
+            f"next={doc[t.i + 1].lower_ if t.i + 1 < len(doc) else '$'}",
+            f"lnext={lemma}|{doc[t.i + 1].lower_ if t.i + 1 < len(doc) else '$'}",
+            f"croot={root.dep_}|{root.pos_}",
+        ]
+        for c in t.children:
+            f.append(f"k={c.dep_}")
+            f.append(f"lk={lemma}|{c.dep_}")
+            if c.dep_ in ("prep", "prt", "dative"):
+                f.append(f"lp={lemma}|{c.lower_}")
+        yield Candidate(t, source, f, in_guide)
+
+
+def feature_ids(features: list[str]) -> np.ndarray:
+    return np.fromiter((hash_string(s) % N_FEATURES for s in features), dtype=np.int64, count=len(features))
+
+
+@dataclass
+class Model:
+    """A logistic regression over hashed candidate features, and the words it considers."""
+
+    coef: np.ndarray  # (N_FEATURES,)
+    intercept: float
+    threshold: float  # the probability a candidate needs
+    lemmas: frozenset[str]
+    meta: dict
+
+    def probability(self, features: list[str]) -> float:
+        z = float(self.coef[feature_ids(features)].sum()) + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def best(self, claim: Span) -> tuple[Candidate, float] | None:
+        """The highest-scoring candidate cue of ``claim`` and its probability, or None."""
+        best = None
+        for c in candidates(claim, self.lemmas):
+            p = self.probability(c.features)
+            if best is None or p > best[1]:
+                best = (c, p)
+        return best
+
+    def attribute(self, claim: Span) -> "rules.Attribution | None":
+        """An attribution for a claim the rules left without a source, when the model is sure enough."""
+        found = self.best(claim)
+        if found is None or found[1] < self.threshold:
+            return None
+        c = found[0]
+        cue = rules.lookup(c.cue) or REPORTED
+        ok, content = rules.complement(c.cue, cue) if cue is not REPORTED else (False, None)
+        if content is None:
+            content = next((k for k in c.cue.children if k.dep_ in ("ccomp", "parataxis")), None)
+        if content is None or not (claim.start <= content.i < claim.end):
+            content = claim.root
+        negated = rules._negated(c.cue)
+        cls = ("reported" if cue.lemma in rules.NEGATION_AFFIRMS else "denied") if negated else cue.cls
+        return rules.Attribution(c.source, rules._cue_span(c.cue), (cls,), content)
+
+    def save(self, path: str | Path) -> None:
+        np.savez_compressed(path, coef=self.coef.astype(np.float16), intercept=np.array(self.intercept),
+                            threshold=np.array(self.threshold), lemmas=np.array(sorted(self.lemmas)),
+                            meta=np.array(json.dumps(self.meta)))
+
+
+def read_model(path: str | Path) -> Model:
+    """A weights file, read without pickle."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            model = Model(coef=z["coef"].astype(np.float32), intercept=float(z["intercept"]),
+                          threshold=float(z["threshold"]), lemmas=frozenset(str(s) for s in z["lemmas"]),
+                          meta=json.loads(str(z["meta"])))
+    except (OSError, KeyError, ValueError) as e:
+        raise ModelError(f"{path}: not an attribution model ({e})") from None
+    if model.coef.shape != (N_FEATURES,):
+        raise ModelError(f"{path}: a model for other features than this version's")
+    return model
+
+
+@cache
+def load_model(path: str | None = None) -> Model:
+    """The model at ``path``, or the one shipped in ``annotator/models``."""
+    if path is not None:
+        return read_model(path)
+    with resources.as_file(resources.files("annotator.models").joinpath(MODEL_FILE)) as p:
+        return read_model(p)
