@@ -115,7 +115,7 @@ def filters_from_request(request, database, table, datasette):
 
 @hookimpl
 def prepare_connection(conn):
-    conn.execute(f"PRAGMA busy_timeout = {store.BUSY_TIMEOUT_MS}")
+    store.wait_for_locks(conn)
 
 
 @hookimpl

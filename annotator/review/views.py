@@ -286,7 +286,7 @@ async def export_csv(request, datasette):
         return await loop.run_in_executor(datasette.executor, fn)
 
     conn = db.connect()
-    conn.execute(f"PRAGMA busy_timeout = {store.BUSY_TIMEOUT_MS}")
+    store.wait_for_locks(conn)
 
     def start():
         rows = export.claim_rows(conn, filters)

@@ -7,7 +7,14 @@ and sets, and the one definition of a claim's current review) over :mod:`.filter
 claims); and :mod:`.check` (is a database whole?).
 """
 
-from .connection import BUSY_TIMEOUT_MS, connect, open_existing, relaxed_sync, writing
+from .connection import (
+    BUSY_TIMEOUT_MS,
+    connect,
+    open_existing,
+    relaxed_sync,
+    wait_for_locks,
+    writing,
+)
 from .documents import (
     entity_list,
     facet_counts_current,
@@ -25,5 +32,6 @@ __all__ = [
     "ALL_CLAIMS", "BUSY_TIMEOUT_MS", "CORRECTED_FIELDS", "ENTITY_LIST_SQL", "FACET_COLUMNS",
     "REVIEW_FIELDS", "UNCHANGED", "Unchanged", "add_evidence", "add_review", "connect", "entity_list",
     "facet_counts_current", "finish_run", "migrations", "open_existing", "refresh_counts",
-    "refresh_facet_counts", "relaxed_sync", "save_document", "start_run", "stored_hash", "writing",
+    "refresh_facet_counts", "relaxed_sync", "save_document", "start_run", "stored_hash",
+    "wait_for_locks", "writing",
 ]

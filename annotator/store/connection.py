@@ -23,7 +23,7 @@ def connect(path: str | os.PathLike, create: bool = True) -> sqlite_utils.Databa
         p.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     db = sqlite_utils.Database(conn)
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    wait_for_locks(conn)
     if path != ":memory:":
         db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
@@ -61,6 +61,11 @@ def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
         raise
+
+
+def wait_for_locks(conn: sqlite3.Connection) -> None:
+    """Wait up to :data:`BUSY_TIMEOUT_MS` for another writer instead of failing at once."""
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def relaxed_sync(db: sqlite_utils.Database) -> None:

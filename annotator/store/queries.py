@@ -1,10 +1,10 @@
-"""Every read of claims, reviews and claim sets, and the one definition of a claim's current review.
+"""Every read of claims, reviews and claim sets.
 
 A claim's reviews are a log (see :mod:`.reviews`): each reviewer's latest row is their review,
 and the claim's **current review** is its final one (the latest adjudication, else the verdict
 its reviewers agree on; none while they disagree: see :mod:`.team`); a claim is **unreviewed**
 while no reviewer has given it a verdict. :data:`CURRENT_REVIEW` joins it as ``r`` to the claims
-``c`` (it is defined in :mod:`.schema`, where the ``claim_verdicts`` view is made of it); the
+``c`` (it is defined once, in :mod:`.final_review`, with the ``claim_verdicts`` view); the
 export, the queue, the evaluation, the import and the claims table all read it through here.
 """
 
@@ -16,7 +16,8 @@ import sqlite_utils
 from .. import filters as filtering
 from .. import relations
 from ..filters import EXPORT_ORDER, QUEUE_ORDER, Filters
-from .schema import ALL_CLAIMS, CURRENT_REVIEW, latest_review_id, review_status
+from .final_review import CURRENT_REVIEW, latest_review_id, review_status
+from .schema import ALL_CLAIMS
 
 Connection = sqlite_utils.Database | sqlite3.Connection
 

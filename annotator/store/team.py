@@ -2,7 +2,7 @@
 
 A reviewer's review of a claim is their latest review row; an adjudication is a review row of
 kind ``adjudication``. Which review is a claim's final one is decided by one rule, kept in the
-database (:data:`.schema.FINAL_REVIEW_VIEW`, table ``final_reviews``): the latest adjudication;
+database (:data:`.final_review.FINAL_REVIEW_VIEW`, table ``final_reviews``): the latest adjudication;
 else the verdict every reviewer gave, when they agree; else none, and the claim is ``disputed``.
 """
 
