@@ -60,16 +60,20 @@ FROM (
   FROM (SELECT DISTINCT claim_id FROM reviews) c)"""
 
 
-CLAIM_VERDICTS_VIEW = """
-CREATE VIEW claim_verdicts AS
-SELECT c.id, c.doc, c.section_path, c.start, c."end", c.text,
+# The columns of the claim_verdicts view over a claim ``c`` and its review ``r`` (the view of
+# m003, then of m011 with the review status added).
+CLAIM_VERDICT_COLUMNS = """c.id, c.doc, c.section_path, c.start, c."end", c.text,
   c.source, c.source_canonical, c.cue, c.stance, c.checkworthy, c.checkworthy_score,
   c.claim_type,
   r.verdict, r.note, r.reviewer, r.created AS reviewed_at,
   r.source AS corrected_source, r.source_canonical AS corrected_source_canonical,
   r.cue AS corrected_cue, r.stance AS corrected_stance,
   r.checkworthy AS corrected_checkworthy, r.claim_type AS corrected_claim_type,
-  (SELECT count(*) FROM evidence e WHERE e.claim_id = c.id) AS evidence,
+  (SELECT count(*) FROM evidence e WHERE e.claim_id = c.id) AS evidence"""
+
+CLAIM_VERDICTS_VIEW = f"""
+CREATE VIEW claim_verdicts AS
+SELECT {CLAIM_VERDICT_COLUMNS},
   f.status AS review_status, f.n_reviewers AS reviewers
 FROM claims c
 LEFT JOIN final_reviews f ON f.claim_id = c.id

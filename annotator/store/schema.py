@@ -8,7 +8,12 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from ..labels import VERDICTS
-from .final_review import CLAIM_VERDICTS_VIEW, FINAL_REVIEW_VIEW, REVIEWER_REVIEWS_VIEW
+from .final_review import (
+    CLAIM_VERDICT_COLUMNS,
+    CLAIM_VERDICTS_VIEW,
+    FINAL_REVIEW_VIEW,
+    REVIEWER_REVIEWS_VIEW,
+)
 
 migrations = Migrations("annotator")
 
@@ -146,14 +151,7 @@ def m003_claim_verdicts(db: sqlite_utils.Database) -> None:
     db.execute(
         """
         CREATE VIEW claim_verdicts AS
-        SELECT c.id, c.doc, c.section_path, c.start, c."end", c.text,
-          c.source, c.source_canonical, c.cue, c.stance, c.checkworthy, c.checkworthy_score,
-          c.claim_type,
-          r.verdict, r.note, r.reviewer, r.created AS reviewed_at,
-          r.source AS corrected_source, r.source_canonical AS corrected_source_canonical,
-          r.cue AS corrected_cue, r.stance AS corrected_stance,
-          r.checkworthy AS corrected_checkworthy, r.claim_type AS corrected_claim_type,
-          (SELECT count(*) FROM evidence e WHERE e.claim_id = c.id) AS evidence
+        SELECT """ + CLAIM_VERDICT_COLUMNS + """
         FROM claims c
         LEFT JOIN reviews r ON r.id = (SELECT max(r2.id) FROM reviews r2 WHERE r2.claim_id = c.id)
         WHERE c.superseded = 0"""
