@@ -74,6 +74,13 @@ def _foreign_keys(conn: sqlite3.Connection) -> Finding:
                    _listed(rows, describe))
 
 
+def _claim_part(name: str) -> tuple[str, str, str, str, str]:
+    """The rows of a claim's ``source`` or ``cue`` span, for :data:`_SPANS`."""
+    rows = ("claims c join documents d on d.id = c.document_id where c.superseded = 0"
+            f" and (c.{name} is not null or c.{name}_start is not null)")
+    return rows, "c.id", f"c.{name}_start", f"c.{name}_end", f"c.{name}"
+
+
 # Each span kind: what it is called, the spans that must hold (a FROM and WHERE joined to their
 # document ``d``), and their id, start, end and text columns.
 _SPANS = {
@@ -81,16 +88,8 @@ _SPANS = {
         "claims c join documents d on d.id = c.document_id where c.superseded = 0",
         "c.id", "c.start", "c.end", "c.text",
     ),
-    "sources": (
-        ("claims c join documents d on d.id = c.document_id "
-         "where c.superseded = 0 and (c.source is not null or c.source_start is not null)"),
-        "c.id", "c.source_start", "c.source_end", "c.source",
-    ),
-    "cues": (
-        ("claims c join documents d on d.id = c.document_id "
-         "where c.superseded = 0 and (c.cue is not null or c.cue_start is not null)"),
-        "c.id", "c.cue_start", "c.cue_end", "c.cue",
-    ),
+    "sources": _claim_part("source"),
+    "cues": _claim_part("cue"),
     "entity mentions": (
         ("claim_entities e join claims c on c.id = e.claim_id "
          "join documents d on d.id = c.document_id where c.superseded = 0"),
