@@ -18,7 +18,8 @@ from importlib.metadata import version
 import sqlite_utils
 from tqdm import tqdm
 
-from . import BATCH_SIZE, __version__, corpus, relations, store
+from . import BATCH_SIZE, __version__, corpus, store
+from .store import relations
 
 ENGINES = ("local", "dask")
 

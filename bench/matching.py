@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import run as bench  # noqa: E402  -- bench/run.py: corpus, measuring, bare spaCy
+import run as bench  # bench/run.py: corpus, measuring, bare spaCy
 
 N_NEW = 20  # new documents matched at each size
 COMMON_SHARE = 0.01  # words in at least this share of the claims stay shared across copies
@@ -83,7 +83,8 @@ def time_matching(db_path: Path, new_db: Path) -> tuple[list[float], list[float]
     """Seconds of ``relations.update_document`` for each document of ``new_db``, stored into a
     copy of ``db_path`` as extract would store it, one transaction each, rolled back after: wall
     clock, and this process's CPU time (which other jobs on a shared machine disturb less)."""
-    from annotator import relations, store
+    from annotator import store
+    from annotator.store import relations
 
     db = store.connect(db_path)
     db.execute(f"attach database '{new_db}' as new")

@@ -11,8 +11,9 @@ from click.testing import CliRunner
 from conftest import rows
 from test_review import Site
 
-from annotator import extract, relations, store
+from annotator import extract, store
 from annotator.cli import cli
+from annotator.store import relations
 
 MATCHING = Path(__file__).resolve().parent / "fixtures" / "matching"
 JOBLESS = "The jobless rate dropped to 4.2%%"

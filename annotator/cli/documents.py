@@ -139,8 +139,7 @@ def match(db_path):
     """
     from tqdm import tqdm
 
-    from .. import relations
-    from ..store import queries
+    from ..store import queries, relations
 
     db = open_db(db_path)
     n_docs = queries.current_documents(db)

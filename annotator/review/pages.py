@@ -6,9 +6,8 @@ from collections.abc import Mapping
 
 from markupsafe import Markup
 
-from .. import relations
 from ..filters import Filters
-from ..store import queries, team
+from ..store import queries, relations, team
 from . import passages, querystrings
 
 

@@ -7,8 +7,8 @@ import sqlite_utils
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import AsgiStream, BadRequest, NotFound, Response
 
-from .. import export, labels, relations, store
-from ..store import queries
+from .. import export, labels, store
+from ..store import queries, relations
 from ..store import sets as claim_sets
 from . import access, forms, pages, querystrings, site
 from .forms import InvalidInput

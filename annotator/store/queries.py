@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 import sqlite_utils
 
 from .. import filters as filtering
-from .. import relations
 from ..filters import EXPORT_ORDER, QUEUE_ORDER, Filters
+from . import relations
 from .final_review import CURRENT_REVIEW, latest_review_id, review_status
 from .schema import ALL_CLAIMS
 
@@ -249,7 +249,7 @@ def stored_facet_counts(columns: Sequence[str], limit: int) -> tuple[str, list]:
 # --- the review queue ---------------------------------------------------------------------------
 
 # The queue's "Checked elsewhere" filter: leave out, or keep only, the claims whose match in
-# another document already has a verdict (annotator/relations.py).
+# another document already has a verdict (see .relations).
 PRIOR_CHOICES = {"skip": "is null", "only": "is not null"}
 _AFTER = ("(coalesce(c.checkworthy_score, -1) < :after_score or"
           " (coalesce(c.checkworthy_score, -1) = :after_score and c.id > :after_id))")

@@ -247,7 +247,7 @@ def m009_document_formats(db: sqlite_utils.Database) -> None:
 @migrations()
 def m010_claim_relations(db: sqlite_utils.Database) -> None:
     """Claims of other documents that make the same claim or contradict it, and the match features
-    they are found by (kept by annotator/relations.py; one row per unordered pair, the smaller
+    they are found by (kept by annotator/store/relations.py; one row per unordered pair, the smaller
     claim id first). Both go with their claims: deleting a claim deletes its rows."""
     db.execute(
         """

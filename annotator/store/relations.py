@@ -1,6 +1,6 @@
 """Where matching meets the database: match keys, candidates, relations, groups, prior verdicts.
 
-Each current claim has a row in ``claim_match_keys``: its match features (:mod:`.matching`) and,
+Each current claim has a row in ``claim_match_keys``: its match features (:mod:`annotator.matching`) and,
 in an FTS5 index, the words they reduce to. A claim's candidates are the claims of other
 documents that share its rarest words (BM25 order, at most :data:`CANDIDATES`); words held by
 more than :data:`COMMON` claims are left out of the query, so the cost of a query stays bounded
@@ -19,8 +19,9 @@ from collections.abc import Callable, Iterable
 
 import sqlite_utils
 
-from . import matching
-from .store import writing
+from .. import matching
+from .connection import writing
+from .final_review import latest_review_id
 
 CANDIDATES = 25  # candidates compared per claim
 QUERY_WORDS = 8  # the rarest words of a claim that find its candidates
@@ -32,11 +33,11 @@ Conn = sqlite_utils.Database | sqlite3.Connection
 # Its match group: the claims of other documents that say the same (None: no other).
 GROUP_SQL = "(select k.match_group from claim_match_keys k where k.claim_id = c.id)"
 # The current verdict of the latest-reviewed other claim of its group.
-PRIOR_VERDICT_SQL = """(
+PRIOR_VERDICT_SQL = f"""(
     select r2.verdict from claim_match_keys k join claim_match_keys g on g.match_group = k.match_group
       join reviews r2 on r2.claim_id = g.claim_id
     where k.claim_id = c.id and g.claim_id != c.id and r2.verdict is not null
-      and r2.id = (select f.review_id from final_reviews f where f.claim_id = g.claim_id)
+      and r2.id = {latest_review_id("g.claim_id")}
     order by r2.id desc limit 1)"""
 # The other documents its group's claims appear in, one per line.
 APPEARANCES_SQL = """(
@@ -259,13 +260,13 @@ def counts(db: Conn) -> dict[str, int]:
 
 # --- for the review pages ------------------------------------------------------------------------
 
-_OTHER = """
+_OTHER = f"""
     select o.id, o.doc, o.text, o.source, o.source_canonical, o.stance,
       r.verdict, r.reviewer, r.created as reviewed_at, x.relation, x.score
     from (select other_id as id, relation, score from claim_relations where claim_id = :id
           union all select claim_id, relation, score from claim_relations where other_id = :id) x
     join claims o on o.id = x.id
-    left join reviews r on r.id = (select f.review_id from final_reviews f where f.claim_id = o.id)
+    left join reviews r on r.id = {latest_review_id("o.id")}
     order by x.relation desc, r.verdict is null, x.score desc, o.doc"""
 
 
@@ -285,7 +286,7 @@ def prior_check(conn: Conn, claim_id: str) -> dict | None:
     found = _dicts(conn.execute(
         "select g.id, g.doc, r.verdict, r.reviewer, r.created as reviewed_at from claim_match_keys k"
         " join claim_match_keys gk on gk.match_group = k.match_group join claims g on g.id = gk.claim_id"
-        " join reviews r on r.id = (select f.review_id from final_reviews f where f.claim_id = g.id)"
+        f" join reviews r on r.id = {latest_review_id('g.id')}"
         " where k.claim_id = ? and g.id != k.claim_id and r.verdict is not null"
         " order by r.id desc limit 1", [claim_id]))
     return found[0] if found else None
