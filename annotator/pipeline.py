@@ -13,9 +13,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import spacy
-from spacy.attrs import DEP, ENT_TYPE, IS_PUNCT, IS_SPACE, POS
+from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.language import Language
-from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span
 
 from . import BATCH_SIZE, attribution, checkworthy, claims, quotations, sources, stance, structure  # noqa: F401 (factories)
@@ -98,90 +97,9 @@ def _span_fields(prefix: str, span: Span | None, offset: int) -> dict:
     }
 
 
-NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP")
-OUTLETS = frozenset({"newspaper", "paper", "agency", "magazine", "channel", "broadcaster", "website",
-                     "daily", "weekly", "network", "station", "tabloid"})
-
-
-def _entity_at(token, offset: int) -> sources.Entity | None:
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end and ent.label_ in NAME_LABELS:
-            return sources.Entity(offset + ent.start_char, offset + ent.end_char, ent.text, ent.label_)
-    return None
-
-
-def name_chain(token) -> Span | None:
-    """A proper name ending at ``token``: ``Jan Kubis`` in ``… to Afghanistan Jan Kubis``."""
-    if token.pos_ != "PROPN":
-        return None
-    start = token.i
-    while start > 0:
-        prev = token.doc[start - 1]
-        if prev.pos_ != "PROPN" or prev.head.i != token.i or prev.ent_type_ in ("GPE", "ORG", "NORP") \
-                and prev.ent_type_ != token.ent_type_:
-            break
-        start -= 1
-    return token.doc[start:token.i + 1]
-
-
-def _name_chains(doc: Doc, offset: int) -> list[sources.Entity]:
-    """Proper names of two words or more that NER missed, as PERSON candidates."""
-    out = []
-    pos, dep, ent_type = doc.to_array([POS, DEP, ENT_TYPE]).T  # one pass in C, not three per token
-    heads = (pos == PROPN) & (dep != doc.vocab.strings["compound"]) & (ent_type == 0)
-    for i in heads.nonzero()[0]:
-        chain = name_chain(doc[int(i)])
-        if chain is not None and len(chain) >= 2:
-            out.append(sources.Entity(offset + chain.start_char, offset + chain.end_char,
-                                      chain.text, "PERSON"))
-    return out
-
-
 def word_count(doc: Doc) -> int:
     """Tokens that are neither punctuation nor space."""
     return len(doc) - int(doc.to_array([IS_PUNCT, IS_SPACE]).any(axis=1).sum())
-
-
-def _source_guess(span: Span, offset: int) -> tuple[str | None, str | None]:
-    """A first canonical name and entity label for a source span, from its head."""
-    head = span.root
-    doc = span.doc
-    if any(c.dep_ == "conj" and span.start <= c.i < span.end for c in head.children):
-        return sources.clean(_sentence_case(span), {}), None  # "Hamilton and Greer": part by part
-    ent = _entity_at(head, offset)
-    appos = next((c for c in head.children if c.dep_ == "appos" and span.start <= c.i < span.end), None)
-    appos_ent = _entity_at(appos, offset) if appos is not None else None
-    if appos_ent is not None and appos_ent.label == "PERSON" and (ent is None or ent.label != "PERSON"):
-        ent = appos_ent
-    if ent is None and appos is not None and appos.pos_ == "PROPN":
-        chain = name_chain(appos)
-        ent = sources.Entity(0, 0, chain.text, "PERSON") if chain is not None else None
-    chain = name_chain(head) if ent is None else None
-    if chain is not None:
-        ent = sources.Entity(0, 0, chain.text, "PERSON" if head.ent_type_ != "ORG" else "ORG")
-    if ent is None and head.lower_ in OUTLETS:
-        named = [c for c in head.children if c.dep_ == "compound" and _entity_at(c, offset)]
-        ent = _entity_at(named[0], offset) if named else None
-    if ent is not None:
-        return sources.canonical_from_parts(span.text, ent, None, None, {}), ent.label
-    left = [t for t in span if t.i <= head.i and t.dep_ not in ("det", "poss", "case", "predet")
-            and not t.is_punct and t.head.i in (head.i, *(c.i for c in head.lefts))]
-    start = min((t.i for t in left), default=head.i)
-    end = head.i + 1
-    for c in head.rights:  # keep "of Milan", "for Mr. Yanukovich"; drop clauses and participles
-        if c.dep_ == "prep" and c.lower_ in ("of", "for", "at", "to") and c.i == end:
-            end = c.right_edge.i + 1
-    return sources.clean(_sentence_case(doc[start:end]), {}), None
-
-
-def _sentence_case(span: Span) -> str:
-    """The span's text, its first letter lowered where only the sentence start capitalised it:
-    "Officials said" names the same source as "officials said"; "Thai officials" keeps its capital."""
-    first = span[0]
-    if first.is_sent_start and first.pos_ != "PROPN" and not first.ent_type_ \
-            and first.text[:1].isupper() and not first.is_upper:
-        return span.text[:1].lower() + span.text[1:]
-    return span.text
 
 
 def paragraph_rows(
@@ -202,7 +120,7 @@ def paragraph_rows(
         clause = clause_count.get(si, 0)
         clause_count[si] = clause + 1
         src = span._.annotator_source
-        canon, label = _source_guess(src, off) if src is not None else (None, None)
+        canon, label = sources.guess(src, off) if src is not None else (None, None)
         row = {
             "start": off + span.start_char,
             "end": off + span.end_char,
@@ -257,7 +175,7 @@ class _Parsing:
             sources.Entity(block.start + e.start_char, block.start + e.end_char, e.text, e.label_)
             for e in doc.ents
         )
-        self.entities.extend(_name_chains(doc, block.start))
+        self.entities.extend(sources.name_chains(doc, block.start))
         # The components keep Spans in doc.user_data, and a Span holds its Doc: a cycle that
         # only a full garbage collection frees. Break it now, so each Doc goes when its rows are
         # made and memory stays flat however many documents pass.

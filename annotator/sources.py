@@ -8,9 +8,13 @@ import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import lexicon
 from .structure import SECTION_SEPARATOR
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
@@ -280,3 +284,92 @@ def _described_person(canon: str, text: str, persons: Sequence[Entity], before: 
         ):
             return _name_without_title(e.text)
     return None
+
+
+# --- a first guess from the parse ---------------------------------------------------------------
+# What the parse of one paragraph says of a source span: its head's entity or proper name, else
+# its words. spaCy is imported only where a parse is read, so that the store, which keys sources
+# by :func:`source_key`, loads without it.
+
+NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+OUTLETS = frozenset({"newspaper", "paper", "agency", "magazine", "channel", "broadcaster", "website",
+                     "daily", "weekly", "network", "station", "tabloid"})
+
+
+def _entity_at(token, offset: int) -> Entity | None:
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end and ent.label_ in NAME_LABELS:
+            return Entity(offset + ent.start_char, offset + ent.end_char, ent.text, ent.label_)
+    return None
+
+
+def name_chain(token) -> "Span | None":
+    """A proper name ending at ``token``: ``Jan Kubis`` in ``… to Afghanistan Jan Kubis``."""
+    if token.pos_ != "PROPN":
+        return None
+    start = token.i
+    while start > 0:
+        prev = token.doc[start - 1]
+        if prev.pos_ != "PROPN" or prev.head.i != token.i or prev.ent_type_ in ("GPE", "ORG", "NORP") \
+                and prev.ent_type_ != token.ent_type_:
+            break
+        start -= 1
+    return token.doc[start:token.i + 1]
+
+
+def name_chains(doc: "Doc", offset: int) -> list[Entity]:
+    """Proper names of two words or more that NER missed, as PERSON candidates."""
+    from spacy.attrs import DEP, ENT_TYPE, POS  # loaded with the parse; see the module's note
+    from spacy.symbols import PROPN
+
+    out = []
+    pos, dep, ent_type = doc.to_array([POS, DEP, ENT_TYPE]).T  # one pass in C, not three per token
+    heads = (pos == PROPN) & (dep != doc.vocab.strings["compound"]) & (ent_type == 0)
+    for i in heads.nonzero()[0]:
+        chain = name_chain(doc[int(i)])
+        if chain is not None and len(chain) >= 2:
+            out.append(Entity(offset + chain.start_char, offset + chain.end_char,
+                                      chain.text, "PERSON"))
+    return out
+
+
+def guess(span: "Span", offset: int) -> tuple[str | None, str | None]:
+    """A first canonical name and entity label for a source span, from its head."""
+    head = span.root
+    doc = span.doc
+    if any(c.dep_ == "conj" and span.start <= c.i < span.end for c in head.children):
+        return clean(_sentence_case(span), {}), None  # "Hamilton and Greer": part by part
+    ent = _entity_at(head, offset)
+    appos = next((c for c in head.children if c.dep_ == "appos" and span.start <= c.i < span.end), None)
+    appos_ent = _entity_at(appos, offset) if appos is not None else None
+    if appos_ent is not None and appos_ent.label == "PERSON" and (ent is None or ent.label != "PERSON"):
+        ent = appos_ent
+    if ent is None and appos is not None and appos.pos_ == "PROPN":
+        chain = name_chain(appos)
+        ent = Entity(0, 0, chain.text, "PERSON") if chain is not None else None
+    chain = name_chain(head) if ent is None else None
+    if chain is not None:
+        ent = Entity(0, 0, chain.text, "PERSON" if head.ent_type_ != "ORG" else "ORG")
+    if ent is None and head.lower_ in OUTLETS:
+        named = [c for c in head.children if c.dep_ == "compound" and _entity_at(c, offset)]
+        ent = _entity_at(named[0], offset) if named else None
+    if ent is not None:
+        return canonical_from_parts(span.text, ent, None, None, {}), ent.label
+    left = [t for t in span if t.i <= head.i and t.dep_ not in ("det", "poss", "case", "predet")
+            and not t.is_punct and t.head.i in (head.i, *(c.i for c in head.lefts))]
+    start = min((t.i for t in left), default=head.i)
+    end = head.i + 1
+    for c in head.rights:  # keep "of Milan", "for Mr. Yanukovich"; drop clauses and participles
+        if c.dep_ == "prep" and c.lower_ in ("of", "for", "at", "to") and c.i == end:
+            end = c.right_edge.i + 1
+    return clean(_sentence_case(doc[start:end]), {}), None
+
+
+def _sentence_case(span: "Span") -> str:
+    """The span's text, its first letter lowered where only the sentence start capitalised it:
+    "Officials said" names the same source as "officials said"; "Thai officials" keeps its capital."""
+    first = span[0]
+    if first.is_sent_start and first.pos_ != "PROPN" and not first.ent_type_ \
+            and first.text[:1].isupper() and not first.is_upper:
+        return span.text[:1].lower() + span.text[1:]
+    return span.text
