@@ -8,6 +8,8 @@ accused B``), is split into one claim per clause, as the guide asks for clauses 
 sources or stances.
 """
 
+import itertools
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -56,7 +58,7 @@ def headline(span: Span | Doc) -> bool:
     if has_finite_verb(span) or structure.punctuated(span.text.strip()):
         return False
     words = [t for t in span if not t.is_punct and not t.is_space]
-    return any(a.tag_ in NOUN_TAGS and b.tag_ == "VBN" for a, b in zip(words, words[1:]))
+    return any(a.tag_ in NOUN_TAGS and b.tag_ == "VBN" for a, b in itertools.pairwise(words))
 
 
 def is_cue_word(token: Token) -> bool:

@@ -1,6 +1,7 @@
 """Quotations: where they are in a text, and which attributed claim each cue-less quoted claim
 belongs to (``"We are ready. We will win," he said.``: both sentences are his)."""
 
+import itertools
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -136,7 +137,7 @@ def across_paragraphs(rows: list[dict], blocks: Sequence["Block"], text: str) ->
     def rows_in(start: int, end: int) -> list[dict]:
         return [r for r in rows if start <= r["start"] < end]
 
-    for p, q in zip(blocks, blocks[1:]):
+    for p, q in itertools.pairwise(blocks):
         if p.kind != PARAGRAPH or q.kind != PARAGRAPH:
             continue
         (p_start, p_end), (q_start, q_end) = (p.start, p.end), (q.start, q.end)
