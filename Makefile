@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,8 +17,13 @@ demo: $(STAMP)
 	$(BIN)/annotator extract corpus/ --db db/claims.db || test $$? -eq 1
 	$(BIN)/annotator serve --db db/claims.db
 
-test: $(STAMP)
+test: lint
 	$(BIN)/pytest -q
+
+# ruff and mypy (check_untyped_defs) over the package: seconds, so every test run has them.
+lint: $(STAMP)
+	$(BIN)/ruff check annotator
+	$(BIN)/mypy annotator
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --quick

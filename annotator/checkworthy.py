@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LOWER, PREFIX, SHAPE, SUFFIX, TAG
@@ -315,5 +316,5 @@ def sentence_spans(nlp: Language, texts: Iterable[str], batch_size: int = 64) ->
 
 def classify_texts(nlp: Language, texts: Sequence[str]) -> list[tuple[str, float]]:
     """The class and score of each text taken whole as one claim, by the pipeline's component."""
-    tagger = nlp.get_pipe("annotator_checkworthy")
+    tagger = cast(CheckworthyTagger, nlp.get_pipe("annotator_checkworthy"))
     return tagger.model.classify(list(sentence_spans(nlp, texts)))
