@@ -2,7 +2,8 @@
 
 import pytest
 
-from annotator.matching import Quantity, compare, features, quantities
+from annotator.figures import Quantity, quantities
+from annotator.matching import compare, features
 
 LABOR = [("the Labor Department", "ORG")]
 
