@@ -17,10 +17,10 @@ demo: $(STAMP)
 	$(BIN)/annotator extract corpus/ --db db/claims.db || test $$? -eq 1
 	$(BIN)/annotator serve --db db/claims.db
 
-test: $(STAMP)
+test: lint
 	$(BIN)/pytest -q
 
-# ruff and mypy (check_untyped_defs) over the package, in seconds.
+# ruff and mypy (check_untyped_defs) over the package, in seconds: part of make test.
 lint: $(STAMP)
 	$(BIN)/ruff check annotator
 	$(BIN)/mypy annotator

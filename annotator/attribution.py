@@ -226,8 +226,8 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
             if nxt is not None and nxt.lower_ == "that" and nxt.dep_ == "mark" and nxt.head != token \
                     and nxt.head.i > token.i:
                 return True, nxt.head
-        for obj in (c for c in kids if c.dep_ == "dobj"):  # "told the meeting that …" read as a clause of "meeting"
-            for clause in obj.children:
+        for dobj in (c for c in kids if c.dep_ == "dobj"):  # "told the meeting that …" read as a clause of "meeting"
+            for clause in dobj.children:
                 if clause.dep_ == "acl" and any(g.dep_ == "mark" and g.lower_ == "that" for g in clause.children):
                     return True, clause
     if "predicative" in cue.frames and not any(
@@ -533,7 +533,7 @@ def _headline_cue(claim: Span) -> CueMatch | None:
         return None
     participle = next((c for c in claim.root.children if c.dep_ == "acl" and c.tag_ == "VBN"), None)
     cue = lookup(participle) if participle is not None else None
-    return _passive(participle, cue) if cue is not None else None
+    return _passive(participle, cue) if participle is not None and cue is not None else None
 
 
 def _span_of_range(doc: Doc, start: int, end: int) -> Span:
@@ -602,7 +602,7 @@ def _after_quotation(claim: Span) -> CueMatch | None:
         cue = lookup(nxt)
         if cue is not None and "clause" in cue.frames:  # "…," said X
             source = _noun_chunk(doc, nxt.i + 1, claim.end)
-            verb = nxt
+            verb: Token | None = nxt
         else:  # "…," X said
             source = _noun_chunk(doc, t.i + 1, claim.end)
             if source is None:
@@ -626,6 +626,7 @@ def _after_quotation(claim: Span) -> CueMatch | None:
                 source = source[:-1]
             if cue is None or "clause" not in cue.frames:
                 continue
+        assert verb is not None  # the word a cue was found on
         if source is None or verb.tag_ not in FINITE_TAGS | {"VBN"} and _verb_read_as_noun(verb) is None:
             continue
         if not quote:

@@ -16,14 +16,14 @@ few dozen array reads per candidate, and runs only for claims the rules left wit
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
-from spacy.strings import hash_string
+from spacy.strings import hash_string  # type: ignore[attr-defined]  # not in spaCy's stubs
 from spacy.tokens import Span, Token
 
 from . import attribution as rules
@@ -131,7 +131,7 @@ def _bucket(n: int) -> str:
     return str(n) if n < 4 else "4-7" if n < 8 else "8-15" if n < 16 else "16+"
 
 
-def candidates(claim: Span, lemmas: frozenset[str], guide: bool = True) -> Iterator[Candidate]:
+def candidates(claim: Span, lemmas: Container[str], guide: bool = True) -> Iterator[Candidate]:
     """The words of ``claim``'s sentences that may be its cue, each with a source and features;
     with ``guide``, only those that are cues of the whole claim in the guide's scheme
     (:func:`guide_cue`, :func:`_sets_off_claim`). Training sees them all (``guide=False``)."""
@@ -212,7 +212,7 @@ class Model:
             return None
         c = found[0]
         cue = rules.lookup(c.cue) or REPORTED
-        ok, content = rules.complement(c.cue, cue) if cue is not REPORTED else (False, None)
+        _, content = rules.complement(c.cue, cue) if cue is not REPORTED else (False, None)
         if content is None:
             content = next((k for k in c.cue.children if k.dep_ in ("ccomp", "parataxis")), None)
         if content is None or not (claim.start <= content.i < claim.end):

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import polnear_score as ps  # noqa: E402
 
-from annotator import corpus, pipeline, train  # noqa: E402
+from annotator import corpus, pipeline, train_attribution  # noqa: E402
 from annotator.quotations import quotation_spans  # noqa: E402
 
 CACHE = ROOT / "dev" / "cache"
@@ -38,9 +38,9 @@ CACHE = ROOT / "dev" / "cache"
 
 def sample_files(split: str, n: int | None, heldout: bool = False) -> list[str]:
     names = sorted(f[:-4] for f in os.listdir(SHARED / "polnear" / split) if f.endswith(".txt"))
-    if heldout:  # the fifth annotator/train.py's train_attribution holds out
+    if heldout:  # the fifth annotator/train_attribution.py holds out
         ann = sorted(f[:-4] for f in os.listdir(SHARED / "polnear" / split) if f.endswith(".ann"))
-        return sorted(random.Random(train.ATTRIBUTION_SEED).sample(ann, len(ann) // 5))
+        return sorted(random.Random(train_attribution.ATTRIBUTION_SEED).sample(ann, len(ann) // 5))
     if n:
         names = sorted(random.Random(13).sample(names, n))
     return names

@@ -149,7 +149,7 @@ def train_attribution(data, output, model):
     import spacy
 
     from .. import attribution_model, pipeline
-    from ..train import train_attribution as run
+    from ..train_attribution import train_attribution as run
 
     target = Path(output) if output else Path(attribution_model.__file__).parent / "models" / attribution_model.MODEL_FILE
     nlp = spacy.load(pipeline.resolve_model(model))
