@@ -19,7 +19,6 @@ import json
 from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +26,7 @@ from spacy.strings import hash_string  # type: ignore[attr-defined]  # not in sp
 from spacy.tokens import Span, Token
 
 from . import attribution as rules
-from . import lexicon
+from . import cues, lexicon, models
 from .quotations import quotation_spans
 
 MODEL_FILE = "attribution.npz"
@@ -58,18 +57,18 @@ def _source(token: Token) -> Span | None:
         to = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
         head = to if to is not None and to.lower_ == "to" else token
         obj = next((c for c in head.children if c.dep_ == "pobj"), None)
-        return rules._span_of(obj) if obj is not None else None
+        return cues.span_of(obj) if obj is not None else None
     if any(c.dep_ == "auxpass" for c in token.children):
         agent = next((c for c in token.children if c.dep_ == "agent"), None)
         by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-        return rules._span_of(by) if by is not None else None
+        return cues.span_of(by) if by is not None else None
     node = token
     for _ in range(3):
-        subj = rules.subject_of(node)
+        subj = cues.subject_of(node)
         if subj is not None:
             if subj.is_punct or subj.pos_ in ("VERB", "AUX") and not subj.is_title:
                 return None
-            return rules._span_of(subj)
+            return cues.span_of(subj)
         if node.dep_ not in _UP or node.head is node:
             return None
         if node.dep_ in ("acl", "pcomp"):  # "a statement saying", "by saying": the clause's verb
@@ -85,10 +84,10 @@ def guide_cue(token: Token) -> bool:
     take precautions``, ``published a report``); the guide does not, and the guide wins."""
     if token.lower_ == "according":
         return True
-    cue = rules.lookup(token)
+    cue = cues.lookup(token)
     if cue is None:
         return False
-    sense = rules.OTHER_SENSE.get(token.lemma_)
+    sense = cues.OTHER_SENSE.get(token.lemma_)
     if sense and any(c.dep_ in ("prep", "dative") and c.lower_ == sense for c in token.children):
         return False
     return not _request(token)
@@ -155,7 +154,7 @@ def candidates(claim: Span, lemmas: Container[str], guide: bool = True) -> Itera
         inq = any(a < t.idx < b for a, b in quotes)
         where = "in" if claim.start <= t.i < claim.end else "before" if t.i < claim.start else "after"
         dist = _bucket(claim.start - t.i if t.i < claim.start else max(0, t.i - claim.end + 1))
-        cue = rules.lookup(t)
+        cue = cues.lookup(t)
         s = source.root
         src_where = "in" if claim.start <= s.i < claim.end else "out"
         f = [
@@ -165,7 +164,7 @@ def candidates(claim: Span, lemmas: Container[str], guide: bool = True) -> Itera
             f"dist={where}|{dist}", f"q={inq}", f"lq={lemma}|{inq}", f"qw={inq}|{where}",
             f"cue={cue.cls if cue else '-'}|{rel}", f"sp={s.pos_}|{s.ent_type_}", f"sd={s.dep_}",
             f"sw={src_where}", f"lsp={lemma}|{s.pos_}", f"slow={s.lower_ if s.pos_ == 'PRON' else '-'}",
-            f"neg={rules._negated(t)}", f"prev={doc[t.i - 1].lower_ if t.i else '^'}",
+            f"neg={cues.negated(t)}", f"prev={doc[t.i - 1].lower_ if t.i else '^'}",
             f"next={doc[t.i + 1].lower_ if t.i + 1 < len(doc) else '$'}",
             f"lnext={lemma}|{doc[t.i + 1].lower_ if t.i + 1 < len(doc) else '$'}",
             f"croot={root.dep_}|{root.pos_}",
@@ -211,15 +210,15 @@ class Model:
         if found is None or found[1] < self.threshold:
             return None
         c = found[0]
-        cue = rules.lookup(c.cue) or REPORTED
-        _, content = rules.complement(c.cue, cue) if cue is not REPORTED else (False, None)
+        cue = cues.lookup(c.cue) or REPORTED
+        _, content = cues.complement(c.cue, cue) if cue is not REPORTED else (False, None)
         if content is None:
             content = next((k for k in c.cue.children if k.dep_ in ("ccomp", "parataxis")), None)
         if content is None or not (claim.start <= content.i < claim.end):
             content = claim.root
-        negated = rules._negated(c.cue)
-        cls = ("reported" if cue.lemma in rules.NEGATION_AFFIRMS else "denied") if negated else cue.cls
-        return rules.Attribution(c.source, rules._cue_span(c.cue), (cls,), content)
+        negated = cues.negated(c.cue)
+        cls = ("reported" if cue.lemma in cues.NEGATION_AFFIRMS else "denied") if negated else cue.cls
+        return rules.Attribution(c.source, cues.cue_span(c.cue), (cls,), content)
 
     def save(self, path: str | Path) -> None:
         np.savez_compressed(path, coef=self.coef.astype(np.float16), intercept=np.array(self.intercept),
@@ -244,7 +243,4 @@ def read_model(path: str | Path) -> Model:
 @cache
 def load_model(path: str | None = None) -> Model:
     """The model at ``path``, or the one shipped in ``annotator/models``."""
-    if path is not None:
-        return read_model(path)
-    with resources.as_file(resources.files("annotator.models").joinpath(MODEL_FILE)) as p:
-        return read_model(p)
+    return models.load(path, MODEL_FILE, read_model)

@@ -17,7 +17,6 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import cast
 
@@ -27,7 +26,7 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
-from . import lexicon
+from . import lexicon, models
 from .claims import SPANS_KEY, trim
 from .labels import CHECKWORTHY
 
@@ -258,10 +257,7 @@ def read_model(path: str | Path) -> Model:
 @cache
 def load_model(path: str | None = None) -> Model:
     """The model at ``path``, or the one shipped in ``annotator/models``."""
-    if path is not None:
-        return read_model(path)
-    with resources.as_file(resources.files("annotator.models").joinpath(MODEL_FILE)) as p:
-        return read_model(p)
+    return models.load(path, MODEL_FILE, read_model)
 
 
 # --- claim type ----------------------------------------------------------------------------------

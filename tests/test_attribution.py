@@ -306,7 +306,7 @@ def test_a_quotation_after_the_object_even_where_the_parse_hung_its_comma_on_the
     from spacy.tokens import Doc
 
     from annotator import lexicon
-    from annotator.attribution import complement
+    from annotator.cues import complement
 
     words = ["Bolton", "told", "host", "Boyle", ",", "“", "The", "bill", "is", "dead", ".", "”"]
     spaces = [True, True, True, False, True, False, True, True, True, False, False, False]
