@@ -364,7 +364,7 @@ def test_evidence_is_recorded(site, claim):
     assert "javascript:alert(1)" in page and 'href="javascript:' not in page
 
 
-@pytest.mark.parametrize("action", ["review", "evidence"])
+@pytest.mark.parametrize("action", ["review", "evidence", "adjudicate"])
 def test_write_without_csrf_token_is_forbidden(site, claim, action):
     cookies, _ = site.form(claim["id"], site.actor("alice"))
     data = {"verdict": "true", "url": "https://example.org"}
@@ -376,7 +376,7 @@ def test_write_without_csrf_token_is_forbidden(site, claim, action):
         {"n": 0}, {"n": 0}]
 
 
-@pytest.mark.parametrize("action", ["review", "evidence"])
+@pytest.mark.parametrize("action", ["review", "evidence", "adjudicate"])
 def test_anonymous_write_is_forbidden(site, claim, action):
     data = {"verdict": "true", "url": "https://example.org"}
     # no cookies at all: Datasette skips its CSRF check, so the route must refuse by itself
@@ -389,7 +389,7 @@ def test_anonymous_write_is_forbidden(site, claim, action):
     assert site.rows("select count(*) as n from reviews") == [{"n": 0}]
 
 
-@pytest.mark.parametrize("action", ["review", "evidence"])
+@pytest.mark.parametrize("action", ["review", "evidence", "adjudicate"])
 def test_signed_in_non_reviewer_may_not_write(site, claim, action):
     cookies, token = site.form(claim["id"], site.actor("mallory"))
     response = site.post(f"/-/annotator/claim/{claim['id']}/{action}", cookies=cookies, data={

@@ -246,3 +246,28 @@ def test_assign_gives_each_reviewer_their_queue(db_copy):
     assert team.blind(db.conn, ids[0], "alice") and not team.blind(db.conn, ids[0], "carol")
     store.add_review(db, ids[0], "alice", "true")
     assert not team.blind(db.conn, ids[0], "alice") and team.blind(db.conn, ids[0], "bob")
+
+
+def test_the_disputes_and_agreement_pages(db_copy, tmp_path, monkeypatch):
+    """The disputes page lists a disputed claim with both verdicts; an adjudication posted from it
+    is final; a bad verdict is refused; the agreement page shows the figures."""
+    from test_review import Site
+
+    site = Site(db_copy, tmp_path, monkeypatch)
+    db = store.connect(db_copy)
+    claim_id = db.execute("select id from claims order by id limit 1").fetchone()[0]
+    store.add_review(db, claim_id, "alice", "true", "as the report says")
+    store.add_review(db, claim_id, "bob", "false")
+    page = site.get("/-/annotator/disputes").text
+    assert f'id="dispute-{claim_id}"' in page and "as the report says" in page
+    cookies, token = site.form(claim_id, site.actor("alice"))
+    bad = site.post(f"/-/annotator/claim/{claim_id}/adjudicate", cookies=cookies,
+                    data={"csrftoken": token, "verdict": "pants-on-fire"})
+    assert bad.status_code == 400 and "unknown verdict" in bad.text
+    done = site.post(f"/-/annotator/claim/{claim_id}/adjudicate", cookies=cookies,
+                     data={"csrftoken": token, "verdict": "misleading", "note": "both half right"})
+    assert done.status_code == 302
+    assert final(db_copy, claim_id) == ("adjudicated", "misleading", "alice")
+    assert "No disputed claims" in site.get("/-/annotator/disputes").text
+    agreement = site.get("/-/annotator/agreement").text
+    assert '<tr data-field="verdict">' in agreement and claim_id in agreement

@@ -43,7 +43,12 @@ from .site import CLAIM, POST_PATHS, STATIC
 
 @hookimpl(tryfirst=True)  # first, so that /-/login is ours even beside datasette-auth-passwords
 def register_routes():
+    from . import team_views
+
     return [
+        (r"^/-/annotator/agreement$", team_views.agreement_page),
+        (r"^/-/annotator/disputes$", team_views.disputes_page),
+        (rf"^/-/annotator/{CLAIM}/adjudicate$", team_views.adjudicate_post),
         (r"^/-/annotator/queue$", views.queue_page),
         (r"^/-/annotator/next$", views.next_page),
         (rf"^/-/annotator/{CLAIM}$", views.claim_page),

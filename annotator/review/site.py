@@ -14,7 +14,7 @@ PLUGIN = "annotator"
 STATIC = "annotator"  # Datasette serves a plugin's static/ under its distribution's name
 CLAIM = r"claim/(?P<claim_id>[^/]+)"
 # The only addresses that take a POST (see errors.request_guard); Datasette's /-/logout is one.
-POST_PATHS = (r"^/-/login$", r"^/-/logout$", rf"^/-/annotator/{CLAIM}/(review|evidence|sets)$")
+POST_PATHS = (r"^/-/login$", r"^/-/logout$", rf"^/-/annotator/{CLAIM}/(review|evidence|sets|adjudicate)$")
 
 
 def config(datasette) -> dict:

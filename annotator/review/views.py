@@ -224,6 +224,8 @@ async def queue_page(request, datasette):
                    "checkworthy": "Check-worthiness", "set": "Claim set",
                    "prior": "Checked elsewhere"},
         "contradictions_url": site.path(datasette, "contradictions"),
+        "disputes_url": site.path(datasette, "disputes"),
+        "agreement_url": site.path(datasette, "agreement"),
     }
     return Response.html(
         await datasette.render_template("annotator_queue.html", context, request=request))
