@@ -19,7 +19,7 @@ import sqlite_utils
 from tqdm import tqdm
 
 from . import BATCH_SIZE, __version__, corpus, store
-from .store import relations
+from .store import learned, relations
 
 ENGINES = ("local", "dask")
 
@@ -114,15 +114,19 @@ def run(
 
     info: dict = {"annotator_version": __version__, "spacy_version": version("spacy")}
     nlp = None
+    learned_model = None
     if first is not None:
         from . import pipeline
         from .attribution import RULES
 
         nlp = pipeline.build_nlp(model)
         meta = pipeline.model_info(nlp)
+        learned_model = learned.current(db, db_path)  # annotator learn's, if any
         info.update(model=meta["model"], model_version=meta["model_version"],
                     config=json.dumps({"pipeline": meta["pipeline"], "batch_size": batch_size,
-                                       "rules": RULES}))
+                                       "rules": RULES,
+                                       **({"checkworthy_model": learned_model["name"]}
+                                          if learned_model else {})}))
     else:
         info.update(model=model or "", config=json.dumps({"batch_size": batch_size}))
     summary.run_id = store.start_run(db, info)
@@ -146,6 +150,8 @@ def run(
                     bar.set_postfix(words_s=f"{summary.n_words / elapsed:,.0f}", claims=summary.n_claims)
                     bar.update(1)
             _count_unstored(writer, summary, on_refusal)
+            if learned_model:
+                _rescore_run(db, nlp, learned_model["path"], summary.run_id)
         store.refresh_counts(db)  # even with nothing new: a killed run may have stored, not counted
         status = "done"
     finally:
@@ -171,6 +177,16 @@ def run(
         finally:
             db.close()
     return summary
+
+
+def _rescore_run(db, nlp, model_path, run_id: str) -> None:
+    """Score the claims this run stored with the learned check-worthiness model."""
+    from . import checkworthy
+    from .learn import rescore
+
+    ids = [r[0] for r in db.execute("select id from claims where run_id = ? and superseded = 0",
+                                    [run_id])]
+    rescore(db, nlp, checkworthy.read_model(model_path), ids)
 
 
 def _count_unstored(writer: "_Writer", summary: Summary,

@@ -161,14 +161,17 @@ def scores_of(model: checkworthy.Model, features: Sequence[np.ndarray], examples
 
 def train_checkworthy(
     nlp: Language, claimbuster: Path, gold: Sequence[Path], output: Path, heldout_path: Path,
-    gold_weight: float = 1.0, echo: Callable[[str], None] = print,
+    gold_weight: float = 1.0, echo: Callable[[str], None] = print, extra: Sequence[Example] = (),
 ) -> checkworthy.Model:
-    """Train, measure, and write the model to ``output`` and the held-out split to ``heldout_path``."""
+    """Train, measure, and write the model to ``output`` and the held-out split to ``heldout_path``.
+
+    ``extra``: more labelled claims trained on as a gold set of their own (``annotator learn``'s
+    reviewed claims)."""
     import json
 
     from sklearn.model_selection import train_test_split
 
-    examples = load_examples(claimbuster, gold, gold_weight)
+    examples = load_examples(claimbuster, gold, gold_weight) + list(extra)
     echo(f"parsing {len(examples)} sentences with {nlp.meta['lang']}_{nlp.meta['name']} …")
     features = [checkworthy.feature_ids(s)
                 for s in checkworthy.sentence_spans(nlp, [e.text for e in examples])]

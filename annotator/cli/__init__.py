@@ -31,5 +31,5 @@ def cli():
 
 for command in (documents.extract, exporting.export, sets.sets, exporting.import_reviews,
                 documents.check, documents.match, serving.serve, serving.reviewers,
-                evaluating.eval_, evaluating.train, team.assign, team.agreement):
+                evaluating.eval_, evaluating.train, team.assign, team.agreement, team.learn):
     cli.add_command(command)

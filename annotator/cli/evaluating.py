@@ -51,9 +51,18 @@ def eval_(gold, db_path, reviews, sentences, model, as_json):
     else:
         gold_rows, pred = evaluate.load_gold(gold), queries.predictions(db)
     results = evaluate.by_document(gold_rows, pred)
+    if reviews:  # which check-worthiness model scored the claims: annotator learn's latest, if any
+        from ..store import learned
+
+        scored_by = learned.current(db, db_path)
+        scored_by = scored_by["name"] if scored_by else "shipped"
+        for figures in results.values():
+            figures["checkworthy_model"] = scored_by
     if as_json:
         click.echo(json.dumps(results))
         return
+    if reviews:
+        click.echo(f"check-worthiness scored by the model: {scored_by}")
     names = list(results)
     width = max(len(n) for n in names)
     click.echo(" " * 24 + "  ".join(n.rjust(width) for n in names))

@@ -1,4 +1,4 @@
-"""The team-review commands of ``annotator``: ``assign`` and ``agreement``."""
+"""The team-review commands of ``annotator``: ``assign``, ``agreement`` and ``learn``."""
 
 import json
 
@@ -79,3 +79,43 @@ def agreement(db_path, set_name, as_json):
         for d in f["disagreements"]:
             given = ", ".join(f"{r}: {v or '(none)'}" for r, v in sorted(d["values"].items()))
             click.echo(f"{field} differs on {d['claim_id']}: {given}")
+
+
+@click.command()
+@db_option
+@click.option("--data", type=click.Path(exists=True, file_okay=False), default="../shared/eval/claimbuster",
+              show_default=True, help="Folder with ClaimBuster's train.jsonl.")
+@click.option("--gold", "gold_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Gold files trained on too, as for 'annotator train checkworthy' (repeatable; "
+              "default: the same as there).")
+@click.option("--gold-weight", default=3.0, show_default=True,
+              help="Weight of a gold or reviewed claim against a ClaimBuster sentence.")
+@click.option("--model", default=None, help="spaCy model package (as for extract).")
+def learn(db_path, data, gold_files, gold_weight, model):
+    """Retrain check-worthiness on the shipped training data plus this database's reviews.
+
+    A 'not_a_claim' verdict and a corrected check-worthiness are labels (a verdict without a
+    correction keeps the machine's class). The model is stored beside the database as a new
+    version, which re-scores the stored claims now and scores those of the next extract; about
+    30% of the reviewed claims are held out, and both models' figures on them are printed.
+
+    \b
+    Example:
+        annotator learn --db db/claims.db
+    """
+    import glob
+    from pathlib import Path
+
+    from .. import pipeline
+    from ..learn import learn as run
+
+    claimbuster = Path(data) / "train.jsonl"
+    if not claimbuster.is_file():
+        raise click.ClickException(f"{data}: no train.jsonl (ClaimBuster's labelled sentences) in it")
+    if not gold_files:
+        gold_files = [p for p in ("../shared/eval/gold-seed.jsonl", "../shared/eval/dev/gold.jsonl",
+                                  *sorted(glob.glob("tests/fixtures/extra-eval*/gold.jsonl")))
+                      if Path(p).is_file()]
+    db = open_db(db_path)
+    nlp = pipeline.build_nlp(model)
+    run(db, db_path, nlp, claimbuster, [Path(g) for g in gold_files], gold_weight, echo=click.echo)

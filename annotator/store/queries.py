@@ -374,6 +374,15 @@ def known_claims(conn: Connection, ids: Iterable[str]) -> set[str]:
     return found
 
 
+def claim_texts(conn: Connection, claim_ids: Sequence[str] | None = None) -> list[tuple[str, str]]:
+    """(id, text) of the current claims, or of those of ``claim_ids``."""
+    found = conn.execute("select id, text from claims where superseded = 0 order by id").fetchall()
+    if claim_ids is None:
+        return found
+    wanted = set(claim_ids)
+    return [r for r in found if r[0] in wanted]
+
+
 # --- evaluation -----------------------------------------------------------------------------------
 
 

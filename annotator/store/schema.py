@@ -334,3 +334,20 @@ def m011_team_review(db: sqlite_utils.Database) -> None:
     db.table("assignments").create_index(["reviewer"])
     db.execute("DROP VIEW claim_verdicts")
     db.execute(CLAIM_VERDICTS_VIEW)
+
+
+@migrations()
+def m012_learned_models(db: sqlite_utils.Database) -> None:
+    """The model versions ``annotator learn`` trained on this database's reviews (see
+    :mod:`.learned`)."""
+    db.execute(
+        """
+        CREATE TABLE learned_models (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            path TEXT NOT NULL,
+            created TEXT NOT NULL,
+            figures TEXT NOT NULL
+        )"""
+    )
