@@ -91,7 +91,7 @@ def learn(db: sqlite_utils.Database, db_path: str | Path, nlp: Language, claimbu
     path = learned.model_path(db_path, version)
     model = train_checkworthy(nlp, claimbuster, gold, path, path.with_suffix(".heldout.jsonl"),
                               gold_weight, echo=echo, extra=train)
-    figures = {
+    figures: dict = {
         "reviews_before": score(nlp, before_model, test),
         "reviews_after": score(nlp, model, test),
         "claimbuster_before": before_model.meta.get("heldout"),

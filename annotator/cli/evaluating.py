@@ -54,8 +54,8 @@ def eval_(gold, db_path, reviews, sentences, model, as_json):
     if reviews:  # which check-worthiness model scored the claims: annotator learn's latest, if any
         from ..store import learned
 
-        scored_by = learned.current(db, db_path)
-        scored_by = scored_by["name"] if scored_by else "shipped"
+        latest = learned.current(db, db_path)
+        scored_by = latest["name"] if latest else "shipped"
         for figures in results.values():
             figures["checkworthy_model"] = scored_by
     if as_json:
