@@ -184,9 +184,7 @@ def _rescore_run(db, nlp, model_path, run_id: str) -> None:
     from . import checkworthy
     from .learn import rescore
 
-    ids = [r[0] for r in db.execute("select id from claims where run_id = ? and superseded = 0",
-                                    [run_id])]
-    rescore(db, nlp, checkworthy.read_model(model_path), ids)
+    rescore(db, nlp, checkworthy.read_model(model_path), run_id)
 
 
 def _count_unstored(writer: "_Writer", summary: Summary,

@@ -65,10 +65,10 @@ def score(nlp: Language, model: checkworthy.Model, items: Sequence[Reviewed]) ->
 
 
 def rescore(db: sqlite_utils.Database, nlp: Language, model: checkworthy.Model,
-            claim_ids: Sequence[str] | None = None) -> int:
-    """Re-score stored current claims (``claim_ids``, or all) with ``model``, parsing each claim's
-    text alone (as the model was trained), not its document; how many were scored."""
-    claims = queries.claim_texts(db, claim_ids)
+            run_id: str | None = None) -> int:
+    """Re-score stored current claims (those the run ``run_id`` stored, or all) with ``model``,
+    parsing each claim's text alone (as the model was trained), not its document; how many."""
+    claims = queries.claim_texts(db, run_id)
     got = model.classify(list(checkworthy.sentence_spans(nlp, [text for _, text in claims])))
     learned.set_scores(db, [(cls, s, cid) for (cid, _), (cls, s) in zip(claims, got)])
     return len(claims)

@@ -18,18 +18,13 @@ from ..filters import EXPORT_ORDER, QUEUE_ORDER, Filters
 from . import relations
 from .final_review import CURRENT_REVIEW, latest_review_id, review_status
 from .schema import ALL_CLAIMS
+from .team import ASSIGNED, NOT_YET_THEIRS
 
 Connection = sqlite_utils.Database | sqlite3.Connection
 
 
 # (a disputed claim is reviewed: it waits for adjudication on the disputes page)
 UNREVIEWED = f"{review_status('c.id')} is null"
-# For a reviewer with assignments (``:annotator_viewer``): their queue is the claims assigned to
-# them, to review until they have given a verdict.
-ASSIGNED = ("exists (select 1 from assignments a where a.claim_id = c.id"
-            " and a.reviewer = :annotator_viewer)")
-NOT_YET_THEIRS = ("not exists (select 1 from reviewer_reviews v where v.claim_id = c.id"
-                  " and v.reviewer = :annotator_viewer and v.verdict is not null)")
 
 # The export columns, in order. The first 23 are the original export's columns (an external
 # scorer reads doc, start, end, text, source, source_canonical, cue, stance, checkworthy), then
@@ -374,13 +369,11 @@ def known_claims(conn: Connection, ids: Iterable[str]) -> set[str]:
     return found
 
 
-def claim_texts(conn: Connection, claim_ids: Sequence[str] | None = None) -> list[tuple[str, str]]:
-    """(id, text) of the current claims, or of those of ``claim_ids``."""
-    found = conn.execute("select id, text from claims where superseded = 0 order by id").fetchall()
-    if claim_ids is None:
-        return found
-    wanted = set(claim_ids)
-    return [r for r in found if r[0] in wanted]
+def claim_texts(conn: Connection, run_id: str | None = None) -> list[tuple[str, str]]:
+    """(id, text) of the current claims, or of those the run ``run_id`` stored."""
+    where, params = (" and run_id = ?", [run_id]) if run_id else ("", [])
+    return conn.execute(f"select id, text from claims where superseded = 0{where} order by id",
+                        params).fetchall()
 
 
 # --- evaluation -----------------------------------------------------------------------------------

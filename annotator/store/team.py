@@ -14,6 +14,13 @@ from ..ids import now
 from ..labels import VERDICTS
 from .reviews import CORRECTED_FIELDS, add_review
 
+# For a reviewer with assignments (``:annotator_viewer``): their queue is the claims assigned to
+# them, to review until they have given a verdict.
+ASSIGNED = ("exists (select 1 from assignments a where a.claim_id = c.id"
+            " and a.reviewer = :annotator_viewer)")
+NOT_YET_THEIRS = ("not exists (select 1 from reviewer_reviews v where v.claim_id = c.id"
+                  " and v.reviewer = :annotator_viewer and v.verdict is not null)")
+
 Conn = sqlite3.Connection | sqlite_utils.Database
 
 
