@@ -35,9 +35,10 @@ def corpus_weight():
     return idf(df, n)
 
 
-def score(nlp, weight=None) -> dict:
-    """Recall of same and contradicts, the share of non-matches called same, and the confusion."""
-    rows = list(csv.DictReader(PAIRS.open(encoding="utf-8"), delimiter="\t"))
+def judged_pairs(nlp, pairs: Path) -> tuple[list[dict], list]:
+    """The rows of a file of judged pairs (article, start and end of each side), and the match
+    features of each side, in order: a, b of the first row, then of the next."""
+    rows = list(csv.DictReader(pairs.open(encoding="utf-8"), delimiter="\t"))
     texts: dict[str, str] = {}
     spans = []
     for r in rows:
@@ -46,8 +47,14 @@ def score(nlp, weight=None) -> dict:
             if article not in texts:
                 texts[article] = (POLNEAR / article).read_text(encoding="utf-8")
             spans.append(texts[article][int(r[f"start_{side}"]):int(r[f"end_{side}"])])
-    found = [features(doc.text, [(e.text, e.label_) for e in doc.ents])
-             for doc in nlp.pipe(spans, batch_size=64)]
+    assert all(s.strip() for s in spans)
+    return rows, [features(doc.text, [(e.text, e.label_) for e in doc.ents])
+                  for doc in nlp.pipe(spans, batch_size=64)]
+
+
+def score(nlp, weight=None) -> dict:
+    """Recall of same and contradicts, the share of non-matches called same, and the confusion."""
+    rows, found = judged_pairs(nlp, PAIRS)
     confusion: Counter = Counter()
     for i, r in enumerate(rows):
         predicted, _ = compare(found[2 * i], found[2 * i + 1], weight)

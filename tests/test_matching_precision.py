@@ -1,14 +1,13 @@
 """Precision of the matcher, checked by hand: pairs it predicted on the PolNeAR dev articles,
 judged by reading (tests/fixtures/matching-precision/SOURCES.md). Skips when ../shared is absent."""
 
-import csv
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from test_matching_gold import POLNEAR, corpus_weight, ner  # noqa: F401 -- ner is a fixture
+from test_matching_gold import POLNEAR, corpus_weight, judged_pairs, ner  # noqa: F401 -- ner is a fixture
 
-from annotator.matching import compare, features
+from annotator.matching import compare
 
 PAIRS = Path(__file__).resolve().parent / "fixtures" / "matching-precision" / "pairs.tsv"
 
@@ -20,18 +19,7 @@ pytestmark = [
 
 def predictions(nlp) -> list[tuple[dict, str]]:
     """Each judged pair with what the matcher says of it now."""
-    rows = list(csv.DictReader(PAIRS.open(encoding="utf-8"), delimiter="\t"))
-    texts: dict[str, str] = {}
-    spans = []
-    for r in rows:
-        for side in ("a", "b"):
-            article = r[f"article_{side}"]
-            if article not in texts:
-                texts[article] = (POLNEAR / article).read_text(encoding="utf-8")
-            spans.append(texts[article][int(r[f"start_{side}"]):int(r[f"end_{side}"])])
-    assert all(s.strip() for s in spans)
-    found = [features(doc.text, [(e.text, e.label_) for e in doc.ents])
-             for doc in nlp.pipe(spans, batch_size=64)]
+    rows, found = judged_pairs(nlp, PAIRS)
     weight = corpus_weight()
     return [(r, compare(found[2 * i], found[2 * i + 1], weight)[0] or "none") for i, r in enumerate(rows)]
 

@@ -79,3 +79,29 @@ def pop_filters(kwargs):
 
     return Filters.from_dict({k: kwargs.pop(k) for k in FILTER_KEYS})
 
+
+def training_data_options(f):
+    """``--data``, ``--gold`` and ``--gold-weight``: what the check-worthiness model is trained on
+    (``train checkworthy``, ``learn``); read them with :func:`training_data`."""
+    f = click.option("--gold-weight", default=3.0, show_default=True,
+                     help="Weight of a gold (or reviewed) claim against a ClaimBuster sentence.")(f)
+    f = click.option("--gold", "gold_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                     help="Gold files in the guide's format whose claims are trained on too (repeatable; "
+                     "default: the guide's seed and dev gold and tests/fixtures/extra-eval*/gold.jsonl).")(f)
+    return click.option("--data", type=click.Path(exists=True, file_okay=False),
+                        default="../shared/eval/claimbuster", show_default=True,
+                        help="Folder with ClaimBuster's train.jsonl.")(f)
+
+
+def training_data(data: str, gold_files: tuple[str, ...]):
+    """ClaimBuster's ``train.jsonl`` in ``data``, and the gold files (the defaults that exist)."""
+    import glob
+    from pathlib import Path
+
+    claimbuster = Path(data) / "train.jsonl"
+    if not claimbuster.is_file():
+        raise click.ClickException(f"{data}: no train.jsonl (ClaimBuster's labelled sentences) in it")
+    names = gold_files or [p for p in ("../shared/eval/gold-seed.jsonl", "../shared/eval/dev/gold.jsonl",
+                                       *sorted(glob.glob("tests/fixtures/extra-eval*/gold.jsonl")))
+                           if Path(p).is_file()]
+    return claimbuster, [Path(g) for g in names]

@@ -2,7 +2,7 @@
 
 import click
 
-from .common import db_option
+from .common import db_option, training_data, training_data_options
 
 
 @click.command(name="eval")
@@ -89,13 +89,7 @@ def train():
 
 
 @train.command("checkworthy")
-@click.option("--data", type=click.Path(exists=True, file_okay=False), default="../shared/eval/claimbuster",
-              show_default=True, help="Folder with ClaimBuster's train.jsonl.")
-@click.option("--gold", "gold_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="Gold files in the guide's format whose claims are trained on too (repeatable; "
-              "default: the guide's seed and dev gold and tests/fixtures/extra-eval*/gold.jsonl).")
-@click.option("--gold-weight", default=3.0, show_default=True,
-              help="Weight of a gold claim against a ClaimBuster sentence.")
+@training_data_options
 @click.option("--heldout", type=click.Path(dir_okay=False), default="db/claimbuster-heldout.jsonl",
               show_default=True, help="Where to write the held-out ClaimBuster sentences.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
@@ -112,7 +106,6 @@ def train_checkworthy(data, gold_files, gold_weight, heldout, output, model):
     \b
         annotator train checkworthy --data ../shared/eval/claimbuster
     """
-    import glob
     from pathlib import Path
 
     import spacy
@@ -120,16 +113,10 @@ def train_checkworthy(data, gold_files, gold_weight, heldout, output, model):
     from .. import checkworthy, pipeline
     from ..train import train_checkworthy as run
 
-    claimbuster = Path(data) / "train.jsonl"
-    if not claimbuster.is_file():
-        raise click.ClickException(f"{data}: no train.jsonl (ClaimBuster's labelled sentences) in it")
-    if not gold_files:
-        gold_files = [p for p in ("../shared/eval/gold-seed.jsonl", "../shared/eval/dev/gold.jsonl",
-                                  *sorted(glob.glob("tests/fixtures/extra-eval*/gold.jsonl")))
-                      if Path(p).is_file()]
+    claimbuster, gold = training_data(data, gold_files)
     target = Path(output) if output else Path(checkworthy.__file__).parent / "models" / checkworthy.MODEL_FILE
     nlp = spacy.load(pipeline.resolve_model(model))
-    run(nlp, claimbuster, [Path(g) for g in gold_files], target, Path(heldout), gold_weight,
+    run(nlp, claimbuster, gold, target, Path(heldout), gold_weight,
         echo=click.echo)
 
 

@@ -4,7 +4,7 @@ import json
 
 import click
 
-from .common import db_option, open_db, user_name
+from .common import db_option, open_db, training_data, training_data_options, user_name
 
 
 def _set_claims(db, name: str | None) -> set[str] | None:
@@ -83,13 +83,7 @@ def agreement(db_path, set_name, as_json):
 
 @click.command()
 @db_option
-@click.option("--data", type=click.Path(exists=True, file_okay=False), default="../shared/eval/claimbuster",
-              show_default=True, help="Folder with ClaimBuster's train.jsonl.")
-@click.option("--gold", "gold_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="Gold files trained on too, as for 'annotator train checkworthy' (repeatable; "
-              "default: the same as there).")
-@click.option("--gold-weight", default=3.0, show_default=True,
-              help="Weight of a gold or reviewed claim against a ClaimBuster sentence.")
+@training_data_options
 @click.option("--model", default=None, help="spaCy model package (as for extract).")
 def learn(db_path, data, gold_files, gold_weight, model):
     """Retrain check-worthiness on the shipped training data plus this database's reviews.
@@ -103,19 +97,10 @@ def learn(db_path, data, gold_files, gold_weight, model):
     Example:
         annotator learn --db db/claims.db
     """
-    import glob
-    from pathlib import Path
-
     from .. import pipeline
     from ..learn import learn as run
 
-    claimbuster = Path(data) / "train.jsonl"
-    if not claimbuster.is_file():
-        raise click.ClickException(f"{data}: no train.jsonl (ClaimBuster's labelled sentences) in it")
-    if not gold_files:
-        gold_files = [p for p in ("../shared/eval/gold-seed.jsonl", "../shared/eval/dev/gold.jsonl",
-                                  *sorted(glob.glob("tests/fixtures/extra-eval*/gold.jsonl")))
-                      if Path(p).is_file()]
+    claimbuster, gold = training_data(data, gold_files)
     db = open_db(db_path)
     nlp = pipeline.build_nlp(model)
-    run(db, db_path, nlp, claimbuster, [Path(g) for g in gold_files], gold_weight, echo=click.echo)
+    run(db, db_path, nlp, claimbuster, gold, gold_weight, echo=click.echo)
