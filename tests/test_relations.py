@@ -36,6 +36,15 @@ def db_path(matching_db, tmp_path) -> Path:
     return dest
 
 
+def matched_copy(tmp_path) -> tuple[Path, str]:
+    """A copy of the matching documents that the test may change, extracted with matching on."""
+    folder = tmp_path / "docs"
+    shutil.copytree(MATCHING, folder)
+    db = str(tmp_path / "claims.db")
+    extract.run([str(folder)], db, progress=False, match=True)
+    return folder, db
+
+
 def claim_id(path, like: str) -> str:
     return rows(path, "select id from claims where superseded = 0 and text like ?", [like])[0]["id"]
 
@@ -71,10 +80,7 @@ def test_match_redoes_what_extract_found(db_path):
 
 
 def test_relations_follow_the_documents(tmp_path):
-    folder = tmp_path / "docs"
-    shutil.copytree(MATCHING, folder)
-    db = str(tmp_path / "claims.db")
-    extract.run([str(folder)], db, progress=False, match=True)
+    folder, db = matched_copy(tmp_path)
     a = claim_id(db, JOBLESS)
     # d02's figure changes: its claim is no longer the same as d01's, and now contradicts it
     d02 = folder / "d02.txt"
@@ -101,10 +107,7 @@ def test_relations_follow_the_documents(tmp_path):
 
 
 def test_features_stored_by_an_older_matcher_are_redone_before_matching_again(tmp_path):
-    folder = tmp_path / "docs"
-    shutil.copytree(MATCHING, folder)
-    db = str(tmp_path / "claims.db")
-    extract.run([str(folder)], db, progress=False, match=True)
+    folder, db = matched_copy(tmp_path)
     before = relation_set(db)
     # the first matcher's shape: no version, no names, negations as one flat list of words
     with sqlite3.connect(db) as conn:
@@ -118,10 +121,7 @@ def test_features_stored_by_an_older_matcher_are_redone_before_matching_again(tm
 
 
 def test_a_reviewed_claim_that_changes_keeps_its_review_and_loses_its_matches(tmp_path):
-    folder = tmp_path / "docs"
-    shutil.copytree(MATCHING, folder)
-    db = str(tmp_path / "claims.db")
-    extract.run([str(folder)], db, progress=False, match=True)
+    folder, db = matched_copy(tmp_path)
     b = claim_id(db, UNEMPLOYMENT)
     store.add_review(store.connect(db), b, "maria", "false")
     d02 = folder / "d02.txt"
