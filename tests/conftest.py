@@ -1,4 +1,5 @@
-"""Shared fixtures: one real spaCy pipeline and one extracted corpus per test session."""
+"""Shared fixtures: one real spaCy pipeline and one extracted corpus per test session, and the
+small database of tests/fixture_db.py for the tests where the NLP output is not what is tested."""
 
 import shutil
 import sqlite3
@@ -46,18 +47,49 @@ def corpus_copy(tmp_path) -> Path:
     return dest
 
 
+def copy_db(src: Path, dest: Path) -> Path:
+    """A copy of the SQLite database ``src`` at ``dest`` (SQLite's backup: whole, WAL included)."""
+    source, out = sqlite3.connect(src), sqlite3.connect(dest)
+    try:
+        source.backup(out)
+    finally:
+        source.close()
+        out.close()
+    return dest
+
+
 @pytest.fixture
 def db_copy(corpus_db, tmp_path) -> Path:
     """A writable copy of the extracted corpus database."""
-    import sqlite3
+    return copy_db(corpus_db, tmp_path / "claims.db")
 
-    dest = tmp_path / "claims.db"
-    src = sqlite3.connect(corpus_db)
-    out = sqlite3.connect(dest)
-    src.backup(out)
-    src.close()
-    out.close()
-    return dest
+
+@pytest.fixture(scope="session")
+def small_db(tmp_path_factory) -> Path:
+    """The small database of tests/fixture_db.py: 19 claims, no reviews (treat as read-only)."""
+    import fixture_db
+
+    return fixture_db.build(tmp_path_factory.mktemp("small") / "claims.db")
+
+
+@pytest.fixture
+def small_copy(small_db, tmp_path) -> Path:
+    """A writable copy of the small database."""
+    return copy_db(small_db, tmp_path / "claims.db")
+
+
+@pytest.fixture(scope="session")
+def reviewed_db(tmp_path_factory) -> Path:
+    """The small database with its review history (fixture_db.REVIEWED; treat as read-only)."""
+    import fixture_db
+
+    return fixture_db.build(tmp_path_factory.mktemp("reviewed") / "claims.db", reviewed=True)
+
+
+@pytest.fixture
+def reviewed_copy(reviewed_db, tmp_path) -> Path:
+    """A writable copy of the small database with its review history."""
+    return copy_db(reviewed_db, tmp_path / "claims.db")
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def test_a_missing_database_is_one_line_and_status_1(tmp_path, command):
     assert not missing.exists()
 
 
-def test_a_library_error_is_its_message(db_copy):
-    result = run("sets", "delete", "nope", "--db", db_copy)
+def test_a_library_error_is_its_message(small_copy):
+    result = run("sets", "delete", "nope", "--db", small_copy)
     assert result.exit_code == 1
     assert result.output == "Error: no claim set named 'nope' (see 'annotator sets list')\n"

@@ -16,8 +16,10 @@ import time
 import tracemalloc
 from pathlib import Path
 
+import fixture_db
 import pytest
 from click.testing import CliRunner
+from fixture_db import Claim
 
 from annotator import store
 from annotator.cli import cli
@@ -70,9 +72,9 @@ def n_reviews(db: Path) -> int:
 
 
 @pytest.fixture
-def all_rows(db_copy) -> list[dict]:
-    rows = jsonl(db_copy)
-    assert len(rows) > 50
+def all_rows(small_copy) -> list[dict]:
+    rows = jsonl(small_copy)
+    assert len(rows) >= 10
     return rows
 
 
@@ -95,18 +97,19 @@ def entity_texts(row: dict) -> list[str]:
 # --- the existing CLI shape --------------------------------------------------------------------
 
 
-def test_default_export_is_csv_on_stdout_with_the_scorers_columns(db_copy):
-    rows = csv_rows(run("export", "--db", db_copy).stdout)
-    assert len(rows) == query(db_copy, "select count(*) from claims where superseded = 0")[0][0]
+def test_default_export_is_csv_on_stdout_with_the_scorers_columns(corpus_db):
+    """On a real extraction of the bundled corpus."""
+    rows = csv_rows(run("export", "--db", corpus_db).stdout)
+    assert len(rows) == query(corpus_db, "select count(*) from claims where superseded = 0")[0][0]
     assert set(SCORER_COLUMNS) <= set(rows[0])
     assert tuple(rows[0]) == COLUMNS
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
-def test_export_to_a_file_reports_the_count(db_copy, tmp_path, fmt):
+def test_export_to_a_file_reports_the_count(small_copy, tmp_path, fmt):
     out = tmp_path / f"claims.{fmt}"
-    result = run("export", "--db", db_copy, "--format", fmt, "-o", out)
-    n = query(db_copy, "select count(*) from claims where superseded = 0")[0][0]
+    result = run("export", "--db", small_copy, "--format", fmt, "-o", out)
+    n = query(small_copy, "select count(*) from claims where superseded = 0")[0][0]
     assert f"{n} claims written to {out}" in result.stderr
     text = out.read_text(encoding="utf-8")
     if fmt == "csv":
@@ -120,14 +123,14 @@ def test_export_to_a_file_reports_the_count(db_copy, tmp_path, fmt):
 # --- writing a file: whole or not at all --------------------------------------------------------
 
 ANNOTATOR = [sys.executable, "-c", "from annotator.cli import cli; cli()"]  # a real process
-COPIES = 1_000  # of every claim: about 100,000 claims, a second or two of CSV
+COPIES = 6_000  # of every claim: about 100,000 claims, a second or two of CSV
 
 
 @pytest.fixture(scope="module")
-def big_db(corpus_db, tmp_path_factory) -> Path:
-    """The corpus with every claim copied ``COPIES`` times, so an export takes seconds."""
+def big_db(small_db, tmp_path_factory) -> Path:
+    """The small database with every claim copied ``COPIES`` times, so an export takes seconds."""
     dest = tmp_path_factory.mktemp("big") / "claims.db"
-    src, out = sqlite3.connect(corpus_db), sqlite3.connect(dest)
+    src, out = sqlite3.connect(small_db), sqlite3.connect(dest)
     src.backup(out)
     src.close()
     for (trigger,) in out.execute("select name from sqlite_master where type = 'trigger'"
@@ -168,23 +171,23 @@ def test_a_killed_export_leaves_nothing_under_the_final_name(big_db, tmp_path, s
         assert left == []
 
 
-def test_an_export_that_fails_leaves_the_old_file_as_it_was(db_copy, tmp_path):
+def test_an_export_that_fails_leaves_the_old_file_as_it_was(small_copy, tmp_path):
     final = tmp_path / "claims.csv"
     final.write_text("the previous export\n", encoding="utf-8")
-    result = run("export", "--db", db_copy, "--set", "no such set", "-o", final, ok=False)
+    result = run("export", "--db", small_copy, "--set", "no such set", "-o", final, ok=False)
     assert result.exit_code == 1
     assert final.read_text(encoding="utf-8") == "the previous export\n"
-    run("export", "--db", db_copy, "-o", final)
+    run("export", "--db", small_copy, "-o", final)
     assert final.read_text(encoding="utf-8").startswith("id,doc,")
     assert [f.name for f in tmp_path.iterdir() if f.name.startswith(".")] == []
 
 
-def test_export_follows_a_link_and_writes_into_a_pipe(db_copy, tmp_path):
+def test_export_follows_a_link_and_writes_into_a_pipe(small_copy, tmp_path):
     target = tmp_path / "target.csv"
     target.write_text("old\n", encoding="utf-8")
     link = tmp_path / "link.csv"
     link.symlink_to(target)
-    run("export", "--db", db_copy, "-o", link)
+    run("export", "--db", small_copy, "-o", link)
     assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("id,doc,")
 
     pipe = tmp_path / "pipe"
@@ -192,7 +195,7 @@ def test_export_follows_a_link_and_writes_into_a_pipe(db_copy, tmp_path):
     received = []
     reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
     reader.start()
-    run("export", "--db", db_copy, "-o", pipe)
+    run("export", "--db", small_copy, "-o", pipe)
     reader.join(30)
     assert received == [target.read_bytes()] and stat.S_ISFIFO(pipe.stat().st_mode)
 
@@ -225,13 +228,13 @@ def test_missing_database_is_a_clear_error(tmp_path):
     assert "no such database" in result.output
 
 
-def test_superseded_claims_are_not_exported(db_copy, all_rows):
+def test_superseded_claims_are_not_exported(small_copy, all_rows):
     gone = all_rows[0]["id"]
-    conn = sqlite3.connect(db_copy)
+    conn = sqlite3.connect(small_copy)
     with conn:
         conn.execute("update claims set superseded = 1 where id = ?", [gone])
     conn.close()
-    assert ids(db_copy) == {r["id"] for r in all_rows} - {gone}
+    assert ids(small_copy) == {r["id"] for r in all_rows} - {gone}
 
 
 # --- filters -----------------------------------------------------------------------------------
@@ -280,41 +283,41 @@ def _single_filters(rows: list[dict], db: Path) -> list[tuple[list[str], set[str
     ]
 
 
-def test_each_filter_alone_selects_exactly_the_matching_claims(db_copy, all_rows):
+def test_each_filter_alone_selects_exactly_the_matching_claims(small_copy, all_rows):
     everything = {r["id"] for r in all_rows}
-    for args, expected in _single_filters(all_rows, db_copy):
+    for args, expected in _single_filters(all_rows, small_copy):
         assert expected and expected < everything, args
-        assert ids(db_copy, *args) == expected, args
+        assert ids(small_copy, *args) == expected, args
 
 
-def test_review_filters(db_copy, all_rows):
+def test_review_filters(small_copy, all_rows):
     a, b, c, d = (r["id"] for r in all_rows[:4])
-    review(db_copy, a, "false")
-    review(db_copy, b, "true")
-    review(db_copy, c, "true")
-    review(db_copy, c, "misleading", created="2026-01-16T09:00:00+00:00")  # latest row counts
-    review(db_copy, d, None, note="a note, no verdict yet")
+    review(small_copy, a, "false")
+    review(small_copy, b, "true")
+    review(small_copy, c, "true")
+    review(small_copy, c, "misleading", created="2026-01-16T09:00:00+00:00")  # latest row counts
+    review(small_copy, d, None, note="a note, no verdict yet")
     everything = {r["id"] for r in all_rows}
-    assert ids(db_copy, "--verdict", "false") == {a}
-    assert ids(db_copy, "--verdict", "true") == {b}
-    assert ids(db_copy, "--verdict", "misleading", "--verdict", "false") == {a, c}
-    assert ids(db_copy, "--reviewed") == {a, b, c}
-    assert ids(db_copy, "--unreviewed") == everything - {a, b, c}
+    assert ids(small_copy, "--verdict", "false") == {a}
+    assert ids(small_copy, "--verdict", "true") == {b}
+    assert ids(small_copy, "--verdict", "misleading", "--verdict", "false") == {a, c}
+    assert ids(small_copy, "--reviewed") == {a, b, c}
+    assert ids(small_copy, "--unreviewed") == everything - {a, b, c}
 
 
-def test_list_and_filter_sets(db_copy, all_rows):
+def test_list_and_filter_sets(small_copy, all_rows):
     first, second = all_rows[0]["id"], all_rows[1]["id"]
-    run("sets", "create", "picked", first, second, "--db", db_copy, "-d", "two claims")
+    run("sets", "create", "picked", first, second, "--db", small_copy, "-d", "two claims")
     stance = some_value(all_rows, "stance")
-    run("sets", "create", "by-stance", "--stance", stance, "--db", db_copy)
-    assert ids(db_copy, "--set", "picked") == {first, second}
-    assert ids(db_copy, "--set", "by-stance") == ids(db_copy, "--stance", stance)
-    assert ids(db_copy, "--set", "picked", "--set", "by-stance") == (
-        {first, second} | ids(db_copy, "--stance", stance))
+    run("sets", "create", "by-stance", "--stance", stance, "--db", small_copy)
+    assert ids(small_copy, "--set", "picked") == {first, second}
+    assert ids(small_copy, "--set", "by-stance") == ids(small_copy, "--stance", stance)
+    assert ids(small_copy, "--set", "picked", "--set", "by-stance") == (
+        {first, second} | ids(small_copy, "--stance", stance))
 
 
-def test_filters_combine_as_and_and_repeated_values_as_or(db_copy, all_rows):
-    singles = _single_filters(all_rows, db_copy)
+def test_filters_combine_as_and_and_repeated_values_as_or(small_copy, all_rows):
+    singles = _single_filters(all_rows, small_copy)
     by_option = {args[0]: (args, expected) for args, expected in reversed(singles)}
     combos = [("--doc", "--stance"), ("--stance", "--min-score"), ("--checkworthy", "--claim-type"),
               ("--doc", "--checkworthy", "--min-score"), ("--source", "--min-score")]
@@ -322,28 +325,28 @@ def test_filters_combine_as_and_and_repeated_values_as_or(db_copy, all_rows):
     for combo in combos:
         args = [a for option in combo for a in by_option[option][0]]
         expected = set.intersection(*(by_option[option][1] for option in combo))
-        assert ids(db_copy, *args) == expected, args
+        assert ids(small_copy, *args) == expected, args
         nonempty += bool(expected)
     assert nonempty >= 2
     docs = sorted({r["doc"] for r in all_rows})[:2]
-    assert ids(db_copy, "--doc", docs[0], "--doc", docs[1]) == {
+    assert ids(small_copy, "--doc", docs[0], "--doc", docs[1]) == {
         r["id"] for r in all_rows if r["doc"] in docs}
 
 
-def test_unknown_verdict_and_unknown_set_are_clear_errors(db_copy):
-    result = run("export", "--db", db_copy, "--verdict", "maybe", ok=False)
+def test_unknown_verdict_and_unknown_set_are_clear_errors(small_copy):
+    result = run("export", "--db", small_copy, "--verdict", "maybe", ok=False)
     assert result.exit_code == 2 and "'maybe' is not one of 'true', 'false'" in result.output
-    result = run("export", "--db", db_copy, "--set", "nope", ok=False)
+    result = run("export", "--db", small_copy, "--set", "nope", ok=False)
     assert result.exit_code == 1 and "no claim set named 'nope'" in result.output
 
 
 @pytest.mark.parametrize("value", HOSTILE)
 @pytest.mark.parametrize("option", ["--doc", "--section", "--source", "--stance", "--checkworthy",
                                     "--claim-type", "--entity", "--search"])
-def test_hostile_filter_values_are_only_data(db_copy, all_rows, option, value):
-    before = query(db_copy, "select count(*) from claims")[0][0]
+def test_hostile_filter_values_are_only_data(small_copy, all_rows, option, value):
+    before = query(small_copy, "select count(*) from claims")[0][0]
     if option in ("--stance", "--checkworthy", "--claim-type"):  # labels: refused, not searched
-        result = run("export", "--db", db_copy, option, value, ok=False)
+        result = run("export", "--db", small_copy, option, value, ok=False)
         assert result.exit_code == 2 and "is not one of" in result.output
     else:
         expected = set()
@@ -351,17 +354,17 @@ def test_hostile_filter_values_are_only_data(db_copy, all_rows, option, value):
             words = set(re.findall(r"\w+", value.lower()))
             expected = {r["id"] for r in all_rows
                         if words and words <= set(re.findall(r"\w+", r["text"].lower()))}
-        assert ids(db_copy, option, value) == expected
-    assert query(db_copy, "select count(*) from claims")[0][0] == before
+        assert ids(small_copy, option, value) == expected
+    assert query(small_copy, "select count(*) from claims")[0][0] == before
 
 
-def test_labels_match_in_any_case(db_copy, all_rows):
-    assert ids(db_copy, "--checkworthy", "CFS", "--stance", "Alleged") == {
+def test_labels_match_in_any_case(small_copy, all_rows):
+    assert ids(small_copy, "--checkworthy", "CFS", "--stance", "Alleged") == {
         r["id"] for r in all_rows if r["checkworthy"] == "cfs" and r["stance"] == "alleged"}
 
 
-def test_filter_values_reach_sql_only_as_parameters(corpus_db):
-    conn = sqlite3.connect(corpus_db)
+def test_filter_values_reach_sql_only_as_parameters(small_db):
+    conn = sqlite3.connect(small_db)
     filters = Filters(docs=(HOSTILE[0],), sources=(HOSTILE[1],), search=HOSTILE[2], min_score=0.5)
     sql, params = export_query(conn, filters)
     for value in HOSTILE[:2]:
@@ -370,69 +373,67 @@ def test_filter_values_reach_sql_only_as_parameters(corpus_db):
     conn.close()
 
 
-def test_hostile_set_name_is_just_a_name(db_copy, all_rows):
-    result = run("export", "--db", db_copy, "--set", HOSTILE[0], ok=False)
+def test_hostile_set_name_is_just_a_name(small_copy, all_rows):
+    result = run("export", "--db", small_copy, "--set", HOSTILE[0], ok=False)
     assert f"no claim set named {HOSTILE[0]!r}" in result.output
-    run("sets", "create", HOSTILE[1], all_rows[0]["id"], "--db", db_copy)
-    assert ids(db_copy, "--set", HOSTILE[1]) == {all_rows[0]["id"]}
+    run("sets", "create", HOSTILE[1], all_rows[0]["id"], "--db", small_copy)
+    assert ids(small_copy, "--set", HOSTILE[1]) == {all_rows[0]["id"]}
 
 
 # --- claim sets --------------------------------------------------------------------------------
 
 
-def test_filter_set_grows_when_new_matching_claims_are_extracted(db_copy, corpus_copy):
-    from annotator import extract
-
-    run("sets", "create", "zanzibar", "--search", "zanzibar", "--db", db_copy,
+def test_filter_set_grows_when_new_matching_claims_are_stored(small_copy):
+    run("sets", "create", "zanzibar", "--search", "zanzibar", "--db", small_copy,
         "-d", "claims about Zanzibar", "--creator", "maria")
-    run("sets", "create", "zanzibar-now", "--search", "zanzibar", "--fixed", "--db", db_copy)
-    assert ids(db_copy, "--set", "zanzibar") == set()
-    (corpus_copy / "d99.txt").write_text(
-        "Zanzibar exported 40,000 tonnes of cloves in 2019, the ministry said.\n\n"
-        "Officials in Zanzibar denied that the harvest had failed.\n", encoding="utf-8")
-    extract.run([str(corpus_copy)], str(db_copy), progress=False)
-    grown = jsonl(db_copy, "--set", "zanzibar")
+    run("sets", "create", "zanzibar-now", "--search", "zanzibar", "--fixed", "--db", small_copy)
+    assert ids(small_copy, "--set", "zanzibar") == set()
+    fixture_db.save(small_copy, {"d99.txt": [
+        [Claim("Zanzibar exported 40,000 tonnes of cloves in 2019, the ministry said.")],
+        [Claim("Officials in Zanzibar denied that the harvest had failed.", "denied")]]})
+    grown = jsonl(small_copy, "--set", "zanzibar")
     assert len(grown) == 2 and all("Zanzibar" in r["text"] and r["doc"] == "d99.txt" for r in grown)
-    assert ids(db_copy, "--set", "zanzibar-now") == set()
-    listing = run("sets", "list", "--db", db_copy).stdout
+    assert ids(small_copy, "--set", "zanzibar-now") == set()
+    listing = run("sets", "list", "--db", small_copy).stdout
     assert re.search(r"zanzibar\s+filter\s+2\s+\S+\s+maria\s+claims about Zanzibar", listing)
 
 
-def test_sets_commands(db_copy, all_rows):
+def test_sets_commands(small_copy, all_rows):
     a, b, c = (r["id"] for r in all_rows[:3])
-    assert "created list set 'todo': 0 claims" in run("sets", "create", "todo", "--db", db_copy).stdout
-    assert "added 2 claims" in run("sets", "add", "todo", a, b, "--db", db_copy).stdout
+    assert "created list set 'todo': 0 claims" in run("sets", "create", "todo", "--db", small_copy).stdout
+    assert "added 2 claims" in run("sets", "add", "todo", a, b, "--db", small_copy).stdout
     assert "added 1 claim to 'todo' (1 already in it)" in run(
-        "sets", "add", "todo", b, c, "--db", db_copy).stdout
-    assert "removed 1 claim from 'todo'" in run("sets", "remove", "todo", a, "--db", db_copy).stdout
-    assert ids(db_copy, "--set", "todo") == {b, c}
-    shown = run("sets", "show", "todo", "--db", db_copy).stdout
+        "sets", "add", "todo", b, c, "--db", small_copy).stdout
+    assert "removed 1 claim from 'todo'" in run("sets", "remove", "todo", a, "--db", small_copy).stdout
+    assert ids(small_copy, "--set", "todo") == {b, c}
+    shown = run("sets", "show", "todo", "--db", small_copy).stdout
     assert "kind:        list" in shown and "claims:      2" in shown and b in shown
 
-    result = run("sets", "create", "todo", "--db", db_copy, ok=False)
+    result = run("sets", "create", "todo", "--db", small_copy, ok=False)
     assert "already exists" in result.output
-    result = run("sets", "add", "todo", "no-such-claim", "--db", db_copy, ok=False)
+    result = run("sets", "add", "todo", "no-such-claim", "--db", small_copy, ok=False)
     assert "no such claim: no-such-claim" in result.output
-    run("sets", "create", "high", "--min-score", "0.6", "--db", db_copy)
-    result = run("sets", "add", "high", a, "--db", db_copy, ok=False)
+    run("sets", "create", "high", "--min-score", "0.6", "--db", small_copy)
+    result = run("sets", "add", "high", a, "--db", small_copy, ok=False)
     assert "defined by a filter" in result.output
-    shown = run("sets", "show", "high", "--db", db_copy).stdout
+    shown = run("sets", "show", "high", "--db", small_copy).stdout
     assert 'filter:      {"min_score": 0.6}' in shown
 
-    run("sets", "create", "high-todo", "--set", "high", "--set", "todo", "--db", db_copy)
-    result = run("sets", "delete", "todo", "--db", db_copy, ok=False)
+    run("sets", "create", "high-todo", "--set", "high", "--set", "todo", "--db", small_copy)
+    result = run("sets", "delete", "todo", "--db", small_copy, ok=False)
     assert "used by the filter of high-todo" in result.output
-    run("sets", "delete", "high-todo", "--db", db_copy)
-    run("sets", "delete", "todo", "--db", db_copy)
-    assert query(db_copy, "select count(*) from claim_set_members")[0][0] == 0
-    assert "todo" not in run("sets", "list", "--db", db_copy).stdout
+    run("sets", "delete", "high-todo", "--db", small_copy)
+    run("sets", "delete", "todo", "--db", small_copy)
+    assert query(small_copy, "select count(*) from claim_set_members")[0][0] == 0
+    assert "todo" not in run("sets", "list", "--db", small_copy).stdout
 
 
 # --- CSV ---------------------------------------------------------------------------------------
 
 
-def test_csv_parsed_back_equals_the_database_rows(db_copy, all_rows):
-    claim = all_rows[3]["id"]
+def test_csv_parsed_back_equals_the_database_rows(db_copy):
+    """On a real extraction: whatever the corpus' text and entities hold comes back."""
+    claim = query(db_copy, "select id from claims where superseded = 0 order by doc, start, id")[3][0]
     review(db_copy, claim, "misleading", note='Says "40%", the source says 4%.\nSee line two.')
     conn = sqlite3.connect(db_copy)
     with conn:
@@ -462,33 +463,33 @@ def test_csv_parsed_back_equals_the_database_rows(db_copy, all_rows):
     assert sum(1 for r in parsed.values() if r["verdict"]) == 1
 
 
-def test_formula_cells_are_neutralised_unless_switched_off(db_copy, all_rows):
+def test_formula_cells_are_neutralised_unless_switched_off(small_copy, all_rows):
     notes = {"=HYPERLINK(\"http://evil\",\"x\")": 0, "+1+2": 1, "-3+4": 2, "@SUM(A1)": 3}
     for note, i in notes.items():
-        review(db_copy, all_rows[i]["id"], "false", note=note)
-    guarded = {r["id"]: r for r in csv_rows(run("export", "--db", db_copy).stdout)}
+        review(small_copy, all_rows[i]["id"], "false", note=note)
+    guarded = {r["id"]: r for r in csv_rows(run("export", "--db", small_copy).stdout)}
     plain = {r["id"]: r for r in csv_rows(
-        run("export", "--db", db_copy, "--no-formula-guard").stdout)}
+        run("export", "--db", small_copy, "--no-formula-guard").stdout)}
     for note, i in notes.items():
         cid = all_rows[i]["id"]
         assert guarded[cid]["note"] == "'" + note
         assert plain[cid]["note"] == note
         assert guarded[cid]["start"] == str(all_rows[i]["start"])  # numbers are left alone
-    assert {r["note"] for r in jsonl(db_copy, "--reviewed")} == set(notes)  # JSON is not guarded
+    assert {r["note"] for r in jsonl(small_copy, "--reviewed")} == set(notes)  # JSON is not guarded
 
 
-def test_excel_flag_adds_a_byte_order_mark(db_copy, tmp_path):
-    plain = run("export", "--db", db_copy).stdout_bytes
-    excel = run("export", "--db", db_copy, "--excel").stdout_bytes
+def test_excel_flag_adds_a_byte_order_mark(small_copy, tmp_path):
+    plain = run("export", "--db", small_copy).stdout_bytes
+    excel = run("export", "--db", small_copy, "--excel").stdout_bytes
     assert not plain.startswith(b"\xef\xbb\xbf")
     assert excel == b"\xef\xbb\xbf" + plain
     out = tmp_path / "claims.csv"
-    run("export", "--db", db_copy, "--excel", "-o", out)
+    run("export", "--db", small_copy, "--excel", "-o", out)
     assert out.read_bytes() == excel
 
 
-def test_export_streams_rows_with_flat_memory(db_copy):
-    conn = sqlite3.connect(db_copy)
+def test_export_streams_rows_with_flat_memory(small_copy):
+    conn = sqlite3.connect(small_copy)
     template = conn.execute("select * from claims where superseded = 0 "
                             "order by length(text) desc limit 1").fetchone()
     names = [d[0] for d in conn.execute("select * from claims limit 0").description]
@@ -508,7 +509,7 @@ def test_export_streams_rows_with_flat_memory(db_copy):
         def write(self, text: str) -> None:
             self.size += len(text)
 
-    db = store.connect(db_copy)
+    db = store.connect(small_copy)
     sink = Sink()
     tracemalloc.start()
     written = write_csv(claim_rows(db), sink)
@@ -522,14 +523,14 @@ def test_export_streams_rows_with_flat_memory(db_copy):
 # --- ClaimReview -------------------------------------------------------------------------------
 
 
-def test_claimreview_for_each_reviewed_claim_and_none_for_unreviewed(db_copy, all_rows):
+def test_claimreview_for_each_reviewed_claim_and_none_for_unreviewed(small_copy, all_rows):
     attributed = [r for r in all_rows if r["source_canonical"]]
     verdicts = {attributed[0]["id"]: "false", attributed[1]["id"]: "misleading",
                 attributed[2]["id"]: "true", all_rows[0]["id"]: "unverifiable"}
     for cid, verdict in verdicts.items():
-        review(db_copy, cid, verdict, note=f"checked: {verdict}", created="2026-02-03T10:00:00+00:00")
-    review(db_copy, attributed[3]["id"], None, note="started, no verdict")
-    result = run("export", "--db", db_copy, "--format", "claimreview", "--org", "Example Checks",
+        review(small_copy, cid, verdict, note=f"checked: {verdict}", created="2026-02-03T10:00:00+00:00")
+    review(small_copy, attributed[3]["id"], None, note="started, no verdict")
+    result = run("export", "--db", small_copy, "--format", "claimreview", "--org", "Example Checks",
                  "--org-url", "https://checks.example", "--base-url", "https://checks.example/c/")
     reviews = json.loads(result.stdout)
     by_id = {r["id"]: r for r in all_rows}
@@ -560,20 +561,20 @@ def test_claimreview_for_each_reviewed_claim_and_none_for_unreviewed(db_copy, al
         assert cr["datePublished"] == "2026-02-03"
         assert cr["reviewBody"] == f"checked: {verdicts[cid]}"
     again = json.loads(CliRunner(env={"ANNOTATOR_ORG": "Example Checks"}).invoke(
-        cli, ["export", "--db", str(db_copy), "--format", "claimreview"]).stdout)
+        cli, ["export", "--db", str(small_copy), "--format", "claimreview"]).stdout)
     assert sorted(r["@id"] for r in again) == sorted(
         f"urn:annotator:claimreview:{cid}" for cid in verdicts)
 
 
-def test_claimreview_of_an_unreviewed_database_is_an_empty_list(db_copy):
-    assert json.loads(run("export", "--db", db_copy, "--format", "claimreview", "--org", "Example Checks"
+def test_claimreview_of_an_unreviewed_database_is_an_empty_list(small_copy):
+    assert json.loads(run("export", "--db", small_copy, "--format", "claimreview", "--org", "Example Checks"
                           ).stdout) == []
 
 
-def test_claimreview_needs_the_publishing_organisation(db_copy, monkeypatch):
+def test_claimreview_needs_the_publishing_organisation(small_copy, monkeypatch):
     """Without --org (or ANNOTATOR_ORG) the reviews would be published under the name "annotator"."""
     monkeypatch.delenv("ANNOTATOR_ORG", raising=False)
-    result = run("export", "--db", db_copy, "--format", "claimreview", ok=False)
+    result = run("export", "--db", small_copy, "--format", "claimreview", ok=False)
     assert result.exit_code == 1
     assert "add --org" in result.output and "ANNOTATOR_ORG" in result.output
 
@@ -593,28 +594,28 @@ def _edit(src: Path, dest: Path, edits: dict[int, dict]) -> None:
         writer.writerows(rows)
 
 
-def test_spreadsheet_round_trip_records_exactly_the_edited_verdicts(db_copy, all_rows, tmp_path):
-    review(db_copy, all_rows[5]["id"], "true", note="=already reviewed")
+def test_spreadsheet_round_trip_records_exactly_the_edited_verdicts(small_copy, all_rows, tmp_path):
+    review(small_copy, all_rows[5]["id"], "true", note="=already reviewed")
     exported = tmp_path / "claims.csv"
-    run("export", "--db", db_copy, "--excel", "-o", exported)
+    run("export", "--db", small_copy, "--excel", "-o", exported)
     edited = tmp_path / "edited.csv"
     _edit(exported, edited, {2: {"verdict": "False", "note": "no such report exists"},
                              7: {"verdict": "misleading"}})
-    before = n_reviews(db_copy)
-    result = run("import-reviews", edited, "--db", db_copy, "--reviewer", "maria")
+    before = n_reviews(small_copy)
+    result = run("import-reviews", edited, "--db", small_copy, "--reviewer", "maria")
     # the two edited rows, and maria's agreeing second opinion of the row ana reviewed
     assert "3 reviews recorded" in result.stdout
-    assert n_reviews(db_copy) == before + 3
-    latest = {r["id"]: r for r in jsonl(db_copy, "--reviewed")}
+    assert n_reviews(small_copy) == before + 3
+    latest = {r["id"]: r for r in jsonl(small_copy, "--reviewed")}
     assert latest[all_rows[2]["id"]]["verdict"] == "false"
     assert latest[all_rows[2]["id"]]["note"] == "no such report exists"
     assert latest[all_rows[2]["id"]]["reviewer"] == "maria"
     assert latest[all_rows[7]["id"]]["verdict"] == "misleading"
     assert latest[all_rows[5]["id"]]["note"] == "=already reviewed"  # guard undone
     assert latest[all_rows[5]["id"]]["review_status"] == "agreed"
-    again = run("import-reviews", edited, "--db", db_copy, "--reviewer", "maria")
+    again = run("import-reviews", edited, "--db", small_copy, "--reviewer", "maria")
     assert "0 reviews recorded" in again.stdout
-    assert n_reviews(db_copy) == before + 3
+    assert n_reviews(small_copy) == before + 3
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -623,64 +624,64 @@ def test_spreadsheet_round_trip_records_exactly_the_edited_verdicts(db_copy, all
     ({"text": "Something else entirely."}, "was changed"),
     ({"verdict": "true", "note": "see\x00the annex"}, "the note holds a NUL character"),
 ])
-def test_a_file_with_one_bad_row_is_rejected_whole(db_copy, tmp_path, bad, message):
+def test_a_file_with_one_bad_row_is_rejected_whole(small_copy, tmp_path, bad, message):
     exported = tmp_path / "claims.csv"
-    run("export", "--db", db_copy, "-o", exported)
+    run("export", "--db", small_copy, "-o", exported)
     edited = tmp_path / "edited.csv"
     _edit(exported, edited, {0: {"verdict": "true"}, 3: {"verdict": "false"}, 9: bad})
-    before = n_reviews(db_copy)
-    result = run("import-reviews", edited, "--db", db_copy, ok=False)
+    before = n_reviews(small_copy)
+    result = run("import-reviews", edited, "--db", small_copy, ok=False)
     assert result.exit_code == 1
     assert "rejected, nothing written" in result.output
     assert re.search(f"line 11: [^\n]*{re.escape(message)}", result.output)  # header line 1, row 9 line 11
     assert "line 2:" not in result.output and "line 5:" not in result.output
-    assert n_reviews(db_copy) == before
+    assert n_reviews(small_copy) == before
 
 
-def test_an_unterminated_quote_is_a_csv_problem_on_its_line(db_copy, tmp_path):
+def test_an_unterminated_quote_is_a_csv_problem_on_its_line(small_copy, tmp_path):
     """Not "the text of claim … was changed": the quote swallowed the rest of the file."""
     exported = tmp_path / "claims.csv"
-    run("export", "--db", db_copy, "-o", exported)
+    run("export", "--db", small_copy, "-o", exported)
     edited = tmp_path / "edited.csv"
     _edit(exported, edited, {0: {"verdict": "true"}})
     lines = edited.read_bytes().decode("utf-8").split("\r\n")
     lines[10] = '"' + lines[10]  # row 9 (line 11) starts with a quote that never ends properly
     edited.write_bytes("\r\n".join(lines).encode("utf-8"))
-    before = n_reviews(db_copy)
-    result = run("import-reviews", edited, "--db", db_copy, ok=False)
+    before = n_reviews(small_copy)
+    result = run("import-reviews", edited, "--db", small_copy, ok=False)
     assert result.exit_code == 1
     assert "line 11: not well-formed CSV from here" in result.output
     assert "was changed" not in result.output
-    assert n_reviews(db_copy) == before
+    assert n_reviews(small_copy) == before
 
 
-def test_line_numbers_count_multi_line_cells(db_copy, all_rows, tmp_path):
-    review(db_copy, all_rows[0]["id"], "true", note="first line\nsecond line\nthird line")
+def test_line_numbers_count_multi_line_cells(small_copy, all_rows, tmp_path):
+    review(small_copy, all_rows[0]["id"], "true", note="first line\nsecond line\nthird line")
     exported = tmp_path / "claims.csv"
-    run("export", "--db", db_copy, "-o", exported)
+    run("export", "--db", small_copy, "-o", exported)
     edited = tmp_path / "edited.csv"
     _edit(exported, edited, {1: {"verdict": "nonsense"}})
-    result = run("import-reviews", edited, "--db", db_copy, ok=False)
+    result = run("import-reviews", edited, "--db", small_copy, ok=False)
     assert "line 5: unknown verdict 'nonsense'" in result.output
 
 
-def test_import_refuses_rows_reviewed_again_after_the_export(db_copy, all_rows, tmp_path):
+def test_import_refuses_rows_reviewed_again_after_the_export(small_copy, all_rows, tmp_path):
     exported = tmp_path / "claims.csv"
-    run("export", "--db", db_copy, "-o", exported)
-    review(db_copy, all_rows[4]["id"], "true", reviewer="ana", created="2026-03-01T08:00:00+00:00")
+    run("export", "--db", small_copy, "-o", exported)
+    review(small_copy, all_rows[4]["id"], "true", reviewer="ana", created="2026-03-01T08:00:00+00:00")
     edited = tmp_path / "edited.csv"
     _edit(exported, edited, {4: {"verdict": "false"}})
-    result = run("import-reviews", edited, "--db", db_copy, "--reviewer", "ana", ok=False)
+    result = run("import-reviews", edited, "--db", small_copy, "--reviewer", "ana", ok=False)
     assert "line 6: claim" in result.output and "reviewed by ana" in result.output
-    assert n_reviews(db_copy) == 1
+    assert n_reviews(small_copy) == 1
     # stale only for ana: another reviewer's file records their own review beside hers
-    result = run("import-reviews", edited, "--db", db_copy, "--reviewer", "maria")
+    result = run("import-reviews", edited, "--db", small_copy, "--reviewer", "maria")
     assert "1 review recorded" in result.output
-    assert query(db_copy, "select status from final_reviews") == [("disputed",)]
+    assert query(small_copy, "select status from final_reviews") == [("disputed",)]
 
 
-def test_import_refuses_a_file_that_is_not_an_export(db_copy, tmp_path):
+def test_import_refuses_a_file_that_is_not_an_export(small_copy, tmp_path):
     path = tmp_path / "other.csv"
     path.write_text("name,value\nx,1\n", encoding="utf-8")
-    result = run("import-reviews", path, "--db", db_copy, ok=False)
+    result = run("import-reviews", path, "--db", small_copy, ok=False)
     assert "line 1: missing columns id, text, verdict, note" in result.output

@@ -30,25 +30,25 @@ def run(*args):
 
 
 @pytest.mark.parametrize(("option", "typo", "known"), TYPOS)
-def test_a_mistyped_label_is_a_usage_error_listing_the_labels(db_copy, option, typo, known):
+def test_a_mistyped_label_is_a_usage_error_listing_the_labels(small_copy, option, typo, known):
     """``export --stance alledged`` once printed a header and exited 0; then exited 1. A label
     outside the vocabulary is a usage error (status 2) that lists the labels, in export and sets."""
     for command in (["export"], ["sets", "create", "contested"]):
-        result = run(*command, "--db", db_copy, f"--{option}", typo)
+        result = run(*command, "--db", small_copy, f"--{option}", typo)
         assert result.exit_code == 2, result.output
         assert repr(typo) in result.output
         assert all(repr(label) in result.output for label in known)
-    assert sqlite3.connect(db_copy).execute("select count(*) from claim_sets").fetchone() == (0,)
+    assert sqlite3.connect(small_copy).execute("select count(*) from claim_sets").fetchone() == (0,)
 
 
-def test_a_score_outside_0_to_1_is_a_usage_error(db_copy):
+def test_a_score_outside_0_to_1_is_a_usage_error(small_copy):
     for command in (["export"], ["sets", "create", "contested"]):
-        result = run(*command, "--db", db_copy, "--min-score", "7")
+        result = run(*command, "--db", small_copy, "--min-score", "7")
         assert result.exit_code == 2 and "0<=x<=1" in result.output
 
 
-def test_labels_are_matched_in_any_case_on_the_command_line(db_copy):
-    assert run("export", "--db", db_copy, "--stance", "ALLEGED", "--checkworthy", "Cfs").exit_code == 0
+def test_labels_are_matched_in_any_case_on_the_command_line(small_copy):
+    assert run("export", "--db", small_copy, "--stance", "ALLEGED", "--checkworthy", "Cfs").exit_code == 0
 
 
 def test_filters_refuse_unknown_labels_listing_the_known_ones():
@@ -58,9 +58,9 @@ def test_filters_refuse_unknown_labels_listing_the_known_ones():
 
 
 @pytest.fixture
-def site(db_copy, tmp_path, monkeypatch):
-    add_hostile_document(db_copy)
-    return Site(db_copy, tmp_path, monkeypatch)
+def site(small_copy, tmp_path, monkeypatch):
+    add_hostile_document(small_copy)
+    return Site(small_copy, tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize(("arg", "typo", "known"), [

@@ -298,9 +298,9 @@ class Site:
 
 
 @pytest.fixture
-def site(db_copy, tmp_path, monkeypatch):
-    add_hostile_document(db_copy)
-    return Site(db_copy, tmp_path, monkeypatch)
+def site(small_copy, tmp_path, monkeypatch):
+    add_hostile_document(small_copy)
+    return Site(small_copy, tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -570,10 +570,10 @@ def _stored_counts(site) -> int:
     return site.rows("select count(*) as n from claim_facet_counts")[0]["n"]
 
 
-def test_facets_from_stored_counts_equal_datasettes_own(site, corpus_db):
+def test_facets_from_stored_counts_equal_datasettes_own(site, small_db):
     from annotator import store
 
-    assert rows(corpus_db, "select n from claim_facet_counts where column = '*'")  # extract keeps them
+    assert rows(small_db, "select n from claim_facet_counts where column = '*'")  # as extract leaves them
     # the site's database had a claim added since, which emptied them: Datasette counts the facets
     assert _stored_counts(site) == 0
     sizes = ("", "&_facet_size=3", "&_facet_size=max", "&_facet_counted=cue")
@@ -668,30 +668,30 @@ def test_reviewers_command(tmp_path):
     assert again.exit_code == 1 and "no reviewer named 'alice'" in again.output
 
 
-def test_serve_refuses_a_public_host_without_reviewer_accounts(db_copy, fake_datasette):
-    result = CliRunner().invoke(cli, ["serve", "--db", str(db_copy), "--host", "0.0.0.0"],
+def test_serve_refuses_a_public_host_without_reviewer_accounts(small_copy, fake_datasette):
+    result = CliRunner().invoke(cli, ["serve", "--db", str(small_copy), "--host", "0.0.0.0"],
                                 catch_exceptions=False)
     assert result.exit_code == 1
     assert "refusing to serve on 0.0.0.0" in result.output
     assert fake_datasette == []
 
 
-def test_serve_prints_a_sign_in_link_and_ships_the_configuration(db_copy, fake_datasette):
-    reviewer_accounts(db_copy.with_suffix(".reviewers.json"))
-    result = CliRunner().invoke(cli, ["serve", "--db", str(db_copy), "--host", "0.0.0.0",
+def test_serve_prints_a_sign_in_link_and_ships_the_configuration(small_copy, fake_datasette):
+    reviewer_accounts(small_copy.with_suffix(".reviewers.json"))
+    result = CliRunner().invoke(cli, ["serve", "--db", str(small_copy), "--host", "0.0.0.0",
                                       "--user", "me"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     link = re.search(r"http://127\.0\.0\.1:8001/-/annotator/sign-in\?token=(\S+)", result.output)
     assert link and "Sign in as me" in result.output
     (call,) = fake_datasette
-    assert call["host"] == "0.0.0.0" and call["files"] == [str(db_copy)]
+    assert call["host"] == "0.0.0.0" and call["files"] == [str(small_copy)]
     metadata = json.loads(call["metadata"].read())
     plugin = metadata["plugins"]["annotator"]
     assert plugin["local_user"] == "me" and plugin["private"] and not plugin["public_read"]
-    assert plugin["reviewers_file"] == str(db_copy.with_suffix(".reviewers.json").resolve())
+    assert plugin["reviewers_file"] == str(small_copy.with_suffix(".reviewers.json").resolve())
     assert plugin["sign_in_token_sha256"] == helpers.token_digest(link.group(1))
     assert "pbkdf2" not in json.dumps(metadata)
-    assert metadata["databases"][db_copy.stem]["queries"]["contested_claims"]["sql"]
+    assert metadata["databases"][small_copy.stem]["queries"]["contested_claims"]["sql"]
 
 
 def test_each_reviewer_keeps_their_own_review(site, claim):
@@ -742,11 +742,11 @@ def test_a_save_keeps_what_the_same_reviewer_saved_on_another_page(site, claim):
     assert ">the budget says 4%</textarea>" in page
 
 
-def test_a_reviewer_called_root_is_no_datasette_root(db_copy, tmp_path):
+def test_a_reviewer_called_root_is_no_datasette_root(small_copy, tmp_path):
     """'annotator serve' run by the login root signs in the reviewer root: a reviewer, not
     Datasette's root, so neither the _internal database nor the debug menu is shown."""
     meta = config.build_metadata("claims", None, "root", helpers.token_digest(TOKEN))
-    ds = Datasette([str(db_copy)], metadata=meta)
+    ds = Datasette([str(small_copy)], metadata=meta)
     run(ds.invoke_startup())
     root = {"ds_actor": ds.sign({"a": {"id": "root"}}, "actor")}
     home = run(ds.client.get("/", cookies=root)).text
@@ -763,10 +763,10 @@ def test_positions_are_counted_from_one(site, claim):
     assert expected in " ".join(where.split())
 
 
-def test_add_review_carries_forward_what_it_is_not_given(db_copy):
+def test_add_review_carries_forward_what_it_is_not_given(small_copy):
     from annotator import store
 
-    db = store.connect(db_copy)
+    db = store.connect(small_copy)
     claim_id = db.execute("select id from claims order by id limit 1").fetchone()[0]
     store.add_review(db, claim_id, "alice", verdict="true", note="the budget says 4%", stance="alleged")
     store.add_review(db, claim_id, "bob", verdict="unverifiable")

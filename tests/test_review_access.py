@@ -20,10 +20,10 @@ NEW_PASSWORD = "a quite different one"
 
 
 @pytest.fixture
-def private(db_copy, tmp_path):
+def private(small_copy, tmp_path):
     """A site with the reviewer alice and no --public-read: what 'annotator serve' makes."""
-    add_hostile_document(db_copy)
-    return Site(db_copy, tmp_path, public_read=False)
+    add_hostile_document(small_copy)
+    return Site(small_copy, tmp_path, public_read=False)
 
 
 def sign_in(site, name=None, password=PASSWORD, cookies=None):
@@ -93,8 +93,8 @@ def test_sign_in_never_sends_anyone_to_another_site(target):
     assert access.local_path(target) == "/"
 
 
-def test_public_read_opens_reads_but_not_writes(db_copy, tmp_path):
-    site = Site(db_copy, tmp_path, public_read=True)
+def test_public_read_opens_reads_but_not_writes(small_copy, tmp_path):
+    site = Site(small_copy, tmp_path, public_read=True)
     assert site.get("/claims/reviews.json").status_code == 200
     assert site.get("/-/annotator/export.csv").status_code == 200
     cookies, token = site.form(claim_id(site), {})
@@ -135,18 +135,18 @@ def test_a_removed_reviewer_can_neither_write_nor_sign_in(private):
     assert write(private, session(private, "bob", NEW_PASSWORD), cid).status_code == 302
 
 
-def test_sessions_outlive_a_restart_with_the_same_secret(db_copy, tmp_path, fake_datasette,
+def test_sessions_outlive_a_restart_with_the_same_secret(small_copy, tmp_path, fake_datasette,
                                                          monkeypatch):
     from click.testing import CliRunner
 
     from annotator.cli import cli
 
     monkeypatch.setenv("DATASETTE_SECRET", "kept-between-restarts")
-    result = CliRunner().invoke(cli, ["serve", "--db", str(db_copy)], catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["serve", "--db", str(small_copy)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert fake_datasette[0]["secret"] == "kept-between-restarts"
     monkeypatch.delenv("DATASETTE_SECRET")
-    CliRunner().invoke(cli, ["serve", "--db", str(db_copy)], catch_exceptions=False)
+    CliRunner().invoke(cli, ["serve", "--db", str(small_copy)], catch_exceptions=False)
     assert fake_datasette[1]["secret"] is None  # Datasette makes a new one: sessions end
 
 
@@ -253,13 +253,13 @@ def test_the_password_tool_is_not_served(private):
     assert private.post("/-/password-tool", data={"password": "x"}).status_code == 405
 
 
-def test_the_sign_in_link_expires(db_copy, tmp_path):
+def test_the_sign_in_link_expires(small_copy, tmp_path):
     from test_review import TOKEN
 
-    site = Site(db_copy, tmp_path, public_read=False, sign_in_expires=time.time() - 1)
+    site = Site(small_copy, tmp_path, public_read=False, sign_in_expires=time.time() - 1)
     response = site.get(f"/-/annotator/sign-in?token={TOKEN}")
     assert response.status_code == 403 and "expired" in response.text
-    fresh = Site(db_copy, tmp_path / "2", public_read=False, sign_in_expires=time.time() + 60)
+    fresh = Site(small_copy, tmp_path / "2", public_read=False, sign_in_expires=time.time() + 60)
     response = fresh.get(f"/-/annotator/sign-in?token={TOKEN}")
     assert response.status_code == 302 and "httponly" in response.headers["set-cookie"].lower()
     me = {"ds_actor": response.cookies["ds_actor"]}

@@ -23,12 +23,12 @@ PUBLIC = ("/-/login", "/-/static/", "/-/static-plugins/", "/favicon.ico")
 
 
 @pytest.fixture
-def server(db_copy, tmp_path):
+def server(small_copy, tmp_path):
     """``annotator serve`` on a free port with the reviewer alice; yields (base URL, log path)."""
-    add_hostile_document(db_copy)
-    reviewer_accounts(db_copy.with_suffix(".reviewers.json"))
+    add_hostile_document(small_copy)
+    reviewer_accounts(small_copy.with_suffix(".reviewers.json"))
     log = tmp_path / "serve.log"
-    with serving(db_copy, log) as base:
+    with serving(small_copy, log) as base:
         yield base, log
 
 

@@ -101,11 +101,11 @@ def test_export_filename():
 
 
 @pytest.fixture
-def site(db_copy, tmp_path, monkeypatch):
+def site(small_copy, tmp_path, monkeypatch):
     """The configured site, with a list set ``budget`` and a filter set ``alleged`` made by ``me``,
     and a reviewed claim whose note a spreadsheet would run as a formula."""
-    add_hostile_document(db_copy)
-    db = store.connect(db_copy)
+    add_hostile_document(small_copy)
+    db = store.connect(small_copy)
     picked = [r[0] for r in db.execute(
         "select id from claims where superseded = 0 order by checkworthy_score desc, id limit 4")]
     sets.create_set(db, "budget", creator="me", description="Numbers to check",
@@ -114,7 +114,7 @@ def site(db_copy, tmp_path, monkeypatch):
     store.add_review(db, picked[1], "ana", verdict="false", note="=HYPERLINK(\"x\")")
     store.add_evidence(db, picked[1], "ana", "https://example.org/a")
     db.close()
-    return Site(db_copy, tmp_path, monkeypatch)
+    return Site(small_copy, tmp_path, monkeypatch)
 
 
 @pytest.fixture
