@@ -78,6 +78,16 @@ def small_copy(small_db, tmp_path) -> Path:
     return copy_db(small_db, tmp_path / "claims.db")
 
 
+@pytest.fixture
+def all_rows(small_copy) -> list[dict]:
+    """The claims of ``small_copy`` as ``annotator export --format jsonl`` writes them."""
+    from commands import jsonl
+
+    rows = jsonl(small_copy)
+    assert len(rows) >= 10
+    return rows
+
+
 @pytest.fixture(scope="session")
 def reviewed_db(tmp_path_factory) -> Path:
     """The small database with its review history (fixture_db.REVIEWED; treat as read-only)."""

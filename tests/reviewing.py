@@ -1,13 +1,21 @@
-"""Helpers shared by the review tests: a hostile document in a real database, a configured Datasette."""
+"""Helpers shared by the review tests: a hostile document in a real database, a configured Datasette
+(``Site``, driven by ``ds.client``; ``serving``, a real ``annotator serve``)."""
 
+import asyncio
 import contextlib
 import os
+import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from datasette.app import Datasette
+
+from annotator.review import access, accounts, config, helpers
 
 HOSTILE_CLAIM = "00000000deadbeef"
 HOSTILE_TEXT = (
@@ -15,6 +23,7 @@ HOSTILE_TEXT = (
     "<img src=x onerror=\"window.__annotatorPwned = 2\"> taxes rose by 5% in 2023."
 )
 PASSWORD = "correct horse battery"
+TOKEN = "a-one-time-sign-in-token"
 
 
 def add_hostile_document(db_path: Path) -> str:
@@ -92,3 +101,54 @@ def serving(db_path: Path, log: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+class Site:
+    """A configured Datasette over a copy of the extracted corpus, driven by ``ds.client``.
+
+    It has the reviewer account alice; anonymous visitors read (``--public-read``) unless
+    ``public_read=False``, as without that option.
+    """
+
+    def __init__(self, db_path, tmp_path, monkeypatch=None, public_read=True, **settings):
+        self.db_path = db_path
+        self.reviewers_file = reviewer_accounts(tmp_path / "reviewers.json")
+        meta = config.build_metadata("claims", self.reviewers_file, "me", helpers.token_digest(TOKEN),
+                                     public_read=public_read, private=not public_read,
+                                     **settings)
+        self.ds = Datasette([str(db_path)], metadata=meta)
+        run(self.ds.invoke_startup())
+
+    def get(self, path, **kwargs):
+        return run(self.ds.client.get(path, **kwargs))
+
+    def post(self, path, **kwargs):
+        return run(self.ds.client.post(path, **kwargs))
+
+    def actor(self, actor_id):
+        """The session cookie of ``actor_id`` signed in (with the password it has now)."""
+        actor = access.actor_for(actor_id, accounts.load(self.reviewers_file).get(actor_id))
+        return {"ds_actor": self.ds.sign({"a": actor}, "actor")}
+
+    def form(self, claim_id, cookies):
+        """The cookies (with a CSRF cookie) and CSRF token the review page hands out.
+
+        The review page has no form for a visitor who is not a reviewer; the login page has one.
+        """
+        page = self.get(f"/-/annotator/claim/{claim_id}", cookies=cookies)
+        if 'name="csrftoken"' not in page.text:
+            page = self.get("/-/login", cookies=cookies)
+        token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
+        return {**cookies, "ds_csrftoken": page.cookies["ds_csrftoken"]}, token
+
+    def rows(self, sql, params=()):
+        conn = sqlite3.connect(self.db_path)
+        conn.row_factory = sqlite3.Row
+        try:
+            return [dict(r) for r in conn.execute(sql, params)]
+        finally:
+            conn.close()

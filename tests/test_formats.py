@@ -429,7 +429,7 @@ def test_stray_control_character_is_a_warning_not_a_refusal(formats_db):
 def test_review_page_shows_the_pdf_page_and_links_the_web_page(formats_db, tmp_path, monkeypatch):
     import shutil
 
-    from test_review import Site
+    from reviewing import Site
 
     db = tmp_path / "claims.db"  # the review plugin serves the database named claims
     shutil.copy(formats_db[0], db)

@@ -1,175 +1,32 @@
-"""The review plugin: pure helpers, then routes through Datasette's own client, then the CLI."""
+"""The review plugin's routes (annotator/review/views.py, pages.py, site.py) through Datasette's own
+client: the claim page, verdicts and evidence, the queue, sign-in, the claims table and facets.
+(Its pure helpers: test_review_passages.py, test_review_forms.py, test_review_querystrings.py,
+test_review_helpers.py; accounts and configuration: test_review_accounts.py, test_review_config.py.)"""
 
-import asyncio
 import html as html_lib
-import json
 import re
 import sqlite3
-import stat
 from urllib.parse import urlencode
 
 import pytest
-from click.testing import CliRunner
 from conftest import rows
-from datasette.app import Datasette
-from reviewing import HOSTILE_CLAIM, PASSWORD, add_hostile_document, reviewer_accounts
+from reviewing import HOSTILE_CLAIM, PASSWORD, TOKEN, Site, add_hostile_document, run
 
 from annotator import store
-from annotator.cli import cli
-from annotator.review import access, accounts, config, forms, helpers, passages, querystrings
-from annotator.review.forms import InvalidInput
-from annotator.review.passages import Mark
-from annotator.store import UNCHANGED
-from annotator.store.queries import conditions
-
-TOKEN = "a-one-time-sign-in-token"
-
-# --- passages ----------------------------------------------------------------------------------
+from annotator.review import access, accounts
 
 
-@pytest.mark.parametrize(
-    ("text", "offset", "marks", "expected"),
-    [
-        ("He said it rained.", 0, [Mark(8, 18, "claim")],
-         'He said <mark class="annotator-claim">it rained.</mark>'),
-        ("Bob said it rained.", 100,
-         [Mark(100, 119, "claim"), Mark(100, 103, "source"), Mark(104, 108, "cue")],
-         ('<mark class="annotator-claim"><span class="annotator-source" title="source">Bob</span> '
-          '<span class="annotator-cue" title="cue">said</span> it rained.</mark>')),
-        # a source outside the claim, and a cue crossing the claim's edge, split at the edge
-        ("Bob: it rained, said he", 0,
-         [Mark(5, 14, "claim"), Mark(0, 3, "source"), Mark(12, 20, "cue")],
-         ('<span class="annotator-source" title="source">Bob</span>: <mark class="annotator-claim">'
-          'it rain<span class="annotator-cue" title="cue">ed</span></mark>'
-          '<span class="annotator-cue" title="cue">, said</span> he')),
-        ("a <script>x()</script> b", 0, [Mark(2, 22, "claim")],
-         'a <mark class="annotator-claim">&lt;script&gt;x()&lt;/script&gt;</mark> b'),
-        # marks reaching past the window are clipped; empty ones ignored
-        ("abc", 10, [Mark(5, 12, "claim"), Mark(11, 11, "cue")],
-         '<mark class="annotator-claim">ab</mark>c'),
-    ],
-)
-def test_passage_html(text, offset, marks, expected):
-    assert str(passages.passage_html(text, offset, marks)) == expected
+@pytest.fixture
+def site(small_copy, tmp_path, monkeypatch):
+    add_hostile_document(small_copy)
+    return Site(small_copy, tmp_path, monkeypatch)
 
 
-def test_passage_window_takes_the_blocks_of_claim_source_and_cue():
-    blocks = [{"start": 0, "end": 10}, {"start": 11, "end": 30}, {"start": 31, "end": 50}]
-    claim = {"start": 12, "end": 20, "source_start": 2, "source_end": 5, "cue_start": None,
-             "cue_end": None}
-    assert passages.passage_window(claim, blocks) == (0, 30)
-    assert passages.passage_window({**claim, "source_start": None, "source_end": None}, blocks) == (11, 30)
-
-
-def test_similar_claims_finds_reworded_versions():
-    claim = {"id": "new", "text": "Taxes rose by 5% in 2023, the minister said."}
-    others = [
-        {"id": "old", "text": "Taxes rose by 4% in 2023, the minister said."},
-        {"id": "other", "text": "The weather was fine."},
-        {"id": "new", "text": claim["text"]},
-    ]
-    assert [c["id"] for c in passages.similar_claims(claim, others)] == ["old"]
-
-
-# --- forms -------------------------------------------------------------------------------------
-
-MACHINE = {"source": "Bob", "source_canonical": "Bob Smith", "cue": "said", "stance": "reported",
-           "checkworthy": "cfs", "claim_type": "quantity"}
-
-
-def test_parse_review_keeps_only_real_corrections():
-    form = {"verdict": "false", "note": "  checked the budget  ", **MACHINE, "stance": "alleged",
-            "cue": ""}
-    row = forms.parse_review(form, MACHINE)
-    assert row == {"verdict": "false", "note": "checked the budget", "source": UNCHANGED,
-                   "source_canonical": UNCHANGED, "cue": "", "stance": "alleged",
-                   "checkworthy": UNCHANGED, "claim_type": UNCHANGED}
-
-
-SHOWN = {"id": 7, "verdict": "false", "note": "the budget says 4%", "source": None,
-         "source_canonical": None, "cue": None, "stance": "alleged", "checkworthy": None,
-         "claim_type": None}
-
-
-@pytest.mark.parametrize(
-    ("form", "expected"),
-    [
-        # a verdict key with the form as shown: only the verdict changes, the note is kept
-        ({"verdict": "unverifiable", "note": SHOWN["note"], **MACHINE, "stance": "alleged"},
-         {"verdict": "unverifiable"}),
-        # "save" (no verdict) with a new note: the verdict is kept
-        ({"verdict": "", "note": "see p. 4", **MACHINE, "stance": "alleged"}, {"note": "see p. 4"}),
-        # emptying the shown note clears it
-        ({"verdict": "", "note": " ", **MACHINE, "stance": "alleged"}, {"note": None}),
-        # setting the stance back to the machine's clears the correction
-        ({"verdict": "true", "note": SHOWN["note"], **MACHINE}, {"verdict": "true", "stance": None}),
-    ],
-)
-def test_parse_review_changes_only_what_the_reviewer_changed(form, expected):
-    row = forms.parse_review(form, MACHINE, SHOWN)
-    assert {k: v for k, v in row.items() if v is not UNCHANGED} == expected
-
-
-def test_parse_review_without_the_shown_review_never_clears_the_note():
-    """A form that does not say what it showed (not the review page's) cannot clear a note."""
-    assert forms.parse_review({"verdict": "true", "note": ""}, MACHINE)["note"] is UNCHANGED
-
-
-@pytest.mark.parametrize(
-    ("form", "message"),
-    [
-        ({"verdict": "maybe"}, "unknown verdict 'maybe'"),
-        ({"verdict": "true", "stance": "furious"}, "unknown stance 'furious'"),
-        ({"verdict": "", "note": " "}, "nothing to record"),
-        ({"note": "x" * 10_001}, "longer than"),
-    ],
-)
-def test_parse_review_refuses(form, message):
-    with pytest.raises(InvalidInput, match=message):
-        forms.parse_review(form, MACHINE)
-
-
-def test_parse_review_note_without_verdict():
-    assert forms.parse_review({"note": "look again"}, MACHINE)["verdict"] is UNCHANGED
-
-
-@pytest.mark.parametrize(
-    ("form", "ok"),
-    [
-        ({"url": "https://example.org/a", "relation": "refutes"}, True),
-        ({"url": "http://example.org"}, True),
-        ({"url": "javascript:alert(1)"}, False),
-        ({"url": "example.org/a"}, False),
-        ({"url": "https://example.org", "relation": "proves"}, False),
-    ],
-)
-def test_parse_evidence(form, ok):
-    if ok:
-        assert forms.parse_evidence(form)["url"] == form["url"]
-    else:
-        with pytest.raises(InvalidInput):
-            forms.parse_evidence(form)
-
-
-# --- queue and access --------------------------------------------------------------------------
-
-
-def test_queue_filters_pass_hostile_values_as_parameters():
-    hostile = "x' or 1=1; drop table reviews; --"
-    filters = querystrings.queue_filters({"doc": hostile, "section": "A_%", "source": hostile,
-                                     "checkworthy": "cfs", "set": "s", "ignored": "1"})
-    assert "set" not in filters and "ignored" not in filters
-    conn = sqlite3.connect(":memory:")
-    conn.execute("create table claims (id, doc, document_id, section_path, source, source_canonical,"
-                 " source_id, stance, checkworthy, superseded)")
-    conn.execute("create table sources (id, canonical, aliases)")
-    where, params = conditions(conn, querystrings.queue_export_filters(filters))
-    sql = " and ".join(where)
-    assert hostile not in sql and "A_%" not in sql
-    assert hostile in params.values() and "A\\_\\% > %" in params.values()
-    assert conn.execute(f"select count(*) from claims c where {sql}", params).fetchone() == (0,)
-    with pytest.raises(InvalidInput, match="unknown stance"):
-        querystrings.queue_export_filters({"stance": hostile})
+@pytest.fixture
+def claim(site):
+    """A current claim with a source and a cue."""
+    return site.rows("select * from claims where superseded = 0 and source is not null "
+                     "and cue is not null and id != ? order by id limit 1", [HOSTILE_CLAIM])[0]
 
 
 def test_the_queue_filters_as_the_export_does(site):
@@ -186,128 +43,6 @@ def test_the_queue_filters_as_the_export_does(site):
     page = site.get("/-/annotator/queue?" + urlencode({"source": query}))
     assert page.status_code == 200
     assert f"of {expected} claims" in page.text
-
-
-def test_filters_from_table_args():
-    args = {"stance__exact": "alleged", "doc": "d01.txt", "_sort": "id", "source_canonical": "ESI"}
-    assert querystrings.filters_from_table_args(args) == {"doc": "d01.txt", "source": "ESI",
-                                                    "stance": "alleged"}
-
-
-@pytest.mark.parametrize(
-    ("host", "loopback"),
-    [("127.0.0.1", True), ("localhost", True), ("::1", True), ("[::1]", True), ("127.0.0.5", True),
-     ("0.0.0.0", False), ("::", False), ("192.168.1.4", False), ("example.org", False)],
-)
-def test_is_loopback(host, loopback):
-    assert helpers.is_loopback(host) is loopback
-
-
-def test_who_may_write():
-    assert helpers.is_reviewer({"id": "alice"}, ["alice"])
-    assert not helpers.is_reviewer({"id": "mallory"}, ["alice"])
-    assert not helpers.is_reviewer(None, ["alice"])
-    assert not helpers.csrf_was_checked({})
-    assert not helpers.csrf_was_checked({"cookie": "a=b", "authorization": "Bearer x"})
-    assert helpers.csrf_was_checked({"cookie": "a=b"})
-    assert helpers.token_matches(TOKEN, helpers.token_digest(TOKEN))
-    assert not helpers.token_matches("guess", helpers.token_digest(TOKEN))
-    assert not helpers.token_matches("", None)
-
-
-# --- accounts and metadata ---------------------------------------------------------------------
-
-
-def test_accounts_store_hashes_only(tmp_path):
-    path = tmp_path / "claims.reviewers.json"
-    assert accounts.add(path, "alice", PASSWORD, iterations=1_000)
-    assert not accounts.add(path, "alice", PASSWORD + "!", iterations=1_000)
-    accounts.add(path, "bob", PASSWORD, iterations=1_000)
-    text = path.read_text()
-    assert PASSWORD not in text and "pbkdf2_sha256$1000$" in text
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert sorted(accounts.load(path)) == ["alice", "bob"]
-    assert accounts.remove(path, "bob") and not accounts.remove(path, "bob")
-    with pytest.raises(accounts.AccountError, match="at least 8"):
-        accounts.add(path, "carol", "short")
-    with pytest.raises(accounts.AccountError, match="not a usable reviewer name"):
-        accounts.add(path, "<carol>", PASSWORD)
-
-
-def test_metadata_holds_neither_hashes_nor_reviewer_names(tmp_path):
-    path = reviewer_accounts(tmp_path / "r.json")
-    meta = config.build_metadata("claims", path, "me", helpers.token_digest(TOKEN))
-    assert "pbkdf2" not in json.dumps(meta) and "alice" not in json.dumps(meta)
-    assert meta["plugins"]["annotator"]["reviewers_file"] == str(path)
-    assert "claims" in meta["databases"] and "database" not in meta
-    assert meta["databases"]["claims"]["tables"]["claims"]["facets"]
-
-
-# --- routes ------------------------------------------------------------------------------------
-
-
-def run(coro):
-    return asyncio.run(coro)
-
-
-class Site:
-    """A configured Datasette over a copy of the extracted corpus, driven by ``ds.client``.
-
-    It has the reviewer account alice; anonymous visitors read (``--public-read``) unless
-    ``public_read=False``, as without that option.
-    """
-
-    def __init__(self, db_path, tmp_path, monkeypatch=None, public_read=True, **settings):
-        self.db_path = db_path
-        self.reviewers_file = reviewer_accounts(tmp_path / "reviewers.json")
-        meta = config.build_metadata("claims", self.reviewers_file, "me", helpers.token_digest(TOKEN),
-                                     public_read=public_read, private=not public_read,
-                                     **settings)
-        self.ds = Datasette([str(db_path)], metadata=meta)
-        run(self.ds.invoke_startup())
-
-    def get(self, path, **kwargs):
-        return run(self.ds.client.get(path, **kwargs))
-
-    def post(self, path, **kwargs):
-        return run(self.ds.client.post(path, **kwargs))
-
-    def actor(self, actor_id):
-        """The session cookie of ``actor_id`` signed in (with the password it has now)."""
-        actor = access.actor_for(actor_id, accounts.load(self.reviewers_file).get(actor_id))
-        return {"ds_actor": self.ds.sign({"a": actor}, "actor")}
-
-    def form(self, claim_id, cookies):
-        """The cookies (with a CSRF cookie) and CSRF token the review page hands out.
-
-        The review page has no form for a visitor who is not a reviewer; the login page has one.
-        """
-        page = self.get(f"/-/annotator/claim/{claim_id}", cookies=cookies)
-        if 'name="csrftoken"' not in page.text:
-            page = self.get("/-/login", cookies=cookies)
-        token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
-        return {**cookies, "ds_csrftoken": page.cookies["ds_csrftoken"]}, token
-
-    def rows(self, sql, params=()):
-        conn = sqlite3.connect(self.db_path)
-        conn.row_factory = sqlite3.Row
-        try:
-            return [dict(r) for r in conn.execute(sql, params)]
-        finally:
-            conn.close()
-
-
-@pytest.fixture
-def site(small_copy, tmp_path, monkeypatch):
-    add_hostile_document(small_copy)
-    return Site(small_copy, tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def claim(site):
-    """A current claim with a source and a cue, from the real corpus."""
-    return site.rows("select * from claims where superseded = 0 and source is not null "
-                     "and cue is not null and id != ? order by id limit 1", [HOSTILE_CLAIM])[0]
 
 
 def test_page_shows_the_claim_highlighted_in_its_paragraph(site, claim):
@@ -645,55 +380,6 @@ def test_plugin_connections_wait_for_locks(site):
     assert run(db.execute("pragma busy_timeout")).rows[0][0] == 30_000
 
 
-# --- CLI ---------------------------------------------------------------------------------------
-
-
-def test_reviewers_command(tmp_path):
-    runner = CliRunner()
-    db = str(tmp_path / "claims.db")
-    added = runner.invoke(cli, ["reviewers", "add", "alice", "--db", db, "--password-stdin"],
-                          input=PASSWORD + "\n", catch_exceptions=False)
-    assert added.exit_code == 0, added.output
-    assert "Added reviewer alice" in added.output
-    stored = (tmp_path / "claims.reviewers.json").read_text()
-    assert PASSWORD not in stored and "pbkdf2_sha256$" in stored
-    listed = runner.invoke(cli, ["reviewers", "list", "--db", db], catch_exceptions=False)
-    assert listed.output.startswith("alice\tadded ")
-    short = runner.invoke(cli, ["reviewers", "add", "bob", "--db", db, "--password-stdin"],
-                          input="short\n", catch_exceptions=False)
-    assert short.exit_code == 1 and "at least 8" in short.output
-    removed = runner.invoke(cli, ["reviewers", "remove", "alice", "--db", db], catch_exceptions=False)
-    assert removed.exit_code == 0
-    again = runner.invoke(cli, ["reviewers", "remove", "alice", "--db", db], catch_exceptions=False)
-    assert again.exit_code == 1 and "no reviewer named 'alice'" in again.output
-
-
-def test_serve_refuses_a_public_host_without_reviewer_accounts(small_copy, fake_datasette):
-    result = CliRunner().invoke(cli, ["serve", "--db", str(small_copy), "--host", "0.0.0.0"],
-                                catch_exceptions=False)
-    assert result.exit_code == 1
-    assert "refusing to serve on 0.0.0.0" in result.output
-    assert fake_datasette == []
-
-
-def test_serve_prints_a_sign_in_link_and_ships_the_configuration(small_copy, fake_datasette):
-    reviewer_accounts(small_copy.with_suffix(".reviewers.json"))
-    result = CliRunner().invoke(cli, ["serve", "--db", str(small_copy), "--host", "0.0.0.0",
-                                      "--user", "me"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    link = re.search(r"http://127\.0\.0\.1:8001/-/annotator/sign-in\?token=(\S+)", result.output)
-    assert link and "Sign in as me" in result.output
-    (call,) = fake_datasette
-    assert call["host"] == "0.0.0.0" and call["files"] == [str(small_copy)]
-    metadata = json.loads(call["metadata"].read())
-    plugin = metadata["plugins"]["annotator"]
-    assert plugin["local_user"] == "me" and plugin["private"] and not plugin["public_read"]
-    assert plugin["reviewers_file"] == str(small_copy.with_suffix(".reviewers.json").resolve())
-    assert plugin["sign_in_token_sha256"] == helpers.token_digest(link.group(1))
-    assert "pbkdf2" not in json.dumps(metadata)
-    assert metadata["databases"][small_copy.stem]["queries"]["contested_claims"]["sql"]
-
-
 def test_each_reviewer_keeps_their_own_review(site, claim):
     """Bob opens the page, Alice saves a verdict and a note, Bob saves a correction: Bob's review
     is his own (no verdict, no note, his correction), Alice's stays hers and is the claim's final
@@ -742,20 +428,6 @@ def test_a_save_keeps_what_the_same_reviewer_saved_on_another_page(site, claim):
     assert ">the budget says 4%</textarea>" in page
 
 
-def test_a_reviewer_called_root_is_no_datasette_root(small_copy, tmp_path):
-    """'annotator serve' run by the login root signs in the reviewer root: a reviewer, not
-    Datasette's root, so neither the _internal database nor the debug menu is shown."""
-    meta = config.build_metadata("claims", None, "root", helpers.token_digest(TOKEN))
-    ds = Datasette([str(small_copy)], metadata=meta)
-    run(ds.invoke_startup())
-    root = {"ds_actor": ds.sign({"a": {"id": "root"}}, "actor")}
-    home = run(ds.client.get("/", cookies=root)).text
-    assert "_internal" not in home and "/-/plugins" not in home and "/-/permissions" not in home
-    assert run(ds.client.get("/_internal", cookies=root)).status_code == 403
-    assert run(ds.client.get("/-/permissions", cookies=root)).status_code == 403
-    assert run(ds.client.get("/claims/claims", cookies=root)).status_code == 200
-
-
 def test_positions_are_counted_from_one(site, claim):
     page = site.get(f"/-/annotator/claim/{claim['id']}").text
     where = re.search(r'<p class="annotator-where">(.*?)</p>', page, re.DOTALL).group(1)
@@ -763,18 +435,3 @@ def test_positions_are_counted_from_one(site, claim):
     assert expected in " ".join(where.split())
 
 
-def test_add_review_carries_forward_what_it_is_not_given(small_copy):
-    from annotator import store
-
-    db = store.connect(small_copy)
-    claim_id = db.execute("select id from claims order by id limit 1").fetchone()[0]
-    store.add_review(db, claim_id, "alice", verdict="true", note="the budget says 4%", stance="alleged")
-    store.add_review(db, claim_id, "bob", verdict="unverifiable")
-    store.add_review(db, claim_id, "alice", note=None)
-    log = [dict(zip(("verdict", "note", "stance", "reviewer"), r)) for r in db.execute(
-        "select verdict, note, stance, reviewer from reviews where claim_id = ? order by id", [claim_id])]
-    assert log == [  # each reviewer's review carries forward only their own
-        {"verdict": "true", "note": "the budget says 4%", "stance": "alleged", "reviewer": "alice"},
-        {"verdict": "unverifiable", "note": None, "stance": None, "reviewer": "bob"},
-        {"verdict": "true", "note": None, "stance": "alleged", "reviewer": "alice"},
-    ]

@@ -10,8 +10,7 @@ import threading
 import time
 
 import pytest
-from reviewing import PASSWORD, add_hostile_document
-from test_review import Site
+from reviewing import PASSWORD, TOKEN, Site, add_hostile_document
 
 from annotator.review import access, accounts, forms
 from annotator.review.forms import InvalidInput
@@ -254,8 +253,6 @@ def test_the_password_tool_is_not_served(private):
 
 
 def test_the_sign_in_link_expires(small_copy, tmp_path):
-    from test_review import TOKEN
-
     site = Site(small_copy, tmp_path, public_read=False, sign_in_expires=time.time() - 1)
     response = site.get(f"/-/annotator/sign-in?token={TOKEN}")
     assert response.status_code == 403 and "expired" in response.text

@@ -11,91 +11,17 @@ from urllib.parse import urlencode
 import pytest
 from click.testing import CliRunner
 from datasette.app import Datasette
-from reviewing import HOSTILE_CLAIM, add_hostile_document
-from test_review import Site
+from reviewing import HOSTILE_CLAIM, Site, add_hostile_document
 
 import annotator.review.views
 from annotator import store
 from annotator.cli import cli
 from annotator.export import COLUMNS, Filters
-from annotator.review import forms, querystrings
-from annotator.review.forms import InvalidInput
+from annotator.review import querystrings
 from annotator.store import sets
 
 HOSTILE = ("' OR 1=1 --", "x'; DROP TABLE claims; --", '" OR ""="', "%", "_", "NEAR(a b)", "*",
            "\0", "<script>alert(1)</script>")
-
-# --- pure helpers ------------------------------------------------------------------------------
-
-
-def test_export_filters_are_the_cli_options():
-    args = {"set": ["a", "b"], "doc": ["d.txt"], "section": ["Disputes"], "source": ["ESI"],
-            "stance": ["alleged", ""], "checkworthy": ["cfs"], "claim_type": ["quantity"],
-            "verdict": ["false"], "entity": ["Azerbaijan"], "search": ["caviar"],
-            "min_score": ["0.5"], "unreviewed": ["1"], "_ignored": ["x"]}
-    assert querystrings.export_filters(args) == Filters(
-        sets=("a", "b"), docs=("d.txt",), sections=("Disputes",), sources=("ESI",),
-        stances=("alleged",), checkworthy=("cfs",), claim_types=("quantity",), verdicts=("false",),
-        entities=("Azerbaijan",), search="caviar", min_score=0.5, reviewed=False)
-    assert querystrings.export_filters({"reviewed": ["1"]}).reviewed is True
-    assert querystrings.export_filters({"reviewed": ["0"]}).reviewed is False
-    assert querystrings.export_filters({"stance": [""], "search": [" "]}) == Filters()
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        ({"verdict": ["pants-on-fire"]}, "unknown verdict"),
-        ({"min_score": ["high"]}, "min_score must be a number"),
-        ({"min_score": ["1", "2"]}, "give min_score once"),
-        ({"reviewed": ["maybe"]}, "reviewed is 1 or 0"),
-        ({"reviewed": ["1"], "unreviewed": ["1"]}, "not both"),
-    ],
-)
-def test_export_filters_refuse(args, message):
-    with pytest.raises(InvalidInput, match=message):
-        querystrings.export_filters(args)
-
-
-def test_export_args_from_table_args():
-    found, unmapped = querystrings.export_args_from_table_args({
-        "stance__exact": ["alleged"], "doc": ["d01.txt"], "_sort": ["id"], "_facet": ["stance"],
-        "checkworthy_score__gte": ["0.5"], "_search": ["caviar"], "superseded": ["0"],
-        "text__contains": ["x"], "_where": ["1=1"], "claim_type": ["a", "b"]})
-    assert found == {"stance": ["alleged"], "doc": ["d01.txt"], "min_score": ["0.5"],
-                     "search": ["caviar"]}
-    assert unmapped == ["text__contains", "_where", "claim_type"]
-    assert querystrings.export_query_string(found) == (
-        "?stance=alleged&doc=d01.txt&min_score=0.5&search=caviar")
-
-
-@pytest.mark.parametrize(
-    ("form", "expected"),
-    [
-        ({"set": " budget "}, {"name": "budget", "new": False, "description": None, "remove": False}),
-        ({"set": "", "new_set": "to check", "description": "for Monday"},
-         {"name": "to check", "new": True, "description": "for Monday", "remove": False}),
-        ({"remove": " budget "}, {"name": "budget", "new": False, "description": None, "remove": True}),
-        ({"remove": "budget", "set": "other"}, "not both"),
-        ({"set": "a", "new_set": "b"}, "not both"),
-        ({"set": "", "new_set": " "}, "choose a claim set"),
-        ({"set": "a", "description": "x"}, "a description is for a new claim set"),
-    ],
-)
-def test_parse_set_form(form, expected):
-    if isinstance(expected, str):
-        with pytest.raises(InvalidInput, match=expected):
-            forms.parse_set_form(form)
-    else:
-        assert forms.parse_set_form(form) == expected
-
-
-def test_export_filename():
-    assert querystrings.export_filename(Filters()) == "claims.csv"
-    assert querystrings.export_filename(Filters(sets=("Budget / 2024",))) == "claims-Budget-2024.csv"
-    assert querystrings.export_filename(Filters(sets=("a",), stances=("alleged",))) == "claims.csv"
-    assert querystrings.export_filename(Filters(sets=('"; x=',))) == "claims-x.csv"
-
 
 # --- routes ------------------------------------------------------------------------------------
 

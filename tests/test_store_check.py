@@ -32,13 +32,13 @@ def test_extracted_corpus_passes(corpus_db):
         assert f"ok    {name}:" in output
 
 
-def test_check_writes_nothing(db_copy):
-    before = db_copy.read_bytes()
-    assert run_check(db_copy)[0] == 0
-    conn = sqlite3.connect(db_copy)
+def test_check_writes_nothing(small_copy):
+    before = small_copy.read_bytes()
+    assert run_check(small_copy)[0] == 0
+    conn = sqlite3.connect(small_copy)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
-    assert db_copy.read_bytes() == before
+    assert small_copy.read_bytes() == before
 
 
 # Each: what is done to a sound copy, the check that must fail, and words its report must hold.
@@ -99,9 +99,9 @@ DAMAGE = [
 
 
 @pytest.mark.parametrize("statements, failing, words", DAMAGE)
-def test_damage_is_reported(db_copy, statements, failing, words):
-    damage(db_copy, *statements)
-    code, output = run_check(db_copy)
+def test_damage_is_reported(small_copy, statements, failing, words):
+    damage(small_copy, *statements)
+    code, output = run_check(small_copy)
     assert code == 1, output
     line = next(line for line in output.splitlines() if line.startswith(f"FAIL  {failing}:"))
     assert line
@@ -109,25 +109,25 @@ def test_damage_is_reported(db_copy, statements, failing, words):
     assert output.splitlines()[-1].endswith("check(s) failed")
 
 
-def test_superseded_claims_are_exempt_from_offsets(db_copy):
-    damage(db_copy, "update claims set superseded = 1, start = start + 5 "
+def test_superseded_claims_are_exempt_from_offsets(small_copy):
+    damage(small_copy, "update claims set superseded = 1, start = start + 5 "
                     "where rowid = (select min(rowid) from claims)")
-    code, output = run_check(db_copy)
+    code, output = run_check(small_copy)
     assert code == 0, output
     assert "(and 1 superseded)" in output
 
 
-def test_corrupt_pages_are_reported(db_copy):
-    conn = sqlite3.connect(db_copy)
+def test_corrupt_pages_are_reported(small_copy):
+    conn = sqlite3.connect(small_copy)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
     n_pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.close()
-    with open(db_copy, "r+b") as f:  # scribble over the second half of the file, header spared
+    with open(small_copy, "r+b") as f:  # scribble over the second half of the file, header spared
         for page in range(n_pages // 2, n_pages):
             f.seek(page * page_size + 16)
             f.write(b"\xa5" * (page_size - 32))
-    code, output = run_check(db_copy)
+    code, output = run_check(small_copy)
     assert code == 1
     assert "FAIL  integrity:" in output or "malformed" in output
 
@@ -157,23 +157,23 @@ def test_missing_database(tmp_path):
     assert not (tmp_path / "none.db").exists()
 
 
-def test_interrupted_run_is_a_note_not_a_failure(db_copy):
-    damage(db_copy, "insert into runs (id, started, status) values ('r-killed', '2025-01-01', 'running')")
-    findings = list(check.run(db_copy))
+def test_interrupted_run_is_a_note_not_a_failure(small_copy):
+    damage(small_copy, "insert into runs (id, started, status) values ('r-killed', '2025-01-01', 'running')")
+    findings = list(check.run(small_copy))
     runs = next(f for f in findings if f.name == "runs")
     assert runs.status == "note" and "r-killed" in runs.details[0]
     assert not any(f.failed for f in findings)
 
 
-def test_many_problems_are_counted_not_all_listed(db_copy):
-    damage(db_copy, "update claims set start = start + 1")
-    offsets = next(f for f in check.run(db_copy) if f.name == "offsets")
+def test_many_problems_are_counted_not_all_listed(small_copy):
+    damage(small_copy, "update claims set start = start + 1")
+    offsets = next(f for f in check.run(small_copy) if f.name == "offsets")
     assert offsets.failed
     assert len(offsets.details) == check.MAX_SHOWN + 1
     assert offsets.details[-1].startswith("… and ")
 
 
-def test_offsets_read_each_document_once_and_compare_in_python(db_copy, monkeypatch):
+def test_offsets_read_each_document_once_and_compare_in_python(small_copy, monkeypatch):
     """A SQLite substr() per span walks the document from its start: on one 2 MB document the
     check took 3 min 44 s. Each document's text is read once and every span compared in Python."""
     statements: list[str] = []
@@ -185,8 +185,8 @@ def test_offsets_read_each_document_once_and_compare_in_python(db_copy, monkeypa
         return conn
 
     monkeypatch.setattr(check, "open_existing", traced)
-    findings = list(check.run(db_copy))
+    findings = list(check.run(small_copy))
     assert not any(f.failed for f in findings)
     assert not [s for s in statements if "substr(" in s.lower()]
-    n_documents = sqlite3.connect(db_copy).execute("select count(*) from documents").fetchone()[0]
+    n_documents = sqlite3.connect(small_copy).execute("select count(*) from documents").fetchone()[0]
     assert sum("select text from documents" in s for s in statements) == n_documents
