@@ -68,8 +68,8 @@ def test_bad_gold_line_is_named(tmp_path, corpus_db):
     assert result.exit_code == 1 and "gold.jsonl, line 2: not a gold claim" in result.output
 
 
-def test_reviews_as_gold(db_copy):
-    conn = sqlite3.connect(db_copy)
+def test_reviews_as_gold(small_copy):
+    conn = sqlite3.connect(small_copy)
     ids = [r[0] for r in conn.execute("select id from claims where source is null order by id limit 3")]
     conn.execute("insert into reviews (claim_id, verdict, reviewer, created) values (?, 'true', 'ann', 'now')",
                  [ids[0]])
@@ -79,7 +79,7 @@ def test_reviews_as_gold(db_copy):
                  "values (?, 'true', 'ann', 'now', 'The minister', 'said', 'reported')", [ids[2]])
     conn.commit()
     conn.close()
-    result = CliRunner().invoke(cli, ["eval", "--reviews", "--db", str(db_copy), "--json"], catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["eval", "--reviews", "--db", str(small_copy), "--json"], catch_exceptions=False)
     overall = json.loads(result.output)["(all)"]
     assert overall["pred_claims"] == 3 and overall["claims_precision"] == round(2 / 3, 3)
     assert overall["matched"] == 2 and overall["source_acc"] == 0.5 and overall["stance_acc"] == 0.5

@@ -261,6 +261,25 @@ def test_export_streams_rows_with_flat_memory(small_copy):
     assert peak < sink.size / 10, (peak, sink.size)
 
 
+def test_each_claim_is_exported_with_its_final_review(reviewed_copy):
+    """On the small database's review history (fixture_db.REVIEWED): an agreed verdict, a dispute
+    settled by an adjudication, a note without a verdict, a reviewed claim since edited away."""
+    rows = {r["text"].split(",")[0].split(" that")[0]: r for r in jsonl(reviewed_copy)}
+    review = {k: (r["verdict"], r["reviewer"], r["review_status"], r["note"], r["evidence_urls"])
+              for k, r in rows.items() if r["reviewer"]}
+    assert review == {
+        "The council said": ("true", "bob", "agreed", "matches the budget book", None),
+        "Maria Lopez": ("false", "carol", "adjudicated", "checked the budget book",
+                        "https://example.org/budget-2024.pdf"),
+        "Waiting times at the central hospital fell by a third after the new ward opened":
+            (None, "alice", None, "ask the hospital for its figures", None),
+    }
+    assert "Nurses alleged" not in rows  # superseded: kept with its review, not exported
+    assert ids(reviewed_copy, "--reviewed") == {rows["The council said"]["id"], rows["Maria Lopez"]["id"]}
+    assert {r["text"][:11] for r in jsonl(reviewed_copy, "--set", "to check")} == {
+        "A law passe", "Shipping th"}
+
+
 # --- ClaimReview -------------------------------------------------------------------------------
 
 
