@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 
 import pytest
 from commands import HOSTILE, ids, query, review, run, some_value
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from reviewing import Site, add_hostile_document
 
 from annotator import labels
@@ -184,6 +186,65 @@ def test_filter_values_reach_sql_only_as_parameters(small_db):
         assert value not in sql and value in params.values()
     assert list(conn.execute(sql, params)) == []
     conn.close()
+
+
+# --- hostile values, as properties -----------------------------------------------------------
+
+HOSTILE_VALUES = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["' OR 1=1 --", "x'); DROP TABLE claims; --", '" OR ""="', "%", "_", "\\",
+                     "NEAR(a b)", "*", "a OR b", "-x", "^x", "col:x", '"', "'", ";", "\x00",
+                     "claims_fts", "1e309", "NaN"]),
+)
+
+
+LABELS = {"stances": labels.STANCES, "checkworthy": labels.CHECKWORTHY,
+          "claim_types": labels.CLAIM_TYPES}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.fixed_dictionaries({}, optional={
+    name: st.lists(HOSTILE_VALUES, min_size=1, max_size=3)
+    for name in ("sets", "docs", "sections", "sources", "entities")
+} | {
+    name: st.lists(st.sampled_from([*known, known[0].upper()]) | HOSTILE_VALUES, min_size=1, max_size=3)
+    for name, known in LABELS.items()
+} | {"search": HOSTILE_VALUES.filter(lambda s: "\x00" not in s), "reviewed": st.booleans()}))
+def test_hostile_filter_values_are_data_never_sql(small_db, values):
+    conn = sqlite3.connect(f"file:{small_db}?mode=ro", uri=True)
+    try:
+        before = conn.execute("select count(*) from claims").fetchone()[0]
+        try:
+            sql, params = export_query(conn, Filters.from_dict(values))
+        except FilterError as e:  # an unknown claim set or label: a clear error, not a query
+            assert str(e).startswith(("no claim set named", "unknown "))
+            return
+        # The SQL is that of harmless values of the same shape: the values are parameters only.
+        harmless = {k: ([LABELS[k][0]] * len(v) if k in LABELS else [f"v{i}" for i in range(len(v))])
+                    if isinstance(v, list) else v for k, v in values.items()}
+        if "search" in values:
+            harmless["search"] = "v" if values["search"].split() else " "
+        assert sql == export_query(conn, Filters.from_dict(harmless))[0]
+        conn.execute(sql, params).fetchall()
+        assert conn.execute("select count(*) from claims").fetchone()[0] == before
+    finally:
+        conn.close()
+
+
+def test_a_nul_character_in_a_search_separates_words_and_never_fails(small_db):
+    """FTS5's parser would stop at a NUL: it is read as a space, and a search of NULs is none."""
+    conn = sqlite3.connect(f"file:{small_db}?mode=ro", uri=True)
+
+    def found(search: str) -> list:
+        sql, params = export_query(conn, Filters(search=search))
+        return conn.execute(sql, params).fetchall()
+
+    try:
+        assert found("budget\x00") == found("budget") != []
+        assert found("spending\x00roads") == found("spending roads") != []
+        assert found("\x00") == [] and found("\x00 \x00") == []
+    finally:
+        conn.close()
 
 
 # --- the same claims in the queue, the web export and annotator export ---------------------------

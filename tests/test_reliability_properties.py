@@ -7,15 +7,13 @@ with arbitrary Unicode, broken-off sentences and awkward separators.
 import hashlib
 import itertools
 import re
-import sqlite3
 
 import pytest
 from conftest import CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator import corpus, decoding, labels, pipeline, store, structure
-from annotator.export import FilterError, Filters, export_query
+from annotator import corpus, decoding, pipeline, store, structure
 from annotator.store import check
 
 SENTENCES = sorted({s for f in CORPUS.glob("*.txt")
@@ -129,53 +127,3 @@ def test_utf8_text_decodes_to_itself_or_is_refused_for_a_control_character(text)
         # A stray control character (one per 1,000 characters) is repaired, with a warning.
         assert decoded == decoding.repair_controls(text.removeprefix("\ufeff"))[0]
         assert bool(warnings) == bool(decoding._CONTROL.search(text))
-
-
-HOSTILE = st.one_of(
-    st.text(max_size=40),
-    st.sampled_from(["' OR 1=1 --", "x'); DROP TABLE claims; --", '" OR ""="', "%", "_", "\\",
-                     "NEAR(a b)", "*", "a OR b", "-x", "^x", "col:x", '"', "'", ";", "\x00",
-                     "claims_fts", "1e309", "NaN"]),
-)
-
-
-LABELS = {"stances": labels.STANCES, "checkworthy": labels.CHECKWORTHY,
-          "claim_types": labels.CLAIM_TYPES}
-
-
-@settings(max_examples=200, deadline=None, suppress_health_check=SHARED)
-@given(values=st.fixed_dictionaries({}, optional={
-    name: st.lists(HOSTILE, min_size=1, max_size=3)
-    for name in ("sets", "docs", "sections", "sources", "entities")
-} | {
-    name: st.lists(st.sampled_from([*known, known[0].upper()]) | HOSTILE, min_size=1, max_size=3)
-    for name, known in LABELS.items()
-} | {"search": HOSTILE.filter(lambda s: "\x00" not in s), "reviewed": st.booleans()}))
-def test_hostile_filter_values_are_data_never_sql(corpus_db, values):
-    conn = sqlite3.connect(f"file:{corpus_db}?mode=ro", uri=True)
-    try:
-        before = conn.execute("select count(*) from claims").fetchone()[0]
-        try:
-            sql, params = export_query(conn, Filters.from_dict(values))
-        except FilterError as e:  # an unknown claim set or label: a clear error, not a query
-            assert str(e).startswith(("no claim set named", "unknown "))
-            return
-        # The SQL is that of harmless values of the same shape: the values are parameters only.
-        harmless = {k: ([LABELS[k][0]] * len(v) if k in LABELS else [f"v{i}" for i in range(len(v))])
-                    if isinstance(v, list) else v for k, v in values.items()}
-        if "search" in values:
-            harmless["search"] = "v" if values["search"].split() else " "
-        assert sql == export_query(conn, Filters.from_dict(harmless))[0]
-        conn.execute(sql, params).fetchall()
-        assert conn.execute("select count(*) from claims").fetchone()[0] == before
-    finally:
-        conn.close()
-
-
-def test_search_for_a_nul_character_finds_nothing_rather_than_failing(corpus_db):
-    conn = sqlite3.connect(f"file:{corpus_db}?mode=ro", uri=True)
-    try:
-        sql, params = export_query(conn, Filters(search="budget\x00"))
-        assert conn.execute(sql, params).fetchall() == []
-    finally:
-        conn.close()
