@@ -257,6 +257,8 @@ def compare(a: Features, b: Features, weight: Weight | None = None) -> tuple[str
     """``("same", score)``, ``("contradicts", score)`` or ``(None, score)`` for a pair of claims."""
     if len(a.words & b.words) < MIN_SHARED:  # the cheap test first: most candidates stop here
         return None, 0.0
+    if a == b:  # the same words, names, figures, dates and negations: a repeated claim
+        return ("same" if len(a.predicate) >= MIN_PREDICATE else None), 1.0
     score = _similarity(a.words, b.words, weight)
     if score < min(SAME_THRESHOLD, CONTRADICTS_THRESHOLD):
         return None, score

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 from click.testing import CliRunner
 from conftest import rows
 from test_review import Site
@@ -106,6 +107,27 @@ def test_relations_follow_the_documents(tmp_path):
     assert groups == 1
 
 
+def test_a_new_documents_pairs_join_groups_as_a_full_regroup_would(db_path):
+    """extract joins the groups a new document's ``same`` pairs link without reading the other
+    relations; the groups are those of the recursive recompute over every relation."""
+    db = store.connect(db_path)
+    ids = sorted(r["id"] for r in rows(db_path, "select id from claims where superseded = 0"))[:8]
+    a, b, c, d, e, f, g, h = ids
+    db.execute("delete from claim_relations")
+    db.execute("update claim_match_keys set match_group = null")
+    old = [(a, h), (c, d), (d, e)]  # two groups before: {a, h} and {c, d, e}
+    new = [(b, h), (b, e), (f, g)]  # b joins both; f and g (both new) make a third
+    for x, y in old + new:
+        db.execute("insert into claim_relations values (?, ?, 'same', 1)", [min(x, y), max(x, y)])
+    relations._regroup(db, [x for pair in old for x in pair])
+    relations._join_groups(db, new, [b, f, g])
+    joined = rows(db_path, "select claim_id, match_group from claim_match_keys order by claim_id")
+    assert {r["match_group"] for r in joined if r["claim_id"] in (a, b, c, d, e, h)} == {a}
+    assert {r["match_group"] for r in joined if r["claim_id"] in (f, g)} == {f}
+    relations._regroup(db, ids)
+    assert rows(db_path, "select claim_id, match_group from claim_match_keys order by claim_id") == joined
+
+
 def test_features_stored_by_an_older_matcher_are_redone_before_matching_again(tmp_path):
     folder, db = matched_copy(tmp_path)
     before = relation_set(db)
@@ -118,6 +140,29 @@ def test_features_stored_by_an_older_matcher_are_redone_before_matching_again(tm
     extract.run([str(folder)], db, progress=False, match=True)  # read the old rows: a KeyError once
     assert not relations.stale(store.connect(db))
     assert relation_set(db) == before
+
+
+def test_a_database_matched_with_the_fts5_index_upgrades_and_matches_the_same(tmp_path):
+    """A database matched before m013 (candidates from an FTS5 index) gets the index of which
+    claims hold each word, filled from its match keys, and later documents are matched as before."""
+    folder, db = matched_copy(tmp_path)
+    before = relation_set(db)
+    with sqlite3.connect(db) as conn:  # back to the schema before m013
+        conn.execute("drop table claim_match_postings")
+        for trigger in ("insert", "delete"):
+            conn.execute(f"drop trigger claim_match_postings_{trigger}")
+        conn.execute("delete from _sqlite_migrations where name = 'm013_claim_match_postings'")
+    sqlite_utils.Database(db).table("claim_match_keys").enable_fts(["keys"], fts_version="FTS5", create_triggers=True)
+    upgraded = store.connect(db)  # migrates
+    assert not upgraded["claim_match_keys_fts"].exists()
+    assert rows(db, "select count(*) as n from claim_match_postings")[0]["n"] == rows(
+        db, "select count(*) as n from claim_match_keys k, json_each(k.keys)")[0]["n"] > 0
+    shutil.copy(folder / "d02.txt", folder / "d04.txt")  # a new document repeating d02
+    extract.run([str(folder)], db, progress=False, match=True)
+    d04 = {(a.replace("d02.txt", "d04.txt"), b.replace("d02.txt", "d04.txt"), r) for a, b, r in before
+           if "d02.txt" in a or "d02.txt" in b}
+    found = relation_set(db)
+    assert before <= found and {tuple(sorted(p[:2])) + (p[2],) for p in d04} <= {tuple(sorted(p[:2])) + (p[2],) for p in found}
 
 
 def test_a_reviewed_claim_that_changes_keeps_its_review_and_loses_its_matches(tmp_path):

@@ -1,10 +1,10 @@
 """Where matching meets the database: match keys, candidates, relations, groups, prior verdicts.
 
-Each current claim has a row in ``claim_match_keys``: its match features (:mod:`annotator.matching`) and,
-in an FTS5 index, the words they reduce to. A claim's candidates are the claims of other
-documents that share its rarest words (BM25 order, at most :data:`CANDIDATES`); words held by
-more than :data:`COMMON` claims are left out of the query, so the cost of a query stays bounded
-as the database grows. :func:`match.compare` decides each pair; ``claim_relations`` holds the
+Each current claim has a row in ``claim_match_keys``: its match features (:mod:`annotator.matching`) and
+the words they reduce to, indexed in ``claim_match_postings`` (which claims hold each word). A
+claim's candidates are the claims of other documents that share the most weight of its rarest
+words (their summed IDF, at most :data:`CANDIDATES`); words held by more than :data:`COMMON`
+claims are left out of the query, so the cost of a query stays bounded as the database grows. :func:`match.compare` decides each pair; ``claim_relations`` holds the
 pairs found, once each (smaller id first). Claims linked by ``same`` form a *match group*,
 named by its smallest claim id and kept in ``claim_match_keys.match_group``.
 
@@ -23,9 +23,9 @@ from .. import matching
 from .connection import writing
 from .final_review import latest_review_id
 
-CANDIDATES = 25  # candidates compared per claim
+CANDIDATES = 12  # candidates compared per claim
 QUERY_WORDS = 8  # the rarest words of a claim that find its candidates
-COMMON = 300  # a word in more claims than this is not ranked by BM25 (see candidates)
+COMMON = 300  # a word in more claims than this finds no candidates (see candidates)
 
 Conn = sqlite_utils.Database | sqlite3.Connection
 
@@ -57,13 +57,12 @@ def _claims(db: Conn, where: str, params: Iterable) -> list[tuple[str, str, str,
 
 
 def _store_keys(db: Conn, claims: list[tuple[str, str, str, list]]) -> dict[str, matching.Features]:
+    """Store the match keys of ``claims``, which have none (forgotten, or never matched)."""
     found = {}
     rows = []
     for cid, doc, text, ents in claims:
         f = found[cid] = matching.features(text, ents)
         rows.append((cid, doc, json.dumps(f.keys()), json.dumps(f.to_json())))
-    db.execute("delete from claim_match_keys where claim_id in (select value from json_each(?))",
-               [json.dumps([r[0] for r in rows])])
     if rows:
         db.execute(
             "insert into claim_match_keys (claim_id, document_id, keys, features) "
@@ -81,37 +80,42 @@ def _document_frequencies(db: Conn, words: Iterable[str]) -> dict[str, int]:
         [json.dumps(words)]).fetchall())
 
 
-def _phrase(words: list[str], joiner: str) -> str:
-    return f" {joiner} ".join(f'"{w}"' for w in words)
+# A claim's candidates: the claims of other documents (not in ``:own``, the document's own keys)
+# that hold the most weight of its query words (``:query``: each word with its IDF), best first.
+_CANDIDATES = """
+    with query(word, weight) as materialized (select value ->> 0, value ->> 1 from json_each(:query))
+    select k.claim_id, k.features from (
+      select p.key_id, sum(q.weight) as score from query q join claim_match_postings p on p.word = q.word
+      where p.key_id not in (select value from json_each(:own))
+      group by p.key_id order by score desc, p.key_id limit :limit) best
+    join claim_match_keys k on k.id = best.key_id order by best.score desc, best.key_id"""
 
 
-def candidates(db: Conn, f: matching.Features, document_id: str,
-               df: dict[str, int] | None = None, own: int = 0) -> list[tuple[str, matching.Features]]:
-    """Claims of other documents that share ``f``'s rarest words, best BM25 first.
+def query_words(f: matching.Features, df: dict[str, int]) -> list[str]:
+    """The words that find ``f``'s candidates: its :data:`QUERY_WORDS` rarest words held by at
+    most :data:`COMMON` claims."""
+    known = sorted((n, k) for k in f.keys() if 0 < (n := df.get(k, 0)) <= COMMON)  # noqa: SIM118 -- Features.keys(), not a dict
+    return [k for _n, k in known[:QUERY_WORDS]]
 
-    BM25 reads every claim holding a word of the query, so only words held by at most
-    :data:`COMMON` claims are ranked, which bounds the cost however large the database. When
-    those find too few, claims holding all of the three rarest common words are added, unranked
-    (SQLite stops reading at the limit). The index alone is ranked, and only the best rows are
-    read from the table: ``own`` more than wanted, for the claims of ``f``'s own document, which
-    the index holds too.
+
+def candidates(db: Conn, found: dict[str, matching.Features], document_id: str,
+               df: dict[str, int], weight: matching.Weight) -> dict[str, list[tuple[str, matching.Features]]]:
+    """For each claim of one document (``found``: its features by claim id), the claims of
+    other documents that share the most weight of its rarest words, best first.
+
+    Only words held by at most :data:`COMMON` claims find candidates, so the rows read stay
+    bounded however large the database; the claims are ranked by the summed IDF of the words
+    they share, and only the best :data:`CANDIDATES` are read from the table. (One query for
+    the whole document, ranking with a window function, took half as long again.)
     """
-    keys = f.keys()
-    df = df if df is not None else _document_frequencies(db, keys)
-    known = sorted((df.get(k, 0), k) for k in keys if df.get(k, 0) > 0)
-    rare = [k for n, k in known if n <= COMMON][:QUERY_WORDS]
-    common = [k for n, k in known if n > COMMON][:3]
-    select = ("select k.claim_id, k.features from (select rowid, rank from claim_match_keys_fts"
-              " where claim_match_keys_fts match ? {order} limit ?) r"
-              " join claim_match_keys k on k.id = r.rowid where k.document_id != ? order by r.rank")
-    limit = CANDIDATES + own
-    rows = db.execute(select.format(order="order by rank"),
-                      [_phrase(rare, "OR"), limit, document_id]).fetchall() if rare else []
-    if len(rows) < CANDIDATES and len(common) >= 2:
-        seen = {r[0] for r in rows}
-        rows += [r for r in db.execute(select.format(order=""), [_phrase(common, "AND"), limit, document_id])
-                 if r[0] not in seen]
-    return [(cid, _parsed(cid, data)) for cid, data in rows[:CANDIDATES]]
+    own = json.dumps([r[0] for r in db.execute(
+        "select id from claim_match_keys where document_id = ?", [document_id])])
+    result: dict[str, list[tuple[str, matching.Features]]] = {}
+    for cid, f in found.items():
+        query = [(w, weight[w]) for w in query_words(f, df)]
+        rows = db.execute(_CANDIDATES, {"query": json.dumps(query), "own": own, "limit": CANDIDATES}) if query else []
+        result[cid] = [(other, _parsed(other, data)) for other, data in rows]
+    return result
 
 
 @functools.lru_cache(maxsize=4096)
@@ -120,25 +124,20 @@ def _parsed(claim_id: str, data: str) -> matching.Features:
     return matching.Features.from_json(json.loads(data))
 
 
-def _weight(db: Conn, words: set[str]) -> matching.Weight:
-    """The IDF of ``words`` over the claims in the index (its largest id: their number, near
-    enough, read from the index rather than counted)."""
-    n = db.execute("select coalesce(max(id), 0) from claim_match_keys").fetchone()[0]
-    df = _document_frequencies(db, words)
-    return matching.idf(df, n, words)
-
-
-def _relate(db: Conn, claims: list[tuple[str, str, str, list]],
+def _relate(db: Conn, document_id: str,
             found: dict[str, matching.Features]) -> list[tuple[str, str, str, float]]:
-    """Compare each claim with its candidates; the pairs that relate, smaller id first."""
-    df = _document_frequencies(db, (k for f in found.values() for k in f.keys()))  # noqa: SIM118 -- Features.keys(), not a dict
-    compared = [(cid, found[cid], candidates(db, found[cid], doc, df, len(claims)))
-                for cid, doc, _t, _e in claims]
-    words = set().union(*(f.words for f in found.values()),
-                        *(g.words for _c, _f, cands in compared for _o, g in cands))
-    weight = _weight(db, words)
+    """Compare each claim of a document with its candidates; the pairs that relate, smaller id
+    first. Words are weighted by their IDF over the claims in the index (its largest id: their
+    number, near enough, read from the index rather than counted)."""
+    n = db.execute("select coalesce(max(id), 0) from claim_match_keys").fetchone()[0]
+    df = _document_frequencies(db, {k for f in found.values() for k in f.keys()})  # noqa: SIM118 -- Features.keys(), not a dict
+    weight = matching.idf(df, n)
+    compared = candidates(db, found, document_id, df, weight)
+    unknown = {w for cands in compared.values() for _o, g in cands for w in g.words} - df.keys()
+    df.update(_document_frequencies(db, unknown))
     pairs: dict[tuple[str, str], tuple[str, float]] = {}
-    for cid, f, cands in compared:
+    for cid, cands in compared.items():
+        f = found[cid]
         for other, g in cands:
             relation, score = matching.compare(f, g, weight)
             if relation:
@@ -181,6 +180,42 @@ def _regroup(db: Conn, claim_ids: Iterable[str]) -> None:
                    [group, json.dumps(sorted(component)), group])
 
 
+def _components(pairs: Iterable[tuple[str, str]]) -> list[set[str]]:
+    """The connected sets of the graph whose edges are ``pairs`` (union-find)."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = x = parent[parent[x]]
+        return x
+
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    sets: dict[str, set[str]] = {}
+    for x in parent:
+        sets.setdefault(root(x), set()).add(x)
+    return list(sets.values())
+
+
+def _join_groups(db: Conn, pairs: list[tuple[str, str]], new: Iterable[str]) -> None:
+    """Join the match groups that a new document's ``same`` pairs link (``new``: its claims,
+    which are in no group yet). Each claim of another document stands for its group, named by
+    its smallest claim id, so the groups joined by the pairs are the connected sets of that
+    graph, each named by its smallest member: no other relation need be read."""
+    new = set(new)
+    others = sorted({c for pair in pairs for c in pair} - new)
+    group_of = dict(db.execute(
+        "select claim_id, match_group from claim_match_keys where claim_id in (select value from json_each(?))"
+        " and match_group is not null", [json.dumps(others)]).fetchall())
+    for members in _components((group_of.get(a, a), group_of.get(b, b)) for a, b in pairs):
+        group = min(members)
+        db.execute("update claim_match_keys set match_group = :group where (claim_id in (select value from"
+                   " json_each(:members)) or match_group in (select value from json_each(:members)))"
+                   " and match_group is not :group", {"group": group, "members": json.dumps(sorted(members))})
+
+
 def stale(db: Conn) -> bool:
     """Whether some stored match features have another shape than this version's (see
     :data:`matching.FEATURES_VERSION`): they, and the relations found with them, need redoing."""
@@ -218,10 +253,14 @@ def update_document(db: Conn, document_id: str, grouped: Iterable[str] = ()) -> 
     forget_document(db, document_id)
     claims = _claims(db, "c.document_id = ?", [document_id])
     found = _store_keys(db, claims)
-    rows = _relate(db, claims, found)
+    rows = _relate(db, document_id, found)
     _store_relations(db, rows)
-    linked = {c for a, b, rel, _ in rows if rel == "same" for c in (a, b) if c in found}
-    _regroup(db, [*grouped, *linked])  # a claim linked to none stays in no group
+    grouped = list(grouped)
+    same = [(a, b) for a, b, rel, _ in rows if rel == "same"]
+    if grouped:  # the document changed: the groups it was in may come apart
+        _regroup(db, [*grouped, *(c for pair in same for c in pair if c in found)])
+    else:  # a claim linked to none stays in no group
+        _join_groups(db, same, found)
     return len(rows)
 
 
@@ -236,10 +275,9 @@ def match_all(db: sqlite_utils.Database,
         for doc in documents:  # first every key, so that each claim sees every other
             _store_keys(db, _claims(db, "c.document_id = ?", [doc]))
         for doc in documents:
-            claims = _claims(db, "c.document_id = ?", [doc])
             found = {cid: matching.Features.from_json(json.loads(data)) for cid, data in db.execute(
                 "select claim_id, features from claim_match_keys where document_id = ?", [doc])}
-            _store_relations(db, _relate(db, claims, found))
+            _store_relations(db, _relate(db, doc, found))
             if progress:
                 progress(1)
         _regroup(db, [r[0] for r in db.execute(
