@@ -92,3 +92,20 @@ def test_what_is_claimed_must_agree(a, b, entities, expected):
 def test_an_age_is_no_figure():
     assert features("Officer Betty Shelby shot a 40-year-old man.").quantities == frozenset()
     assert features("He was forty years old.").quantities == frozenset()
+
+
+def test_a_short_sentence_inside_a_long_one_is_not_the_same_claim():
+    """Every word of the short sentence is in the long one (overlap 1), but the long one says much
+    more (Dice below MIN_DICE): a part of what it says, not the same claim. Called `same` before."""
+    short = "Clinton said the tax code is too complicated for the middle class."
+    long_ = ("Experts told the Senate finance committee on Tuesday that Clinton's plan to raise taxes on the "
+             "rich and to give targeted breaks to the middle class would leave a tax code already too "
+             "complicated for most families even harder to file, and that accountants expect the change to "
+             "cost small firms thousands of dollars in fees every spring, while lobbyists for builders, "
+             "farmers and retailers warned of layoffs across several western states.")
+    clinton = [("Clinton", "PERSON")]
+    assert compare(features(short, clinton), features(long_, clinton))[0] is None
+    # the same short claim inside a sentence that adds little still is
+    assert compare(features(short, clinton),
+                   features("Clinton said on Tuesday that the tax code is too complicated for the middle class.",
+                            clinton))[0] == "same"
