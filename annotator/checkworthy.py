@@ -16,11 +16,12 @@ The ``annotator_checkworthy`` component sets ``span._.annotator_checkworthy``,
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import cast
 
 import numpy as np
+from scipy import sparse
 from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LOWER, PREFIX, SHAPE, SUFFIX, TAG
 from spacy.language import Language
 from spacy.strings import get_string_id
@@ -95,44 +96,62 @@ def _combine(kind: int, *columns: np.ndarray) -> np.ndarray:
     return h
 
 
-def feature_ids(span: Span, array: np.ndarray | None = None) -> np.ndarray:
-    """The hashed feature indices of one span (repeated when a feature occurs more than once).
-
-    ``array`` is ``span.doc.to_array(ATTRS)``, when the caller has it already.
-    """
-    doc = span.doc
-    if array is None:
-        array = doc.to_array(ATTRS)
-    a = array[span.start:span.end].astype(np.uint64)
-    if not len(a):
-        return np.zeros(0, dtype=np.int64)
-    lower, lemma, suffix, prefix, shape, tag, dep, ent = a[:, :8].T
-    heads = np.arange(span.start, span.end) + array[span.start:span.end, 8].astype(np.int64)
-    head_lemma = array[heads, 1].astype(np.uint64)
-    bos, eos = np.array([_BOS]), np.array([_EOS])
-    low_b = np.concatenate([bos, lower, eos])
-    tag_b = np.concatenate([bos, tag, eos])
-    key = np.isin(dep, KEY_DEPS)
-    parts = [
-        _combine(1, lower), _combine(2, low_b[:-1], low_b[1:]), _combine(3, lemma),
-        _combine(4, suffix), _combine(5, prefix), _combine(6, shape), _combine(7, tag_b),
-        _combine(8, tag_b[:-1], tag_b[1:]), _combine(9, tag_b[:-2], tag_b[1:-1], tag_b[2:]),
-        _combine(10, ent[ent != 0]), _combine(11, dep), _combine(12, dep[key], lemma[key]),
-        _combine(13, head_lemma, dep, lemma), _combine(14, lower, tag),
-    ]
-    return (np.concatenate(parts) % np.uint64(N_FEATURES)).astype(np.int64)
+def feature_ids(span: Span) -> np.ndarray:
+    """The hashed feature indices of one span (repeated when a feature occurs more than once)."""
+    return span_features([span])[0]
 
 
 def span_features(spans: Sequence[Span]) -> list[np.ndarray]:
-    """:func:`feature_ids` for many spans, reading each document's attributes once."""
+    """:func:`feature_ids` of many spans, computed together: each document's attributes are read
+    once, and each kind of feature is hashed for the tokens of every span in one array operation.
+    """
+    n = len(spans)
+    if not n:
+        return []
     arrays: dict[int, np.ndarray] = {}
-    out = []
+    offsets: dict[int, int] = {}
+    size = 0
     for span in spans:
-        key = id(span.doc)
-        if key not in arrays:
-            arrays[key] = span.doc.to_array(ATTRS)
-        out.append(feature_ids(span, arrays[key]))
-    return out
+        if id(span.doc) not in arrays:
+            arrays[id(span.doc)] = span.doc.to_array(ATTRS)
+            offsets[id(span.doc)] = size
+            size += len(span.doc)
+    table = np.concatenate(list(arrays.values()))  # every document's tokens, one after another
+    starts = np.array([offsets[id(s.doc)] + s.start for s in spans], dtype=np.int64)
+    lengths = np.array([len(s) for s in spans], dtype=np.int64)
+    # tok: the row of each span's tokens in the table; sid: the span each token belongs to
+    sid = np.repeat(np.arange(n), lengths)
+    first = np.cumsum(lengths) - lengths
+    tok = np.repeat(starts, lengths) + np.arange(len(sid)) - np.repeat(first, lengths)
+    a = table[tok].astype(np.uint64)
+    lower, lemma, suffix, prefix, shape, tag, dep, ent = a[:, :8].T
+    head_lemma = table[tok + table[tok, 8].astype(np.int64), 1].astype(np.uint64)
+    # each span's words and tags between a begin and an end marker, for the n-grams
+    padded = np.where(lengths > 0, lengths + 2, 0)
+    psid = np.repeat(np.arange(n), padded)
+    at = np.repeat(np.cumsum(padded) - padded + 1, lengths) + np.arange(len(sid)) - np.repeat(first, lengths)
+    low_b = np.full(len(psid), _BOS, dtype=np.uint64)
+    low_b[np.cumsum(padded)[lengths > 0] - 1] = _EOS
+    tag_b = low_b.copy()
+    low_b[at], tag_b[at] = lower, tag
+    bi = psid[:-1] == psid[1:]
+    tri = psid[:-2] == psid[2:]
+    key = np.isin(dep, KEY_DEPS)
+    has_ent = ent != 0
+    parts = [
+        (sid, _combine(1, lower)), (psid[:-1][bi], _combine(2, low_b[:-1][bi], low_b[1:][bi])),
+        (sid, _combine(3, lemma)), (sid, _combine(4, suffix)), (sid, _combine(5, prefix)),
+        (sid, _combine(6, shape)), (psid, _combine(7, tag_b)),
+        (psid[:-1][bi], _combine(8, tag_b[:-1][bi], tag_b[1:][bi])),
+        (psid[:-2][tri], _combine(9, tag_b[:-2][tri], tag_b[1:-1][tri], tag_b[2:][tri])),
+        (sid[has_ent], _combine(10, ent[has_ent])), (sid, _combine(11, dep)),
+        (sid[key], _combine(12, dep[key], lemma[key])), (sid, _combine(13, head_lemma, dep, lemma)),
+        (sid, _combine(14, lower, tag)),
+    ]
+    owner = np.concatenate([p[0] for p in parts])
+    ids = (np.concatenate([p[1] for p in parts]) % np.uint64(N_FEATURES)).astype(np.int64)
+    order = np.argsort(owner, kind="stable")
+    return np.split(ids[order], np.cumsum(np.bincount(owner, minlength=n))[:-1])
 
 
 # --- the model -----------------------------------------------------------------------------------
@@ -176,29 +195,32 @@ class Model:
     genre_intercept: float
     prose_bias: np.ndarray  # (classes,)
 
-    def _tfidf(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        idx, counts = np.unique(ids, return_counts=True)
-        w = (1.0 + np.log(counts)) * self.idf[idx]  # sublinear tf × idf, then l2 norm
-        norm = np.sqrt(w @ w)
-        return idx, (w / norm if norm else w)
+    @cached_property
+    def _coef_columns(self) -> np.ndarray:
+        """``coef`` transposed and contiguous, as the sparse product wants it."""
+        return np.ascontiguousarray(self.coef.T)
+
+    def _tfidf(self, features: Sequence[np.ndarray]) -> sparse.csr_matrix:
+        """The TF-IDF rows of many spans' features: sublinear tf × idf, each row's l2 norm 1."""
+        indptr = np.concatenate([[0], np.cumsum([len(f) for f in features])])
+        x = sparse.csr_matrix((np.ones(indptr[-1]), np.concatenate([*features, np.zeros(0, np.int64)]),
+                               indptr), shape=(len(features), N_FEATURES))
+        x.sum_duplicates()  # counts
+        x.data = (1.0 + np.log(x.data)) * self.idf[x.indices]
+        norm = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        return sparse.diags(1.0 / np.where(norm > 0, norm, 1.0)) @ x
 
     def is_prose(self, features: Sequence[np.ndarray]) -> np.ndarray:
         """Whether each span reads as prose rather than debate speech."""
-        out = np.zeros(len(features), dtype=bool)
-        for row, ids in enumerate(features):
-            idx, w = self._tfidf(ids)
-            out[row] = self.genre_coef[idx] @ w + self.genre_intercept > 0
-        return out
+        return self._tfidf(features) @ self.genre_coef + self.genre_intercept > 0
 
     def probabilities(self, features: Sequence[np.ndarray], prose: np.ndarray | None = None) -> np.ndarray:
         """Class probabilities, one row per span, columns in ``classes`` order; ``prose`` marks
         the spans scored with their prose features (by default those :meth:`is_prose` judges so)."""
         if prose is None:
             prose = self.is_prose(features)
-        logits = np.empty((len(features), len(self.classes)))
-        for row, ids in enumerate(features):
-            idx, w = self._tfidf(prose_ids(ids) if prose[row] else ids)
-            logits[row] = self.coef[:, idx] @ w + self.intercept
+        x = self._tfidf([prose_ids(f) if p else f for f, p in zip(features, prose)])
+        logits = np.asarray(x @ self._coef_columns, dtype=np.float64) + self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         return p / p.sum(axis=1, keepdims=True)

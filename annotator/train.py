@@ -9,7 +9,7 @@ shipped model's score on held-out folds.
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -229,7 +229,7 @@ def train_checkworthy(
 
         for g in groups:
             p, prose, labels = loso[g]
-            scorer = checkworthy.Model(**{**model.__dict__, "prose_bias": prose_bias([h for h in groups if h != g])})
+            scorer = replace(model, prose_bias=prose_bias([h for h in groups if h != g]))
             classes, scores = scorer.decide(p, prose)
             pooled["classes"] += classes
             pooled["scores"] += list(scores)
