@@ -32,10 +32,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from . import lexicon
-from .claims import FINITE_TAGS, SPANS_KEY, has_finite_verb, headline
+from .claims import FINITE_TAGS, SPANS_KEY, has_finite_verb, headline, text_of
 from .cues import (
-    CLOSING_QUOTES,
-    OPENING_QUOTES,
+    QUOTE_MARKS,
     SUBJ,
     CueMatch,
     chain_from,
@@ -223,16 +222,18 @@ def _after_quotation(claim: Span) -> CueMatch | None:
     that …`` stays with the parse.
     """
     doc = claim.doc
-    closing = quotation_marks(doc.text)[1]
+    closing = quotation_marks(text_of(doc))[1]
+    finite = False  # whether the claim's words before t have a finite verb
     for t in claim:
+        finite_before, finite = finite, finite or t.tag_ in FINITE_TAGS
         if t.i + 2 >= claim.end or t.i == claim.start:
             continue
         # a closing mark, or an opening one standing as a closing mark ("“Apparently not,“ he said")
-        quote = t.text in CLOSING_QUOTES | OPENING_QUOTES and t.idx + len(t) in closing
-        if t.text in CLOSING_QUOTES | OPENING_QUOTES:
+        quote = t.text in QUOTE_MARKS and t.idx + len(t) in closing
+        if t.text in QUOTE_MARKS:
             if not quote:
                 continue
-        elif t.text not in (",", "--", "—", "–") or not has_finite_verb(doc[claim.start:t.i]):
+        elif t.text not in (",", "--", "—", "–") or not finite_before:
             continue
         nxt = doc[t.i + 1]
         cue = lookup(nxt)

@@ -27,6 +27,7 @@ from spacy.tokens import Span, Token
 
 from . import attribution as rules
 from . import cues, lexicon, models
+from .claims import text_of
 from .quotations import quotation_spans
 
 MODEL_FILE = "attribution.npz"
@@ -150,7 +151,7 @@ def candidates(claim: Span, lemmas: Container[str], guide: bool = True) -> Itera
         if source is None or source.start <= t.i < source.end:
             continue
         if quotes is None:
-            quotes = quotation_spans(doc.text)
+            quotes = quotation_spans(text_of(doc))
         inq = any(a < t.idx < b for a, b in quotes)
         where = "in" if claim.start <= t.i < claim.end else "before" if t.i < claim.start else "after"
         dist = _bucket(claim.start - t.i if t.i < claim.start else max(0, t.i - claim.end + 1))

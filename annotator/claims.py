@@ -35,6 +35,18 @@ class ClaimSplitter:
         return doc
 
 
+_TEXT = "annotator_text"  # where text_of keeps a Doc's text, in doc.user_data
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, joined once per Doc: spaCy joins every token's text again at each call, and
+    the components ask for it once per claim."""
+    text = doc.user_data.get(_TEXT)
+    if text is None:
+        text = doc.user_data[_TEXT] = doc.text
+    return text
+
+
 def has_finite_verb(span: Span | Doc) -> bool:
     return any(t.tag_ in FINITE_TAGS for t in span)
 
@@ -46,7 +58,7 @@ _PREDICATES = frozenset({"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "dat
 
 def _headline_line(span: Span) -> bool:
     """``span`` is all of a short line without sentence punctuation: a headline, not prose."""
-    text = span.doc.text.strip()
+    text = text_of(span.doc).strip()
     return len(text.split()) <= structure.LIST_MAX_WORDS and not structure.punctuated(text)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from . import lexicon
-from .claims import FINITE_TAGS
+from .claims import FINITE_TAGS, text_of
 from .quotations import quotation_marks
 
 SUBJ = ("nsubj", "nsubjpass", "csubj")
@@ -21,6 +21,7 @@ _BLOCKED = ("relcl", "acl", "amod", "compound", "pcomp", "pobj", "advmod", "npad
 OTHER_SENSE = {"expose": "to"}
 CLOSING_QUOTES = frozenset({'"', "”", "''", "’’", "»"})
 OPENING_QUOTES = frozenset({'"', "“", "``", "‘‘", "«"})
+QUOTE_MARKS = CLOSING_QUOTES | OPENING_QUOTES
 
 
 @dataclass
@@ -135,7 +136,7 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
         while j - 1 > token.i and doc[j - 1].is_punct:  # the parse hung the comma and the mark on the object
             j -= 1
         if j + 1 < len(doc) and doc[j].text in (",", ":") and doc[j + 1].text in ('"', "“", "''") \
-                and doc[j + 1].idx in quotation_marks(doc.text)[0]:
+                and doc[j + 1].idx in quotation_marks(text_of(doc))[0]:
             return True, None
         # "X asserted that …", "X told the meeting that …" even where the parse lost the clause
         after = [token.i + 1] + [c.right_edge.i + 1 for c in kids if c.dep_ in ("dobj", "dative", "prep")
@@ -188,7 +189,7 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
 def _quoted_predicate(obj: Token) -> bool:
     """A quotation opens right after a noun of ``obj``'s phrase (``the use of executive orders "…"``)."""
     doc = obj.doc
-    opening = quotation_marks(doc.text)[0]
+    opening = quotation_marks(text_of(doc))[0]
     for i in range(obj.i + 1, min(obj.right_edge.i + 2, len(doc))):
         if doc[i].idx in opening and doc[i - 1].pos_ in ("NOUN", "PROPN", "PRON") \
                 and i - 1 >= obj.left_edge.i:
@@ -262,7 +263,7 @@ def _set_off(token: Token) -> bool:
     marks = (",", "--", "—", "–")
     before = doc[left].text in marks or left > 0 and doc[left - 1].text in marks
     # "In other words, he said, ''the era … is over.''": the comma may come before a quotation mark
-    while right > left and doc[right].text in CLOSING_QUOTES | OPENING_QUOTES:
+    while right > left and doc[right].text in QUOTE_MARKS:
         right -= 1
     after = doc[right].text in marks or right + 1 < len(doc) and doc[right + 1].text in marks
     return before and after

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span
 
 from . import stance
+from .claims import text_of
 from .structure import PARAGRAPH
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def quotation_links(claims: list[Span], found: list["Attribution"]) -> list[tupl
         return []
     doc = claims[0].doc
     links: list[tuple[int, int]] = []
-    for q_start, q_end in quotation_spans(doc.text):
+    for q_start, q_end in quotation_spans(text_of(doc)):
         owner = None
         for j, (c, a) in enumerate(zip(claims, found)):
             if a.cue is None or a.source is None:
