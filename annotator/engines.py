@@ -51,18 +51,20 @@ def chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]
 
 # --- the worker side: one model per process, loaded on first use ------------------------------
 
-_models: dict[str, Language] = {}
+_models: dict[tuple[str, str | None], Language] = {}
 _lock = threading.Lock()
 
 
 def parse_chunk(
-    model: str, batch_size: int, documents: list[Document]
+    model: str, batch_size: int, documents: list[Document], checkworthy_model: str | None = None
 ) -> list[pipeline.DocumentResult]:
-    """Parse ``documents`` with this process's copy of ``model``; return their rows."""
+    """Parse ``documents`` with this process's copy of ``model`` (scoring check-worthiness with
+    the weights file ``checkworthy_model``, when given); return their rows."""
     with _lock:  # a Language is not shared between threads; one chunk at a time per process
-        nlp = _models.get(model)
+        key = (model, checkworthy_model)
+        nlp = _models.get(key)
         if nlp is None:
-            nlp = _models[model] = pipeline.build_nlp(model)
+            nlp = _models[key] = pipeline.build_nlp(model, checkworthy_model)
         return list(pipeline.process(nlp, documents, batch_size=batch_size))
 
 
@@ -118,28 +120,31 @@ def processes(
     documents: Iterable[Document],
     workers: int,
     batch_size: int = pipeline.BATCH_SIZE,
+    checkworthy_model: str | None = None,
 ) -> Iterator[pipeline.DocumentResult]:
     """Parse in ``workers`` local processes.
 
     Where the platform can fork, workers inherit ``nlp`` already loaded; elsewhere each loads
-    ``model`` once when it gets its first chunk.
+    ``model`` (and ``checkworthy_model``, the weights ``nlp`` was built with) once when it gets
+    its first chunk.
     """
     context: BaseContext
+    key = (model, checkworthy_model)
     if "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
-        _models[model] = nlp
+        _models[key] = nlp
     else:
         context = multiprocessing.get_context("spawn")
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                  initializer=_leave_with, initargs=(os.getpid(),)) as pool:
             yield from _ordered(
-                lambda chunk: pool.submit(parse_chunk, model, batch_size, chunk),
+                lambda chunk: pool.submit(parse_chunk, model, batch_size, chunk, checkworthy_model),
                 documents,
                 window=WINDOW_PER_WORKER * workers,
             )
     finally:
-        _models.pop(model, None)  # the workers have their copies; this process keeps none
+        _models.pop(key, None)  # the workers have their copies; this process keeps none
 
 
 def dask(
@@ -148,10 +153,12 @@ def dask(
     scheduler: str | None = None,
     workers: int | None = None,
     batch_size: int = pipeline.BATCH_SIZE,
+    checkworthy_model: str | None = None,
 ) -> Iterator[pipeline.DocumentResult]:
     """Parse on a Dask cluster: the one at ``scheduler``, or a ``LocalCluster`` of ``workers``.
 
-    The workers need annotator and the model package installed; each loads the model once.
+    The workers need annotator and the model package installed (and ``checkworthy_model``, a
+    weights file, at the same path); each loads the model once.
     """
     try:
         from distributed import Client, LocalCluster
@@ -176,7 +183,8 @@ def dask(
     try:
         n = max(1, len(client.scheduler_info().get("workers", {})))
         yield from _ordered(
-            lambda chunk: client.submit(parse_chunk, model, batch_size, chunk, pure=False),
+            lambda chunk: client.submit(parse_chunk, model, batch_size, chunk, checkworthy_model,
+                                        pure=False),
             documents,
             window=WINDOW_PER_WORKER * n,
         )

@@ -114,14 +114,15 @@ def run(
 
     info: dict = {"annotator_version": __version__, "spacy_version": version("spacy")}
     nlp = None
-    learned_model = None
+    checkworthy_model: str | None = None
     if first is not None:
         from . import pipeline
         from .attribution import RULES
 
-        nlp = pipeline.build_nlp(model)
+        learned_model = learned.current(db, db_path)  # annotator learn's, if any: it scores
+        checkworthy_model = str(learned_model["path"]) if learned_model else None
+        nlp = pipeline.build_nlp(model, checkworthy_model)
         meta = pipeline.model_info(nlp)
-        learned_model = learned.current(db, db_path)  # annotator learn's, if any
         info.update(model=meta["model"], model_version=meta["model_version"],
                     config=json.dumps({"pipeline": meta["pipeline"], "batch_size": batch_size,
                                        "rules": RULES,
@@ -140,7 +141,8 @@ def run(
             if match and relations.stale(db):  # matched by an older annotator: redo it first
                 relations.match_all(db)
             with _Writer(db_path, summary.run_id, match) as writer:
-                for result in _parse(nlp, model, documents, batch_size, engine, workers, scheduler):
+                for result in _parse(nlp, model, checkworthy_model, documents, batch_size, engine,
+                                     workers, scheduler):
                     writer.save(result)
                     summary.n_extracted += 1
                     summary.n_claims += len(result.claims)
@@ -150,8 +152,6 @@ def run(
                     bar.set_postfix(words_s=f"{summary.n_words / elapsed:,.0f}", claims=summary.n_claims)
                     bar.update(1)
             _count_unstored(writer, summary, on_refusal)
-            if learned_model:
-                _rescore_run(db, nlp, learned_model["path"], summary.run_id)
         store.refresh_counts(db)  # even with nothing new: a killed run may have stored, not counted
         status = "done"
     finally:
@@ -177,14 +177,6 @@ def run(
         finally:
             db.close()
     return summary
-
-
-def _rescore_run(db, nlp, model_path, run_id: str) -> None:
-    """Score the claims this run stored with the learned check-worthiness model."""
-    from . import checkworthy
-    from .learn import rescore
-
-    rescore(db, nlp, checkworthy.read_model(model_path), run_id)
 
 
 def _count_unstored(writer: "_Writer", summary: Summary,
@@ -266,14 +258,16 @@ class _Writer:
             raise self.error
 
 
-def _parse(nlp, model, documents, batch_size, engine, workers, scheduler):
-    """The parsed documents, in order, from the chosen engine."""
+def _parse(nlp, model, checkworthy_model, documents, batch_size, engine, workers, scheduler):
+    """The parsed documents, in order, from the chosen engine (every worker's pipeline built
+    with ``checkworthy_model``, as ``nlp`` is)."""
     from . import engines, pipeline
 
     name = pipeline.resolve_model(model)
     if engine == "dask":
         return engines.dask(name, documents, scheduler=scheduler, workers=workers or None,
-                            batch_size=batch_size)
+                            batch_size=batch_size, checkworthy_model=checkworthy_model)
     if workers > 1:
-        return engines.processes(nlp, name, documents, workers, batch_size=batch_size)
+        return engines.processes(nlp, name, documents, workers, batch_size=batch_size,
+                                 checkworthy_model=checkworthy_model)
     return engines.in_process(nlp, documents, batch_size=batch_size)

@@ -46,13 +46,17 @@ def resolve_model(name: str | None = None) -> str:
     )
 
 
-def build_nlp(model: str | None = None) -> Language:
-    """Load the model and add the annotator's components after its parser and NER."""
+def build_nlp(model: str | None = None, checkworthy_model: str | None = None) -> Language:
+    """Load the model and add the annotator's components after its parser and NER.
+
+    ``checkworthy_model``: a check-worthiness weights file to score with (``annotator learn``'s)
+    instead of the shipped one."""
     nlp = spacy.load(resolve_model(model))
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer")
     for name in COMPONENTS:
-        nlp.add_pipe(name)
+        learned = name == "annotator_checkworthy" and checkworthy_model
+        nlp.add_pipe(name, config={"model": checkworthy_model} if learned else {})
     return nlp
 
 

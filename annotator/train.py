@@ -43,6 +43,17 @@ def load_examples(claimbuster: Path, gold: Sequence[Path], gold_weight: float) -
     return out
 
 
+def claimbuster_split(examples: Sequence[Example]) -> tuple[list[int], list[int]]:
+    """The indices of the ClaimBuster sentences trained on, and of the fixed stratified fifth held
+    out (sorted)."""
+    from sklearn.model_selection import train_test_split
+
+    cb = [i for i, e in enumerate(examples) if e.group == "claimbuster"]
+    train, test = train_test_split(cb, test_size=HELDOUT, random_state=SEED,
+                                   stratify=[examples[i].label for i in cb])
+    return list(train), sorted(test)
+
+
 def matrix(features: Sequence[np.ndarray]):
     """Hashed feature ids as a sparse count matrix."""
     from scipy import sparse
@@ -169,16 +180,12 @@ def train_checkworthy(
     reviewed claims)."""
     import json
 
-    from sklearn.model_selection import train_test_split
-
     examples = load_examples(claimbuster, gold, gold_weight) + list(extra)
     echo(f"parsing {len(examples)} sentences with {nlp.meta['lang']}_{nlp.meta['name']} …")
     features = [checkworthy.feature_ids(s)
                 for s in checkworthy.sentence_spans(nlp, [e.text for e in examples])]
     cb = [i for i, e in enumerate(examples) if e.group == "claimbuster"]
-    cb_train, cb_test = train_test_split(cb, test_size=HELDOUT, random_state=SEED,
-                                         stratify=[examples[i].label for i in cb])
-    heldout = sorted(cb_test)
+    cb_train, heldout = claimbuster_split(examples)
     heldout_path.parent.mkdir(parents=True, exist_ok=True)
     with open(heldout_path, "w", encoding="utf-8") as f:
         f.writelines(json.dumps({"text": examples[i].text, "checkworthy": examples[i].label}) + "\n" for i in heldout)

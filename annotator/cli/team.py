@@ -84,14 +84,19 @@ def agreement(db_path, set_name, as_json):
 @click.command()
 @db_option
 @training_data_options
+@click.option("--review-weight", type=float, default=None,
+              help="Weight of a reviewed claim against a ClaimBuster sentence (default: --gold-weight).")
+@click.option("--force", is_flag=True, help="Use the new model even if it is worse beyond noise.")
 @click.option("--model", default=None, help="spaCy model package (as for extract).")
-def learn(db_path, data, gold_files, gold_weight, model):
+def learn(db_path, data, gold_files, gold_weight, review_weight, force, model):
     """Retrain check-worthiness on the shipped training data plus this database's reviews.
 
     A 'not_a_claim' verdict and a corrected check-worthiness are labels (a verdict without a
     correction keeps the machine's class). The model is stored beside the database as a new
-    version, which re-scores the stored claims now and scores those of the next extract; about
-    30% of the reviewed claims are held out, and both models' figures on them are printed.
+    version; about 30% of the reviewed documents are held out, and the model in use and the new
+    one are compared on them and on ClaimBuster's held-out sentences (texts nobody reviewed). If
+    the new model is not worse beyond noise on either (or with --force), it re-scores the stored
+    claims now and scores those of the next extract; else it is kept unused and the command fails.
 
     \b
     Example:
@@ -103,4 +108,4 @@ def learn(db_path, data, gold_files, gold_weight, model):
     claimbuster, gold = training_data(data, gold_files)
     db = open_db(db_path)
     nlp = pipeline.build_nlp(model)
-    run(db, db_path, nlp, claimbuster, gold, gold_weight, echo=click.echo)
+    run(db, db_path, nlp, claimbuster, gold, gold_weight, review_weight, force, echo=click.echo)

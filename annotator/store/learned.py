@@ -1,6 +1,6 @@
 """The check-worthiness models ``annotator learn`` trained on this database's reviews: each a
 weights file beside the database (``DB.models/checkworthy-learned-N.npz``) and a row of
-``learned_models``; the latest is the one extract and re-scoring use."""
+``learned_models``; the latest one in use is the one extract and re-scoring use."""
 
 import json
 from collections.abc import Sequence
@@ -35,9 +35,12 @@ def record(db: sqlite_utils.Database, db_path: str | Path, version: int, path: P
 
 
 def current(db: sqlite_utils.Database, db_path: str | Path) -> dict | None:
-    """The latest learned model: ``name``, ``path`` (absolute) and ``figures``; None without one
-    (or when its weights file is gone: then the shipped model is used, as before learning)."""
+    """The latest learned model in use (``annotator learn`` keeps one that was worse, unused,
+    with ``"active": false`` in its figures): ``name``, ``path`` (absolute) and ``figures``; None
+    without one (or when its weights file is gone: then the shipped model is used, as before
+    learning)."""
     row = db.execute("select name, path, figures from learned_models where kind = 'checkworthy'"
+                     " and coalesce(json_extract(figures, '$.active'), 1)"
                      " order by version desc limit 1").fetchone()
     if row is None:
         return None
