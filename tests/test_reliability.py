@@ -220,7 +220,7 @@ EDITS = {
 @pytest.fixture
 def session_model(nlp, monkeypatch):
     """``extract`` on the session's pipeline rather than loading the model again."""
-    monkeypatch.setattr("annotator.pipeline.build_nlp", lambda model=None: nlp)
+    monkeypatch.setattr("annotator.pipeline.build_nlp", lambda model=None, checkworthy_model=None: nlp)
 
 
 def review(db, claim_id, verdict, note):

@@ -217,7 +217,7 @@ def marked(html: str, kind: str) -> str:
 def test_a_superseded_claims_page_highlights_its_own_text(nlp, monkeypatch, tmp_path):
     from annotator import extract
 
-    monkeypatch.setattr("annotator.pipeline.build_nlp", lambda model=None: nlp)
+    monkeypatch.setattr("annotator.pipeline.build_nlp", lambda model=None, checkworthy_model=None: nlp)
     folder, db = tmp_path / "in", tmp_path / "claims.db"
     folder.mkdir()
     doc = folder / "debt.txt"
