@@ -6,6 +6,7 @@ one :class:`DocumentResult` of plain rows (claims, entity mentions, structure) p
 that worker processes can return rows rather than Doc objects.
 """
 
+import bisect
 import importlib.util
 import itertools
 import re
@@ -91,11 +92,12 @@ class DocumentResult:
     n_words: int = 0
 
 
-def _span_fields(prefix: str, span: Span | None, offset: int) -> dict:
+def _span_fields(prefix: str, span: Span | None, offset: int, text: str) -> dict:
+    """A span's text and offsets into the document; ``text`` is its Doc's (faster than span.text)."""
     if span is None:
         return {prefix: None, f"{prefix}_start": None, f"{prefix}_end": None}
     return {
-        prefix: span.text,
+        prefix: text[span.start_char:span.end_char],
         f"{prefix}_start": offset + span.start_char,
         f"{prefix}_end": offset + span.end_char,
     }
@@ -115,12 +117,14 @@ def paragraph_rows(
     a later piece of a paragraph parsed in pieces.
     """
     off = block.start
+    text = claims.text_of(doc)
+    entities = list(doc.ents)  # Span.ents would build every entity of the Doc again per claim
     rows, mentions = [], []
-    sent_index = {s.start: first_sentence + i for i, s in enumerate(doc.sents)}
+    sentence_starts = [s.start for s in doc.sents]
     clause_count: dict[int, int] = {}
     for span in doc.spans[claims.SPANS_KEY]:
-        sent = span.sent
-        si = sent_index.get(sent.start, first_sentence)
+        # the sentence the claim starts in (Span.sent walks the tokens back to find it)
+        si = first_sentence + max(bisect.bisect_right(sentence_starts, span.start) - 1, 0)
         clause = clause_count.get(si, 0)
         clause_count[si] = clause + 1
         src = span._.annotator_source
@@ -128,27 +132,29 @@ def paragraph_rows(
         row = {
             "start": off + span.start_char,
             "end": off + span.end_char,
-            "text": span.text,
+            "text": text[span.start_char:span.end_char],
             "section_path": block.section_path,
             "paragraph_index": block.paragraph_index,
             "sentence_index": si,
             "clause_index": clause,
-            **_span_fields("source", src, off),
+            **_span_fields("source", src, off, text),
             "source_canonical": canon,
             "source_label": label,
-            **_span_fields("cue", span._.annotator_cue, off),
+            **_span_fields("cue", span._.annotator_cue, off, text),
             "stance": span._.annotator_stance,
             "checkworthy": span._.annotator_checkworthy,
             "checkworthy_score": span._.annotator_checkworthy_score,
             "claim_type": span._.annotator_claim_type,
         }
         rows.append(row)
-        for ent in span.ents:
+        for ent in entities:
+            if ent.start < span.start or ent.end > span.end:
+                continue
             mentions.append({
                 "claim_start": row["start"],
                 "start": off + ent.start_char,
                 "end": off + ent.end_char,
-                "text": ent.text,
+                "text": text[ent.start_char:ent.end_char],
                 "label": ent.label_,
             })
     return rows, mentions
@@ -176,7 +182,8 @@ class _Parsing:
         result.mentions.extend(mentions)
         result.n_words += word_count(doc)
         self.entities.extend(
-            sources.Entity(block.start + e.start_char, block.start + e.end_char, e.text, e.label_)
+            sources.Entity(block.start + e.start_char, block.start + e.end_char,
+                           block.text[e.start_char:e.end_char], e.label_)
             for e in doc.ents
         )
         self.entities.extend(sources.name_chains(doc, block.start))
