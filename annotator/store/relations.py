@@ -1,10 +1,11 @@
 """Where matching meets the database: match keys, candidates, relations, groups, prior verdicts.
 
-Each current claim has a row in ``claim_match_keys``: its match features (:mod:`annotator.matching`) and
-the words they reduce to, indexed in ``claim_match_postings`` (which claims hold each word). A
-claim's candidates are the claims of other documents that share the most weight of its rarest
-words (their summed IDF, at most :data:`CANDIDATES`); words held by more than :data:`COMMON`
-claims are left out of the query, so the cost of a query stays bounded as the database grows. :func:`match.compare` decides each pair; ``claim_relations`` holds the
+Each current claim has a row in ``claim_match_keys``: its match features
+(:mod:`annotator.matching`) and the words they reduce to, indexed in ``claim_match_postings``
+(which claims hold each word). A claim's candidates are the claims of other documents that share
+the most weight of its rarest words (their summed IDF, at most :data:`CANDIDATES`); words held by
+more than :data:`COMMON` claims are left out of the query, so the cost of a query stays bounded
+as the database grows. :func:`matching.compare` decides each pair; ``claim_relations`` holds the
 pairs found, once each (smaller id first). Claims linked by ``same`` form a *match group*,
 named by its smallest claim id and kept in ``claim_match_keys.match_group``.
 
@@ -83,7 +84,8 @@ def _document_frequencies(db: Conn, words: Iterable[str]) -> dict[str, int]:
 # A claim's candidates: the claims of other documents (not in ``:own``, the document's own keys)
 # that hold the most weight of its query words (``:query``: each word with its IDF), best first.
 _CANDIDATES = """
-    with query(word, weight) as materialized (select value ->> 0, value ->> 1 from json_each(:query))
+    with query(word, weight) as materialized (
+      select json_extract(value, '$[0]'), json_extract(value, '$[1]') from json_each(:query))
     select k.claim_id, k.features from (
       select p.key_id, sum(q.weight) as score from query q join claim_match_postings p on p.word = q.word
       where p.key_id not in (select value from json_each(:own))
