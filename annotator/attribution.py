@@ -22,8 +22,10 @@ Rules, in order:
    the next paragraph when left open there (``quotations.across_paragraphs``, which also gives a
    paragraph ending in ``X added:`` to X).
 
-A claim still without a source goes to the learned cue finder (``attribution_model.py``), when
-the component has one (``learned``, the default).
+Then the learned model (``attribution_model.py``), when the component has one (``learned``, the
+default), scores every claim's candidate attributions: it attributes a claim still without a
+source, may replace the rules' source by a better-scored candidate, and drops a rules' attribution
+it scores as very likely wrong (never the guide's own nested speaker or ``be`` + adjective).
 """
 
 from dataclasses import dataclass
@@ -94,9 +96,7 @@ class Attributor:
             # "…I would think that …," she said: her words, with her own hedge
             found[i] = Attribution(a.source, a.cue, a.classes + own.classes, own.content or claims[i].root)
         if self.model is not None:
-            for i, (claim, a) in enumerate(zip(claims, found)):
-                if a.source is None:
-                    found[i] = self.model.attribute(claim) or a
+            found = [self.model.decide(claim, a) for claim, a in zip(claims, found)]
         for claim, a in zip(claims, found):
             claim._.annotator_source = a.source
             claim._.annotator_cue = a.cue

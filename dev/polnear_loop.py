@@ -4,7 +4,8 @@
     python dev/polnear_loop.py dev                          # the whole dev split (check now and then)
     python dev/polnear_loop.py train --sample 200 --show "wrong source" --n 30
     python dev/polnear_loop.py train --heldout              # the articles train attribution holds out
-    python dev/polnear_loop.py dev --rules-only             # without the learned cue finder
+    python dev/polnear_loop.py dev --rules-only             # without the learned model
+    python dev/polnear_loop.py dev --model /tmp/attribution.npz   # another model file
 
 The base parse (spaCy's model, no annotator components) of each split is cached in
 dev/cache/ (ignored by git), so a loop reruns only the annotator's own components. Scores with
@@ -30,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import polnear_score as ps  # noqa: E402
 
-from annotator import corpus, pipeline, train_attribution  # noqa: E402
+from annotator import attribution_model, corpus, pipeline, train_attribution  # noqa: E402
 from annotator.quotations import quotation_spans  # noqa: E402
 
 CACHE = ROOT / "dev" / "cache"
@@ -166,11 +167,14 @@ def main():
     ap.add_argument("--n", type=int, default=20)
     ap.add_argument("--cue")
     ap.add_argument("--csv", default="/tmp/i13_polnear.csv")
-    ap.add_argument("--rules-only", action="store_true", help="without the learned cue finder")
+    ap.add_argument("--rules-only", action="store_true", help="without the learned model")
+    ap.add_argument("--model", help="an attribution model file other than the shipped one")
     a = ap.parse_args()
     nlp = pipeline.build_nlp()
     if a.rules_only:
         nlp.get_pipe("annotator_attribution").model = None
+    elif a.model:
+        nlp.get_pipe("annotator_attribution").model = attribution_model.read_model(a.model)
     names = sample_files(a.split, a.sample, a.heldout)
     items = parsed(nlp, a.split, names)
     rows = run(nlp, items)

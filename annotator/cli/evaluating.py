@@ -129,7 +129,8 @@ def train_checkworthy(data, gold_files, gold_weight, heldout, output, model):
               help="Where to write the model (default: the package's models/attribution.npz).")
 @click.option("--model", default=None, help="spaCy model package (as for extract).")
 def train_attribution(data, output, model):
-    """Train the learned cue finder for claims the attribution rules leave without a source.
+    """Train the attribution model: it finds a cue for claims the rules leave without a source,
+    and scores the rules' own attributions (replacing or dropping the unlikely ones).
 
     A fixed fifth of the articles is held out; the run prints on it the rules alone and the rules
     with the model. Deterministic: the same data gives the same model (about 6 minutes on
