@@ -76,7 +76,8 @@ class Attribution:
 
 @Language.factory("annotator_attribution", default_config={"spans_key": SPANS_KEY, "learned": True, "model": ""})
 def make_attribution(nlp: Language, name: str, spans_key: str, learned: bool, model: str):
-    """``learned``: let the learned cue finder attribute what the rules leave without a source;
+    """``learned``: let the learned model score the attributions (it attributes what the rules
+    leave without a source and drops the rules' unlikely ones);
     ``model``: its weights file (``annotator train attribution``), empty for the shipped one."""
     from . import attribution_model
 

@@ -1,6 +1,6 @@
 """Cue words in the parse: which word attributes, its span, its subject, the clause it takes.
 
-Token-level reading for the attribution rules (:mod:`.attribution`) and the learned cue finder
+Token-level reading for the attribution rules (:mod:`.attribution`) and the learned attribution model
 (:mod:`.attribution_model`): a word is a cue by the lexicon (``lexicons/cues.tsv``) and its frame;
 :func:`cue_match` reads one word heading a clause, :func:`chain_from` the chain of cues from a
 claim's head inward (the innermost speaker is the source).

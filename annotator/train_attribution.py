@@ -1,9 +1,10 @@
-"""Train the learned cue finder of :mod:`annotator.attribution_model` (``annotator train
+"""Train the attribution model of :mod:`annotator.attribution_model` (``annotator train
 attribution``) and measure it in the same run.
 
-``annotator train attribution``: the learned cue finder of attribution_model.py, trained on
-PolNeAR's train split (BRAT standoff: NAME.txt and NAME.ann). A fixed fifth of the articles is
-held out: the run prints, on it, the rules alone and the rules with the model.
+``annotator train attribution``: the model of attribution_model.py, trained on PolNeAR's train
+split (BRAT standoff: NAME.txt and NAME.ann) over every claim's candidate attributions, the rules'
+own among them. A fixed fifth of the articles is held out: the run prints, on it, the rules alone
+and the rules with the model (what it adds, replaces and drops).
 """
 
 import random
