@@ -25,7 +25,8 @@ Rules, in order:
 Then the learned model (``attribution_model.py``), when the component has one (``learned``, the
 default), scores every claim's candidate attributions: it attributes a claim still without a
 source, may replace the rules' source by a better-scored candidate, and drops a rules' attribution
-it scores as very likely wrong (never the guide's own nested speaker or ``be`` + adjective).
+it scores as very likely wrong (never one the guide asks for and PolNeAR annotates otherwise:
+``attribution_model.guide_only``).
 """
 
 from dataclasses import dataclass

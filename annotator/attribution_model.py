@@ -231,10 +231,27 @@ def rule_candidate(claim: Span, found: "rules.Attribution") -> Candidate | None:
 def guide_only(claim: Span, cue: Span) -> bool:
     """The rules' attribution is one the guide asks for and PolNeAR annotates otherwise, which the
     model must not drop: a nested speaker (``X said Y denied …``: Y, the innermost; PolNeAR gives
-    X) and a belief stated with ``be`` + a cue adjective (``Officials are concerned …``)."""
-    if any(t.pos_ == "ADJ" for t in cue):
+    X; ``Reuters quoted the minister as saying …``: the minister), a belief stated with ``be`` + a
+    cue adjective or participle (``Officials are concerned …``, ``X was accused of …``), a cue of three
+    words or more (``did not say``) and a direct quotation (:func:`_closes_quotation`)."""
+    if cue[0].lemma_ == "be" or any(t.pos_ == "ADJ" for t in cue) or len(cue) > 2 \
+            or _closes_quotation(claim, cue):
         return True
     return any(claim.start <= a.i < claim.end and cues.lookup(a) is not None for a in cue.root.ancestors)
+
+
+def _closes_quotation(claim: Span, cue: Span) -> bool:
+    """``"…," said X`` and ``"…," X said``: the cue follows the claim's words after a comma or a
+    closing mark, with at most the speaker's name between (the guide's direct quotation, even
+    where a stray mark leaves the quotation open)."""
+    doc = claim.doc
+    i = cue.start - 1
+    while i > claim.start and cue.start - i <= 8 and doc[i].text not in _CLOSING:
+        i -= 1
+    return i > claim.start + 1 and doc[i].text in _CLOSING
+
+
+_CLOSING = cues.QUOTE_MARKS | {","}
 
 
 def _same(a: Candidate, b: Candidate) -> bool:
