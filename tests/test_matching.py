@@ -1,26 +1,11 @@
-"""The matching rules: normalization of quantities, dates, entities, polarity; the pair decision."""
+"""The matching rules: normalization of dates, entities, polarity; the pair decision (quantities:
+test_figures.py)."""
 
 import pytest
 
-from annotator.figures import Quantity, quantities
 from annotator.matching import compare, features
 
 LABOR = [("the Labor Department", "ORG")]
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("fell to 4.2%", {Quantity(4.2, "pct", "")}),
-    ("fell to 4.2 percent", {Quantity(4.2, "pct", "")}),
-    ("fell to 4.2 per cent", {Quantity(4.2, "pct", "")}),
-    ("cost $2.9 billion", {Quantity(2.9e9, "usd", "")}),
-    ("cost nearly $3 billion", {Quantity(3e9, "usd", "~")}),
-    ("more than 1,200 people", {Quantity(1200, "", ">")}),
-    ("two people", {Quantity(2, "", "")}),
-    ("in 2016", set()),  # a year is a date
-    ("no figures", set()),
-])
-def test_quantities_are_normalized(text, expected):
-    assert quantities(text.lower())[0] == expected
 
 
 def test_years_and_days_are_dates():

@@ -1,0 +1,20 @@
+"""annotator/figures.py: quantities normalized (percentages, money, approximations, number words)."""
+
+import pytest
+
+from annotator.figures import Quantity, quantities
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("fell to 4.2%", {Quantity(4.2, "pct", "")}),
+    ("fell to 4.2 percent", {Quantity(4.2, "pct", "")}),
+    ("fell to 4.2 per cent", {Quantity(4.2, "pct", "")}),
+    ("cost $2.9 billion", {Quantity(2.9e9, "usd", "")}),
+    ("cost nearly $3 billion", {Quantity(3e9, "usd", "~")}),
+    ("more than 1,200 people", {Quantity(1200, "", ">")}),
+    ("two people", {Quantity(2, "", "")}),
+    ("in 2016", set()),  # a year is a date
+    ("no figures", set()),
+])
+def test_quantities_are_normalized(text, expected):
+    assert quantities(text.lower())[0] == expected
