@@ -8,6 +8,7 @@ with python-docx. ``plain_text`` is the same article as the corpus keeps it: one
 """
 
 import html
+import io
 import re
 from pathlib import Path
 
@@ -125,18 +126,19 @@ def report_pdf(page_height: float = 205) -> bytes:
         pdf.set_font("Helvetica", "", 10)
         for p in paragraphs:
             # The core fonts are Latin-1: the corpus' curly quotes become straight ones there.
-            pdf.multi_cell(0, 4.6, _soft_hyphens(_latin1(p)))
+            pdf.multi_cell(0, 4.6, _soft_hyphens(latin1(p)))
             pdf.ln(2.5)
     return bytes(pdf.output())
 
 
-def _latin1(text: str) -> str:
+def latin1(text: str) -> str:
+    """``text`` with curly quotes made straight, as Latin-1 (the PDF's core fonts) holds them."""
     return text.translate({0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"'})
 
 
 def pdf_plain_text() -> str:
     """``plain_text`` as the PDF can hold it (Latin-1 quotes)."""
-    return _latin1(plain_text())
+    return latin1(plain_text())
 
 
 def minutes_docx() -> bytes:
@@ -172,3 +174,18 @@ def docx_plain_text() -> str:
         if heading == SECTIONS[0][0]:
             lines += LIST_ITEMS + [cell for row in TABLE for cell in row]
     return "\n".join(lines) + "\n"
+
+
+def markdown(sections=SECTIONS, quotes=lambda s: s, level=2) -> str:
+    """The text the readers should give for the article: headings marked, blank-line separated."""
+    blocks = ["# " + HEADLINE]
+    for heading, paragraphs in sections:
+        blocks += ["#" * level + " " + heading, *(quotes(p) for p in paragraphs)]
+    return "\n\n".join(blocks)
+
+
+def pdf_page_texts(data: bytes) -> list[str]:
+    """The text pypdf reads on each page of a PDF: what the file holds, before annotator reads it."""
+    import pypdf
+
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages]

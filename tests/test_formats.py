@@ -1,10 +1,10 @@
-"""Web pages, PDFs and Word files: what formats.py reads out of them, what corpus.py refuses, and
-that extracting them gives the claims the same text gives as .txt (documents.py builds them)."""
+"""annotator/formats.py: what it reads out of web pages and Word files; and that extracting a web
+page, a PDF and a Word file gives the claims their text gives as .txt (documents.py builds them).
+(PDFs: test_pdf.py; refusals by size or for no article text: test_corpus.py.)"""
 
 import csv
 import hashlib
 import io
-import os
 import re
 import threading
 import time
@@ -23,31 +23,19 @@ from documents import (
     RUNNING_HEADER,
     SECTIONS,
     docx_plain_text,
+    markdown,
     minutes_docx,
     news_page,
+    pdf_page_texts,
     pdf_plain_text,
     plain_text,
     report_pdf,
 )
 
-from annotator import corpus, decoding, formats
-from annotator import pdf as pdf_text
+from annotator import corpus, formats
 from annotator.cli import cli
 from annotator.review import passages
 from annotator.store import check
-
-
-def markdown(sections=SECTIONS, quotes=lambda s: s, level=2) -> str:
-    """The text the readers should give for the article: headings marked, blank-line separated."""
-    blocks = ["# " + HEADLINE]
-    for heading, paragraphs in sections:
-        blocks += ["#" * level + " " + heading, *(quotes(p) for p in paragraphs)]
-    return "\n\n".join(blocks)
-
-
-def latin1(text: str) -> str:
-    return text.translate({0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"'})
-
 
 # --- HTML --------------------------------------------------------------------------------------
 
@@ -119,109 +107,6 @@ def test_html_encoding_follows_bom_server_and_meta_charset():
     assert formats.html_encoding(b"\xef\xbb\xbf<p>x</p>", "latin-1") == "utf-8-sig"
 
 
-# --- PDF ---------------------------------------------------------------------------------------
-
-
-def _page_texts(data: bytes) -> list[str]:
-    import pypdf
-
-    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages]
-
-
-def test_pdf_joins_lines_and_hyphens_drops_running_lines_and_marks_pages():
-    data = report_pdf()
-    raw = _page_texts(data)
-    # The file is what the test needs: two pages, each with the running header and page number,
-    # lines hyphenated at their ends, a paragraph (and a word) running over the page break.
-    assert len(raw) == 2
-    assert all(RUNNING_HEADER in t and f"Page {i + 1} of 2" in t for i, t in enumerate(raw))
-    assert re.search(r"[a-z]-\n[a-z]", raw[0] + raw[1])
-    assert re.search(r"[a-z]-\nPage 1 of 2$", raw[0])
-
-    pdf = pdf_text.read(data)
-    assert pdf.text == markdown(quotes=latin1)  # headline and subheadings by their type size
-    assert RUNNING_HEADER not in pdf.text and "Page 1" not in pdf.text
-    first, second = pdf.pages
-    assert first == 2  # after "# "
-    # Page 2 starts inside the word hyphenated over the break: "cand-" | "idates".
-    assert pdf.text[second - 4:second + 6] == "candidates"
-    assert raw[1].split("\n")[1].startswith(pdf.text[second:second + 6])
-
-
-def _pdf_with(pages: list[str | None], password: str | None = None, owner_only=False) -> bytes:
-    """A PDF of one page per entry: that text, or no text layer at all (None)."""
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.set_font("Helvetica", size=11)
-    for text in pages:
-        pdf.add_page()
-        if text is None:
-            pdf.rect(20, 20, 100, 60, style="F")  # a picture, as a scanner leaves it
-        else:
-            pdf.multi_cell(0, 6, text)
-    data = bytes(pdf.output())
-    if password is None:
-        return data
-    import pypdf
-
-    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(data)))
-    writer.encrypt(user_password="" if owner_only else password, owner_password=password,
-                   algorithm="AES-256")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-SENTENCE = "The ministry said the budget rose by four percent in 2023."
-
-
-@pytest.mark.parametrize(
-    ("data", "reason"),
-    [
-        (_pdf_with([None, None]), ("has no text layer (a scanned PDF?): annotator does not read "
-                                   "images; run it through OCR first")),
-        (_pdf_with(["Page 1 of 2", "Page 2 of 2"]), "has no text layer (a scanned PDF?)"),
-        (_pdf_with([SENTENCE], password="secret"), "is an encrypted PDF that needs a password"),
-        (_pdf_with([SENTENCE])[:300], "is not a readable PDF"),
-        (b"%PDF-1.7\n" + os.urandom(2000), "is not a readable PDF"),
-        (b"\x89PNG\r\n\x1a\n" + bytes(100), "is not text: it looks like a PNG image"),
-        (b"Just some text, not a PDF.\n", "is not a PDF: it does not start with %PDF-"),
-    ],
-    ids=["scanned", "page-numbers-only", "encrypted", "truncated", "garbage", "png", "text"],
-)
-def test_bad_pdfs_are_refused_in_one_line(tmp_path, data, reason):
-    (tmp_path / "report.pdf").write_bytes(data)
-    refusal = corpus.read_document(tmp_path / "report.pdf", "report.pdf")
-    assert isinstance(refusal, corpus.Refusal), refusal
-    assert reason in refusal.reason and "\n" not in refusal.reason
-
-
-def test_pdf_locked_only_against_editing_is_read():
-    pdf = pdf_text.read(_pdf_with([SENTENCE], password="owner", owner_only=True))
-    assert pdf.text == SENTENCE
-
-
-def test_pdf_with_some_scanned_pages_is_read_with_a_warning():
-    pdf = pdf_text.read(_pdf_with([SENTENCE, None, "Critics said it fell."]))
-    assert pdf.text == f"{SENTENCE}\n\nCritics said it fell."
-    assert pdf.pages == (0, len(SENTENCE) + 2, len(SENTENCE) + 2)
-    assert pdf.warnings == ("page 2 of 3 holds no text (scanned?) and was left out",)
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "joined"),
-    [("the inves-", "tigation began", "the investigation began"),
-     ("a two-year-", "long probe", "a two-year-long probe"),
-     ("soft\u00ad", "ware", "software"),
-     ("in 2023-", "2024", "in 2023- 2024"),
-     ("the EU-", "Turkey deal", "the EU- Turkey deal"),
-     ("it rose.", "Then", "it rose. Then")],
-)
-def test_lines_of_a_paragraph_are_joined(a, b, joined):
-    assert pdf_text._join_lines(a, b) == joined
-
-
 # --- DOCX --------------------------------------------------------------------------------------
 
 
@@ -255,71 +140,6 @@ def test_bad_docx_is_refused_in_one_line(tmp_path, data, reason):
 
 # --- refusals and repairs common to all formats --------------------------------------------------
 
-
-@pytest.mark.parametrize(("name", "limit"), [("big.pdf", "50 MB"), ("big.docx", "50 MB"),
-                                             ("big.html", "10 MB"), ("big.txt", "10 MB")])
-def test_file_over_its_size_limit_is_refused_before_it_is_read(tmp_path, name, limit):
-    with open(tmp_path / name, "wb") as f:
-        f.truncate(60_000_000)  # sparse: nothing is written, and nothing may be read
-    refusal = corpus.read_document(tmp_path / name, name)
-    assert isinstance(refusal, corpus.Refusal)
-    assert f"is 60.0 MB, more than the {limit} one document may be" in refusal.reason
-
-
-def test_html_page_without_article_text_is_refused(tmp_path):
-    (tmp_path / "nav.html").write_text(
-        "<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
-        "<footer>© 2024 Example</footer></body></html>", encoding="utf-8")
-    refusal = corpus.read_document(tmp_path / "nav.html", "nav.html")
-    assert isinstance(refusal, corpus.Refusal)
-    assert refusal.reason.startswith("has no article text")
-
-
-ARTICLE = (SECTIONS[1][1][0] + " ") * 40  # some 7,000 characters of news
-
-
-def test_stray_control_characters_in_a_long_text_are_repaired_with_a_warning():
-    text = ARTICLE + "Officials said it wasn\x92t so.\n" + ARTICLE + "Caf\x83 prices rose.\x81\n"
-    decoded, _, warnings = decoding.decode(text.encode("utf-8"))
-    assert decoded == text.replace("\x92", "’").replace("\x83", "ƒ").replace("\x81", "")
-    (warning,) = warnings
-    assert warning.startswith("held 3 stray control characters (mojibake?): U+0092 at character "
-                              f"{len(ARTICLE) + 22:,} read as ’ (Windows-1252);")
-    assert warning.endswith(f"U+0081 at character {text.index(chr(0x81)):,} dropped")
-
-
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [("The ministry said the budget rose.\x07\x08\nCritics said it fell.\x1f\n",
-      "is not text: it holds the control character U+0007 at character 34"),
-     (ARTICLE + "\x00" + ARTICLE, f"is not text: it holds a NUL byte at character {len(ARTICLE)}"),
-     ("".join(chr(1 + i % 26) for i in range(2000)), "is not text: it holds the control character")],
-    ids=["three-in-a-short-text", "nul", "binary"],
-)
-def test_many_control_characters_or_a_nul_are_still_not_text(text, reason):
-    with pytest.raises(ValueError, match=re.escape(reason)):
-        decoding.decode(text.encode("utf-8"))
-
-
-def test_page_at_counts_from_one_and_skips_pages_without_text():
-    document = corpus.Document("r.pdf", "r.pdf", "x" * 30, "", 0, None, format="pdf",
-                               pages=(0, 10, 10, 20))
-    assert [document.page_at(i) for i in (0, 9, 10, 19, 20, 29)] == [1, 1, 3, 3, 4, 4]
-    assert corpus.Document("a.txt", "a.txt", "x", "", 0, "utf-8").page_at(0) is None
-
-
-def test_claim_link_points_at_the_page_with_a_text_fragment():
-    claim = {"text": "Both have the support of warlords, officials said."}
-    document = {"canonical_url": "https://news.example.org/story#top", "url": None}
-    assert passages.claim_link(document, claim) == (
-        "https://news.example.org/story#:~:text=Both%20have%20the%20support%20of%20warlords%2C"
-        "%20officials%20said.")
-    long = {"text": "In a 94-page indictment handed down by a grand jury in Virginia, the "
-                    "government accuses Congressman Jefferson of offenses."}
-    assert passages.claim_link({"url": "http://127.0.0.1:8000/a"}, long).endswith(
-        "#:~:text=In%20a%2094%2Dpage%20indictment,Congressman%20Jefferson%20of%20offenses.")
-    assert passages.claim_link({"url": "javascript:alert(1)"}, claim) is None
-    assert passages.claim_link({}, claim) is None
 
 
 # --- the acceptance corpus, extracted -------------------------------------------------------------
@@ -391,7 +211,7 @@ def test_offsets_index_the_stored_text_exactly(formats_db):
 @pytest.mark.slow
 def test_pdf_claims_carry_their_page_and_others_none(formats_db):
     db, folder, _ = formats_db
-    pages = [re.sub(r"\s+", " ", re.sub(r"-\n", "", t)) for t in _page_texts(
+    pages = [re.sub(r"\s+", " ", re.sub(r"-\n", "", t)) for t in pdf_page_texts(
         (folder / "report.pdf").read_bytes())]
     claims = rows(db, "select * from claims where doc = 'report.pdf'")
     assert {c["page"] for c in claims} == {1, 2}

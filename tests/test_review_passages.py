@@ -47,3 +47,17 @@ def test_similar_claims_finds_reworded_versions():
         {"id": "new", "text": claim["text"]},
     ]
     assert [c["id"] for c in passages.similar_claims(claim, others)] == ["old"]
+
+
+def test_claim_link_points_at_the_page_with_a_text_fragment():
+    claim = {"text": "Both have the support of warlords, officials said."}
+    document = {"canonical_url": "https://news.example.org/story#top", "url": None}
+    assert passages.claim_link(document, claim) == (
+        "https://news.example.org/story#:~:text=Both%20have%20the%20support%20of%20warlords%2C"
+        "%20officials%20said.")
+    long = {"text": "In a 94-page indictment handed down by a grand jury in Virginia, the "
+                    "government accuses Congressman Jefferson of offenses."}
+    assert passages.claim_link({"url": "http://127.0.0.1:8000/a"}, long).endswith(
+        "#:~:text=In%20a%2094%2Dpage%20indictment,Congressman%20Jefferson%20of%20offenses.")
+    assert passages.claim_link({"url": "javascript:alert(1)"}, claim) is None
+    assert passages.claim_link({}, claim) is None
