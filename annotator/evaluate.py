@@ -178,6 +178,13 @@ def by_document(gold: Sequence[dict], pred: Sequence[dict]) -> dict[str, dict]:
 
 # --- the database side ---------------------------------------------------------------------------
 
+def reviewed_checkworthy(row: dict) -> str | None:
+    """A reviewed claim's check-worthiness (a row of :func:`.queries.reviewed_claims`): the
+    reviewer's correction, else the machine's class they saw and let stand (not the claim's class
+    now, which a later extract may have changed)."""
+    return row["r_checkworthy"] or row["r_seen_checkworthy"] or row["checkworthy"]
+
+
 def reviewed_gold(db: sqlite_utils.Database) -> tuple[list[dict], list[dict]]:
     """Gold from the reviewers' latest word on each reviewed claim, and the machine's version.
 
@@ -192,10 +199,11 @@ def reviewed_gold(db: sqlite_utils.Database) -> tuple[list[dict], list[dict]]:
         if row["verdict"] == "not_a_claim":
             continue
         g = dict(machine)
-        for field in ("source", "source_canonical", "cue", "stance", "checkworthy"):
+        for field in ("source", "source_canonical", "cue", "stance"):
             corrected = row[f"r_{field}"]
             if corrected is not None:
                 g[field] = corrected or None
+        g["checkworthy"] = reviewed_checkworthy(row)
         if row["r_source"] == "" and row["r_source_canonical"] is None:
             g["source_canonical"] = None
         gold.append(g)

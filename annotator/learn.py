@@ -4,7 +4,8 @@ and uses it from then on only if it is not worse on texts nobody reviewed.
 
 A reviewed claim's label is what ``annotator eval --reviews`` takes as gold: ``nfs`` for a
 ``not_a_claim`` verdict, else the reviewer's corrected check-worthiness, else the machine's class
-that the reviewer let stand (the claim's final review decides, see :mod:`annotator.store.team`).
+that the reviewer saw and let stand, as the review recorded it (the claim's final review decides,
+see :mod:`annotator.store.team`).
 About 30% of the reviewed documents (by a hash of their names; of the claims, when fewer than three
 documents were reviewed) are held out of training.
 
@@ -62,7 +63,7 @@ def reviewed_labels(db: sqlite_utils.Database) -> list[Reviewed]:
     for row in queries.reviewed_claims(db):
         if row["verdict"] is None and row["r_checkworthy"] is None:
             continue
-        label = "nfs" if row["verdict"] == "not_a_claim" else (row["r_checkworthy"] or row["checkworthy"])
+        label = "nfs" if row["verdict"] == "not_a_claim" else evaluate.reviewed_checkworthy(row)
         if label in checkworthy.CLASSES:
             out.append(Reviewed(row["id"], row["doc"], row["text"], label))
     return out

@@ -262,3 +262,47 @@ def test_the_bootstrap_metrics_are_scikit_learns():
     assert f1 == pytest.approx(f1_score(gold, pred, labels=["cfs", "ufs", "nfs"], average="macro",
                                         zero_division=0))
     assert ap == pytest.approx(average_precision_score(gold == "cfs", scores))
+
+
+def test_a_class_let_stand_is_the_one_the_reviewer_saw(tmp_path):
+    """A reviewed claim's label is the machine's class at review time: re-extracting its changed
+    document with another model in use re-scores the claim, and the label stays."""
+    import dataclasses
+
+    from annotator import checkworthy
+    from annotator.evaluate import reviewed_gold
+
+    corpus, db_path = tmp_path / "corpus", tmp_path / "claims.db"
+    corpus.mkdir()
+    claim = "Unemployment fell to 4.1 per cent in March."
+    (corpus / "a.txt").write_text(f"{claim}\n\nThank you all for coming tonight.\n", encoding="utf-8")
+    run("extract", corpus, "--db", db_path)
+    db = store.connect(db_path)
+    claim_id, seen, seen_score = db.execute(
+        "select id, checkworthy, checkworthy_score from claims where text = ?", [claim]).fetchone()
+    assert seen == "cfs"
+    store.add_review(db, claim_id, "maria", "true")  # the class let stand
+
+    # a model in use that never says cfs, then the document changes: the claim is re-scored
+    shipped = checkworthy.load_model()
+    never = np.where(np.array(shipped.classes) == "cfs", -100.0, 0.0)
+    model = dataclasses.replace(shipped, bias=shipped.bias + never, prose_bias=shipped.prose_bias + never)
+    path = learned.model_path(db_path, 1)
+    path.parent.mkdir()
+    model.save(path)
+    learned.record(db, db_path, 1, path, {"active": True})
+    db.close()
+    (corpus / "a.txt").write_text(f"{claim}\n\nThank you all for coming tonight. We will see.\n",
+                                  encoding="utf-8")
+    run("extract", corpus, "--db", db_path)
+
+    db = store.connect(db_path)
+    now, superseded = db.execute("select checkworthy, superseded from claims where id = ?",
+                                 [claim_id]).fetchone()
+    assert now != "cfs" and superseded == 0
+    assert db.execute("select seen_checkworthy, seen_checkworthy_score from reviews").fetchone() \
+        == (seen, seen_score)
+    assert [(r.claim_id, r.label) for r in reviewed_labels(db)] == [(claim_id, "cfs")]
+    gold, pred = reviewed_gold(db)
+    assert [g["checkworthy"] for g in gold] == ["cfs"] and pred[0]["checkworthy"] != "cfs"
+    db.close()

@@ -387,11 +387,13 @@ def predictions(conn: Connection) -> list[dict]:
 
 def reviewed_claims(conn: Connection) -> list[dict]:
     """The current claims that have a review, with the machine's fields, the verdict and the
-    corrections of their current review (``r_source``, ``r_stance``, …)."""
+    corrections of their current review (``r_source``, ``r_stance``, …) and the check-worthiness
+    class its reviewer saw (``r_seen_checkworthy``)."""
     return rows(conn, f"""
 select c.id, c.doc, c.start, c."end", c.text, c.source, c.source_canonical, c.cue, c.stance,
        c.checkworthy, r.verdict, r.source as r_source, r.source_canonical as r_source_canonical,
-       r.cue as r_cue, r.stance as r_stance, r.checkworthy as r_checkworthy
+       r.cue as r_cue, r.stance as r_stance, r.checkworthy as r_checkworthy,
+       r.seen_checkworthy as r_seen_checkworthy
 from claims c
 {CURRENT_REVIEW}
 where c.superseded = 0 and r.id is not null

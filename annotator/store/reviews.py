@@ -36,7 +36,8 @@ def add_review(
     adjudication, whoever wrote it). A field given as :data:`UNCHANGED` (the default) keeps the
     value of that review, so recording a verdict keeps the note; ``None`` clears a field. Which
     review is the claim's final one the database keeps (``final_reviews``, see
-    :func:`.schema.m011_team_review`).
+    :func:`.schema.m011_team_review`). The review records the machine's check-worthiness class and
+    score the reviewer saw (``seen_checkworthy``): the label of a class they let stand.
     """
     if kind not in ("review", "adjudication"):
         raise ValueError(f"not a kind of review: {kind!r}")
@@ -50,8 +51,11 @@ def add_review(
     values = ", ".join(f"current.{f}" if given[f] is UNCHANGED else f":{f}" for f in REVIEW_FIELDS)
     with db.atomic():
         cursor = db.execute(
-            f"insert into reviews (claim_id, reviewer, created, kind, {', '.join(REVIEW_FIELDS)})"
-            f" select :claim_id, :reviewer, :created, :kind, {values} from (select 1)"
+            f"insert into reviews (claim_id, reviewer, created, kind, {', '.join(REVIEW_FIELDS)},"
+            " seen_checkworthy, seen_checkworthy_score)"
+            f" select :claim_id, :reviewer, :created, :kind, {values}, seen.checkworthy,"
+            " seen.checkworthy_score from (select 1)"
+            " left join (select checkworthy, checkworthy_score from claims where id = :claim_id) as seen"
             " left join (select * from reviews where claim_id = :claim_id and kind = :kind"
             " and (kind = 'adjudication' or reviewer = :reviewer) order by id desc limit 1)"
             " as current",

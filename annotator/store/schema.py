@@ -378,3 +378,19 @@ def m013_claim_match_postings(db: sqlite_utils.Database) -> None:
           DELETE FROM claim_match_postings WHERE key_id = old.id AND word IN (SELECT value FROM json_each(old.keys));
         END""")
     db.table("claim_match_keys").disable_fts()
+
+
+@migrations()
+def m014_review_seen_checkworthy(db: sqlite_utils.Database) -> None:
+    """The machine's check-worthiness class and score a reviewer saw when writing each review
+    (``seen_checkworthy``, ``seen_checkworthy_score``): a class the reviewer let stand is the
+    claim's label for ``annotator learn`` and ``eval --reviews``, and re-extracting a changed
+    document may re-score the claim later.
+
+    Reviews stored before this migration are filled with their claim's class and score as they
+    are now, which is the best record there is: for them the label is the class at migration time.
+    """
+    db.table("reviews").add_column("seen_checkworthy", str)
+    db.table("reviews").add_column("seen_checkworthy_score", float)
+    db.execute("update reviews set seen_checkworthy = c.checkworthy, "
+               "seen_checkworthy_score = c.checkworthy_score from claims c where c.id = reviews.claim_id")
