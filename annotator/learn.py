@@ -87,6 +87,9 @@ def held_out(items: Sequence[Reviewed]) -> tuple[list[bool], str]:
 # --- the training data's features, parsed once ---------------------------------------------------
 
 
+CACHE_KEEP = 3  # cached feature sets kept: the most recently used
+
+
 def cache_dir() -> Path:
     """Where parsed training features are kept (the user's cache folder, ``annotator``)."""
     import platformdirs
@@ -107,12 +110,14 @@ def _key(nlp: Language, examples: Sequence[train.Example]) -> str:
 def training_features(nlp: Language, examples: Sequence[train.Example],
                       echo: Callable[[str], None] = print) -> list[np.ndarray]:
     """The feature ids of each example's text, parsed alone; read from the cache when these texts
-    were parsed before by the same spaCy model and feature code, else parsed and cached."""
+    were parsed before by the same spaCy model and feature code, else parsed and cached (and the
+    cache pruned to the :data:`CACHE_KEEP` most recently used sets)."""
     path = cache_dir() / f"{_key(nlp, examples)}.npz"
     try:
         with np.load(path, allow_pickle=False) as z:
             ids, ends = z["ids"], z["ends"]
         if len(ends) == len(examples):
+            os.utime(path)  # recently used: kept when the cache is pruned
             echo(f"features of {len(examples)} training sentences read from {path}")
             return [a.astype(np.int64) for a in np.split(ids, ends[:-1])]
     except (OSError, KeyError, ValueError):
@@ -125,7 +130,22 @@ def training_features(nlp: Language, examples: Sequence[train.Example],
     ends = np.cumsum([len(f) for f in features])
     np.savez(tmp, ids=np.concatenate(features).astype(np.int32), ends=ends)
     os.replace(tmp, path)  # whole or not at all: a killed run leaves no half file
+    prune_cache(path.parent)
     return features
+
+
+def prune_cache(folder: Path, keep: int = CACHE_KEEP) -> None:
+    """Delete all but the ``keep`` most recently used feature sets in ``folder`` (others are of
+    texts, spaCy models or feature code no longer in use; a file another run is writing is left)."""
+    entries = []
+    for p in folder.glob("*.npz"):
+        if not p.name.endswith(".tmp.npz"):
+            try:
+                entries.append((p.stat().st_mtime, p))
+            except FileNotFoundError:  # pruned by another run meanwhile
+                pass
+    for _, old in sorted(entries, reverse=True)[keep:]:
+        old.unlink(missing_ok=True)
 
 
 def _parse(nlp: Language, texts: Sequence[str]) -> list[np.ndarray]:

@@ -1,6 +1,7 @@
 """annotator learn: a new check-worthiness model from this database's reviews, used from then on."""
 
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -306,3 +307,25 @@ def test_a_class_let_stand_is_the_one_the_reviewer_saw(tmp_path):
     gold, pred = reviewed_gold(db)
     assert [g["checkworthy"] for g in gold] == ["cfs"] and pred[0]["checkworthy"] != "cfs"
     db.close()
+
+
+def test_the_feature_cache_keeps_the_most_recently_used_sets(nlp, own_cache):
+    from annotator import learn, train
+
+    folder = learn.cache_dir()
+    folder.mkdir(parents=True)
+    old = [folder / f"{'0' * 23}{i}.npz" for i in range(5)]  # older feature sets, oldest first
+    for i, path in enumerate(old):
+        np.savez(path, ids=np.zeros(1, np.int32), ends=np.ones(1))
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))
+    os.utime(old[0])  # read a moment ago: recently used
+    busy = folder / "another.1234.tmp.npz"  # another run's half-written file
+    busy.write_bytes(b"")
+    os.utime(busy, (1, 1))
+
+    learn.training_features(nlp, [train.Example("Thank you very much.", "nfs", "claimbuster")],
+                            echo=lambda _: None)
+    kept = sorted(p.name for p in folder.iterdir())
+    new = [n for n in kept if n not in {p.name for p in old} and n != busy.name]
+    assert len(new) == 1
+    assert kept == sorted([*new, old[0].name, old[4].name, busy.name])
