@@ -88,3 +88,35 @@ def test_blind_review_then_adjudication(db_copy, tmp_path, browser):  # noqa: F8
         browser.get(f"{server}/-/annotator/agreement")
         verdict_row = alice.find("#annotator-agreement tr[data-field=verdict]").text
         assert verdict_row.startswith("verdict 1 0.00")
+
+
+def test_a_reviewer_set_to_review_blind_sees_no_other_review_until_their_own(db_copy, tmp_path,
+                                                                             browser):  # noqa: F811
+    """``annotator reviewers set alice --blind``: every claim is blind for her, assigned or not,
+    as an assignment's blindness is."""
+    from click.testing import CliRunner
+    from selenium.webdriver.common.by import By
+
+    from annotator.cli import cli
+    from annotator.review import accounts
+
+    db = store.connect(db_copy)
+    claim_id = db.execute("select id from claims where superseded = 0"
+                          " order by checkworthy_score desc, id limit 1").fetchone()[0]
+    store.add_review(db, claim_id, "bob", "false", BOB_NOTE)  # no assignment at all
+    db.close()
+    result = CliRunner().invoke(cli, ["reviewers", "set", "alice", "--blind", "--db", str(db_copy)])
+    assert result.exit_code == 0, result.output
+    reviewer_accounts(db_copy.with_suffix(".reviewers.json"))
+    accounts.add(db_copy.with_suffix(".reviewers.json"), "bob", PASSWORD, iterations=1_000)
+
+    with serving(db_copy, tmp_path / "serve.log") as server:
+        alice = Reviewer(browser, server)
+        alice.sign_in("alice")
+        alice.open_claim(claim_id)
+        page = browser.find_element(By.TAG_NAME, "body").text
+        assert "hidden" in alice.find("#annotator-current-verdict").text
+        assert BOB_NOTE not in page and "bob:" not in page.lower()
+        alice.press("t")
+        assert "bob: false" in alice.find("#annotator-current-verdict").text
+        assert BOB_NOTE in alice.find(".annotator-history").text

@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from .common import db_option
+from .common import db_option, open_db
 
 reviewers_file_option = click.option(
     "--reviewers-file", "reviewers_path", type=click.Path(dir_okay=False), default=None,
@@ -124,6 +124,29 @@ def reviewers_list(db_path, reviewers_path):
         click.echo(f"No reviewer accounts in {path}", err=True)
     for name in sorted(team):
         click.echo(f"{name}\tadded {team[name].get('added') or '?'}")
+
+
+@reviewers.command("set")
+@click.argument("name")
+@db_option
+@click.option("--blind/--not-blind", required=True,
+              help="Review every claim blind: no one else's verdict, note or correction of a claim, "
+                   "nor its final verdict, shows until they have given their own.")
+def reviewers_set(name, db_path, blind):
+    """Set how a reviewer reviews (kept in the database; it applies at once).
+
+    Example:
+
+
+    \b
+        annotator reviewers set alice --blind --db db/claims.db
+    """
+    from ..store import team
+
+    db = open_db(db_path)
+    team.set_blind(db, name, blind)
+    db.close()
+    click.echo(f"{name} reviews {'blind' if blind else 'seeing the other reviews'}")
 
 
 @reviewers.command("remove")

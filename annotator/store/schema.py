@@ -394,3 +394,11 @@ def m014_review_seen_checkworthy(db: sqlite_utils.Database) -> None:
     db.table("reviews").add_column("seen_checkworthy_score", float)
     db.execute("update reviews set seen_checkworthy = c.checkworthy, "
                "seen_checkworthy_score = c.checkworthy_score from claims c where c.id = reviews.claim_id")
+
+
+@migrations()
+def m015_reviewer_settings(db: sqlite_utils.Database) -> None:
+    """Each reviewer's settings: ``blind``, to review every claim blind, assigned or not (see
+    :func:`.team.blind`; ``annotator reviewers set``)."""
+    db.execute("CREATE TABLE reviewer_settings (reviewer TEXT PRIMARY KEY,"
+               " blind INTEGER NOT NULL DEFAULT 0)")

@@ -48,6 +48,19 @@ def assign(db: sqlite_utils.Database, claim_ids: list[str], reviewers: list[str]
     return len(rows)
 
 
+def set_blind(db: sqlite_utils.Database, reviewer: str, blind: bool) -> None:
+    """Whether ``reviewer`` reviews every claim blind (an assignment's own setting aside)."""
+    with db.atomic():
+        db.execute("insert into reviewer_settings (reviewer, blind) values (?, ?)"
+                   " on conflict (reviewer) do update set blind = excluded.blind",
+                   [reviewer, int(blind)])
+
+
+def blind_reviewers(conn: Conn) -> set[str]:
+    """The reviewers set to review every claim blind."""
+    return {r[0] for r in conn.execute("select reviewer from reviewer_settings where blind")}
+
+
 def own_review(conn: Conn, claim_id: str, reviewer: str | None) -> dict | None:
     """``reviewer``'s review of the claim: their latest review row."""
     if not reviewer:
@@ -58,12 +71,15 @@ def own_review(conn: Conn, claim_id: str, reviewer: str | None) -> dict | None:
 
 
 def blind(conn: Conn, claim_id: str, reviewer: str | None) -> bool:
-    """Whether ``reviewer`` reviews the claim blind and has not given their verdict yet."""
+    """Whether ``reviewer`` reviews the claim blind (its assignment to them is blind, or they are
+    set to review blind) and has not given their verdict yet."""
     if not reviewer:
         return False
-    assigned = conn.execute("select blind from assignments where claim_id = ? and reviewer = ?",
-                            [claim_id, reviewer]).fetchone()
-    if not assigned or not assigned[0]:
+    set_blind = conn.execute(
+        "select exists (select 1 from assignments where claim_id = ? and reviewer = ? and blind)"
+        " or exists (select 1 from reviewer_settings where reviewer = ? and blind)",
+        [claim_id, reviewer, reviewer]).fetchone()[0]
+    if not set_blind:
         return False
     own = own_review(conn, claim_id, reviewer)
     return not (own and own["verdict"])
