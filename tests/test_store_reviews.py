@@ -16,3 +16,26 @@ def test_add_review_carries_forward_what_it_is_not_given(small_copy):
         {"verdict": "unverifiable", "note": None, "stance": None, "reviewer": "bob"},
         {"verdict": "true", "note": None, "stance": "alleged", "reviewer": "alice"},
     ]
+
+
+def test_a_review_records_the_class_its_reviewer_saw_and_old_reviews_get_the_current_one(small_copy):
+    import sqlite3
+
+    db = store.connect(small_copy)
+    first = db.execute("select id from claims order by id limit 1").fetchone()[0]
+    store.add_review(db, first, "alice", verdict="true")
+    seen = db.execute("select checkworthy, checkworthy_score from claims where id = ?", [first]).fetchone()
+    assert db.execute("select seen_checkworthy, seen_checkworthy_score from reviews").fetchone() == seen
+    db.close()
+
+    # a database reviewed before m014: its reviews are filled with their claim's class as it is now
+    conn = sqlite3.connect(small_copy)
+    with conn:
+        conn.execute("alter table reviews drop column seen_checkworthy")
+        conn.execute("alter table reviews drop column seen_checkworthy_score")
+        conn.execute("delete from _sqlite_migrations where name = 'm014_review_seen_checkworthy'")
+        conn.execute("update claims set checkworthy = 'ufs', checkworthy_score = 0.5 where id = ?", [first])
+    conn.close()
+    db = store.connect(small_copy)
+    assert db.execute("select seen_checkworthy, seen_checkworthy_score from reviews").fetchone() == ("ufs", 0.5)
+    db.close()
