@@ -5,38 +5,10 @@ a few come from the seed article and the dev texts. Sources are compared as the 
 does: by shared tokens, articles and punctuation dropped.
 """
 
-import re
-
 import pytest
+from attributions import fields, first_claim, same
 
 from annotator.claims import SPANS_KEY
-
-DROP = {"the", "a", "an", "of"}
-
-
-def toks(s):
-    return {t for t in re.findall(r"\w+", (s or "").casefold()) if t not in DROP}
-
-
-def same(pred, gold):
-    if not gold:
-        return not pred
-    a, b = toks(pred), toks(gold)
-    return bool(a and b) and len(a & b) >= 0.5 * min(len(a), len(b))
-
-
-def first_claim(nlp, text):
-    doc = nlp(text)
-    claims = list(doc.spans[SPANS_KEY])
-    assert claims, f"no claim found in {text!r}"
-    return claims
-
-
-def fields(span):
-    src = span._.annotator_source
-    cue = span._.annotator_cue
-    return (src.text if src is not None else ""), (cue.text if cue is not None else ""), span._.annotator_stance
-
 
 CASES = [
     # speech verbs with a clausal complement
@@ -224,95 +196,9 @@ def test_attribution(nlp, text, source, cue, stance):
     assert got_stance == stance
 
 
-def test_two_clauses_with_different_stances_are_two_claims(nlp):
-    claims = first_claim(
-        nlp, "Officials have said rebels were likely involved, but they have not accused the army.")
-    assert len(claims) == 2
-    assert fields(claims[0]) == ("Officials", "said", "hedged")
-    assert fields(claims[1]) == ("they", "have not accused", "denied")
-
-
-def test_a_quotation_continues_the_previous_speaker(nlp):
-    claims = first_claim(nlp, '"We are ready," the coach said. "The team has trained hard for a month."')
-    assert len(claims) == 2
-    assert fields(claims[1]) == ("the coach", "said", "reported")
-
-
-@pytest.mark.parametrize(
-    "text,attributed",
-    [
-        ('"We are ready. We will win," he said.', [True, True]),
-        ('He said: "The plan is dead. Nobody wants it."', [True, True]),
-        ('"Nothing is settled," he said. "Talks continue. We hope."', [True, True, True]),
-        ('He walked in. "Nothing is settled," he said.', [False, True]),
-        ('"You say that there was a class. It is not true," he said.', [True, True]),
-        ('"Nothing is settled," he said. Rain fell on the city.', [True, False]),
-        # marks of two styles in one quotation, as news often has them
-        ('“The roads are crumbling," he said. "Families lose power. The sewers are a century old.”',
-         [True, True, True]),
-        ('“Apparently not,“ he said. “The party has not changed its ways.”', [True, True]),
-    ],
-)
-def test_every_sentence_of_a_quotation_has_its_speaker(nlp, text, attributed):
-    claims = first_claim(nlp, text)
-    assert [fields(c)[0] == "he" or fields(c)[0] == "He" for c in claims] == attributed
-
-
-def test_a_cue_and_colon_ending_a_paragraph_attributes_the_next(nlp):
-    """``Limbaugh added:`` then the quoted paragraph, without quotation marks (PolNeAR dev)."""
-    from annotator import corpus, pipeline
-
-    text = ("Limbaugh spoke on Monday.\n\nLimbaugh added:\n\nThis is a sign of fear. She can't beat this guy "
-            "without stacking the deck.\n\nThe debate is on Monday.\n")
-    document = corpus.Document("t.txt", "t.txt", text, "0", len(text), "utf-8")
-    rows = next(pipeline.process(nlp, [document])).claims
-    got = {r["text"]: (r["source"], r["cue"], r["stance"]) for r in rows}
-    assert got["This is a sign of fear."] == ("Limbaugh", "added", "reported")
-    assert got["She can't beat this guy without stacking the deck."] == ("Limbaugh", "added", "reported")
-    assert got["The debate is on Monday."] == (None, None, "asserted")
-
-
-def test_a_quotation_left_open_goes_on_in_the_next_paragraph(nlp):
-    from annotator import corpus, pipeline
-
-    text = ('"We will not give up," she said. "The roads are crumbling.\n\n'
-            '"Families endure blackouts. We must act."\n\nThe rally ended at noon.\n')
-    document = corpus.Document("t.txt", "t.txt", text, "0", len(text), "utf-8")
-    rows = next(pipeline.process(nlp, [document])).claims
-    got = {r["text"]: r["source"] for r in rows}
-    assert got['"Families endure blackouts.'] == "she" and got['We must act."'] == "she"
-    assert got["The rally ended at noon."] is None
-
-
-def test_unbalanced_quotation_marks_do_not_fail(nlp):
-    for text in ['"He said it was over.', 'It was over," he said "', "«Nothing “ is ‘ settled", '"""']:
-        doc = nlp(text)
-        for claim in doc.spans[SPANS_KEY]:
-            fields(claim)
-
-
 def test_spans_point_into_the_claim_paragraph(nlp):
     doc = nlp("Police alleged that the suspect had fled the country.")
     claim = doc.spans[SPANS_KEY][0]
     src, cue = claim._.annotator_source, claim._.annotator_cue
     assert doc.text[src.start_char:src.end_char] == "Police"
     assert doc.text[cue.start_char:cue.end_char] == "alleged"
-
-
-def test_a_quotation_after_the_object_even_where_the_parse_hung_its_comma_on_the_object(nlp):
-    """``told host Matt Boyle, “…”`` with the comma and the opening mark parsed as the object's
-    (the small model does so after a long object: PolNeAR train); the parse is given here, as the
-    model's output for a given sentence changes with the words around it."""
-    from spacy.tokens import Doc
-
-    from annotator import lexicon
-    from annotator.cues import complement
-
-    words = ["Bolton", "told", "host", "Boyle", ",", "“", "The", "bill", "is", "dead", ".", "”"]
-    spaces = [True, True, True, False, True, False, True, True, True, False, False, False]
-    heads = [1, 1, 3, 1, 3, 3, 7, 8, 1, 8, 1, 1]
-    deps = ["nsubj", "ROOT", "compound", "dobj", "punct", "punct", "det", "nsubj", "xcomp", "acomp",
-            "punct", "punct"]
-    pos = ["PROPN", "VERB", "NOUN", "PROPN", "PUNCT", "PUNCT", "DET", "NOUN", "AUX", "ADJ", "PUNCT", "PUNCT"]
-    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos)
-    assert complement(doc[1], lexicon.cues()[("tell", "VERB")]) == (True, None)

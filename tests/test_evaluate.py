@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
+from test_train import SENTENCES, write_sentences
 
 from annotator import evaluate
 from annotator.cli import cli
@@ -149,3 +150,28 @@ def test_attribution_floor_on_polnear_dev(tmp_path):
     got, _, _ = polnear.score(str(gold), str(out))
     low = {k: got[k] for k, floor in POLNEAR_FLOORS.items() if got[k] < floor}
     assert got["docs"] >= POLNEAR_SAMPLE - 1 and not low, got
+
+
+# --- eval --sentences ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_eval_sentences_prints_per_class_scores_macro_f1_and_average_precision(tmp_path):
+    path = write_sentences(tmp_path / "s.jsonl", SENTENCES)
+    out = CliRunner().invoke(cli, ["eval", "--sentences", str(path)], catch_exceptions=False).output
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines[1:4]] == ["cfs", "ufs", "nfs"]
+    assert "macro-F1" in lines[4] and "average precision of cfs" in lines[4] and "18 sentences" in lines[4]
+    got = json.loads(CliRunner().invoke(cli, ["eval", "--sentences", str(path), "--json"],
+                                        catch_exceptions=False).output)
+    assert got["cfs"]["support"] == 6 and got["ufs"]["support"] == 6 and got["nfs"]["support"] == 6
+    assert got["cfs_average_precision"] > 0.8
+    assert abs(got["macro_f1"] - sum(got[c]["f1"] for c in ("cfs", "ufs", "nfs")) / 3) < 0.002
+
+
+def test_eval_sentences_names_the_line_of_a_bad_label(tmp_path):
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"text": "Prices fell.", "checkworthy": "cfs"}\n{"text": "Hm.", "checkworthy": "maybe"}\n')
+    result = CliRunner().invoke(cli, ["eval", "--sentences", str(path)])
+    assert result.exit_code == 1
+    assert "s.jsonl, line 2" in result.output and "'maybe'" in result.output

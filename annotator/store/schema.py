@@ -340,17 +340,8 @@ def m011_team_review(db: sqlite_utils.Database) -> None:
 def m012_learned_models(db: sqlite_utils.Database) -> None:
     """The model versions ``annotator learn`` trained on this database's reviews (see
     :mod:`.learned`)."""
-    db.execute(
-        """
-        CREATE TABLE learned_models (
-            version INTEGER PRIMARY KEY,
-            name TEXT NOT NULL UNIQUE,
-            kind TEXT NOT NULL,
-            path TEXT NOT NULL,
-            created TEXT NOT NULL,
-            figures TEXT NOT NULL
-        )"""
-    )
+    db.execute("CREATE TABLE learned_models (version INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+               " kind TEXT NOT NULL, path TEXT NOT NULL, created TEXT NOT NULL, figures TEXT NOT NULL)")
 
 
 @migrations()

@@ -1,0 +1,21 @@
+"""Cue rules read from the parse (here with the parse given, as the model's output changes with
+the words around a sentence)."""
+
+
+def test_a_quotation_after_the_object_even_where_the_parse_hung_its_comma_on_the_object(nlp):
+    """``told host Matt Boyle, “…”`` with the comma and the opening mark parsed as the object's
+    (the small model does so after a long object: PolNeAR train); the parse is given here, as the
+    model's output for a given sentence changes with the words around it."""
+    from spacy.tokens import Doc
+
+    from annotator import lexicon
+    from annotator.cues import complement
+
+    words = ["Bolton", "told", "host", "Boyle", ",", "“", "The", "bill", "is", "dead", ".", "”"]
+    spaces = [True, True, True, False, True, False, True, True, True, False, False, False]
+    heads = [1, 1, 3, 1, 3, 3, 7, 8, 1, 8, 1, 1]
+    deps = ["nsubj", "ROOT", "compound", "dobj", "punct", "punct", "det", "nsubj", "xcomp", "acomp",
+            "punct", "punct"]
+    pos = ["PROPN", "VERB", "NOUN", "PROPN", "PUNCT", "PUNCT", "DET", "NOUN", "AUX", "ADJ", "PUNCT", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos)
+    assert complement(doc[1], lexicon.cues()[("tell", "VERB")]) == (True, None)

@@ -1,0 +1,65 @@
+"""Quotations: every sentence of a quotation has its speaker, across sentences and paragraphs."""
+
+import pytest
+from attributions import fields, first_claim
+
+from annotator.claims import SPANS_KEY
+
+
+def test_a_quotation_continues_the_previous_speaker(nlp):
+    claims = first_claim(nlp, '"We are ready," the coach said. "The team has trained hard for a month."')
+    assert len(claims) == 2
+    assert fields(claims[1]) == ("the coach", "said", "reported")
+
+
+@pytest.mark.parametrize(
+    "text,attributed",
+    [
+        ('"We are ready. We will win," he said.', [True, True]),
+        ('He said: "The plan is dead. Nobody wants it."', [True, True]),
+        ('"Nothing is settled," he said. "Talks continue. We hope."', [True, True, True]),
+        ('He walked in. "Nothing is settled," he said.', [False, True]),
+        ('"You say that there was a class. It is not true," he said.', [True, True]),
+        ('"Nothing is settled," he said. Rain fell on the city.', [True, False]),
+        # marks of two styles in one quotation, as news often has them
+        ('“The roads are crumbling," he said. "Families lose power. The sewers are a century old.”',
+         [True, True, True]),
+        ('“Apparently not,“ he said. “The party has not changed its ways.”', [True, True]),
+    ],
+)
+def test_every_sentence_of_a_quotation_has_its_speaker(nlp, text, attributed):
+    claims = first_claim(nlp, text)
+    assert [fields(c)[0] == "he" or fields(c)[0] == "He" for c in claims] == attributed
+
+
+def test_a_cue_and_colon_ending_a_paragraph_attributes_the_next(nlp):
+    """``Limbaugh added:`` then the quoted paragraph, without quotation marks (PolNeAR dev)."""
+    from annotator import corpus, pipeline
+
+    text = ("Limbaugh spoke on Monday.\n\nLimbaugh added:\n\nThis is a sign of fear. She can't beat this guy "
+            "without stacking the deck.\n\nThe debate is on Monday.\n")
+    document = corpus.Document("t.txt", "t.txt", text, "0", len(text), "utf-8")
+    rows = next(pipeline.process(nlp, [document])).claims
+    got = {r["text"]: (r["source"], r["cue"], r["stance"]) for r in rows}
+    assert got["This is a sign of fear."] == ("Limbaugh", "added", "reported")
+    assert got["She can't beat this guy without stacking the deck."] == ("Limbaugh", "added", "reported")
+    assert got["The debate is on Monday."] == (None, None, "asserted")
+
+
+def test_a_quotation_left_open_goes_on_in_the_next_paragraph(nlp):
+    from annotator import corpus, pipeline
+
+    text = ('"We will not give up," she said. "The roads are crumbling.\n\n'
+            '"Families endure blackouts. We must act."\n\nThe rally ended at noon.\n')
+    document = corpus.Document("t.txt", "t.txt", text, "0", len(text), "utf-8")
+    rows = next(pipeline.process(nlp, [document])).claims
+    got = {r["text"]: r["source"] for r in rows}
+    assert got['"Families endure blackouts.'] == "she" and got['We must act."'] == "she"
+    assert got["The rally ended at noon."] is None
+
+
+def test_unbalanced_quotation_marks_do_not_fail(nlp):
+    for text in ['"He said it was over.', 'It was over," he said "', "«Nothing “ is ‘ settled", '"""']:
+        doc = nlp(text)
+        for claim in doc.spans[SPANS_KEY]:
+            fields(claim)

@@ -1,0 +1,72 @@
+"""``annotator train checkworthy``: the command, its report and its file (a tiny run, not the
+model's quality)."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from annotator import checkworthy
+from annotator.claims import SPANS_KEY
+from annotator.cli import cli
+
+SENTENCES = [
+    ("Unemployment rose to 7.2 percent in March.", "cfs"),
+    ("The company paid $3 million in fines in 2019.", "cfs"),
+    ("Germany joined the alliance in 1955.", "cfs"),
+    ("Police said 14 people were killed in the blast.", "cfs"),
+    ("The senator accused the governor of taking bribes in 2017.", "cfs"),
+    ("Exports fell by a third last year.", "cfs"),
+    ("The committee met on Tuesday.", "ufs"),
+    ("The ministry is based in the capital.", "ufs"),
+    ("John Smith is the head of the school's music department.", "ufs"),
+    ("The festival is known as the Feast of Lights.", "ufs"),
+    ("My father was a teacher.", "ufs"),
+    ("I was in the room when they met.", "ufs"),
+    ("I think that is a terrible idea.", "nfs"),
+    ("We believe this is the right plan for the country.", "nfs"),
+    ("The government should resign.", "nfs"),
+    ("It is a shameful decision.", "nfs"),
+    ("Thank you very much.", "nfs"),
+    ("That is not what the people want.", "nfs"),
+]
+
+
+def write_sentences(path, rows):
+    path.write_text("".join(json.dumps({"text": t, "checkworthy": c}) + "\n" for t, c in rows))
+    return path
+
+
+@pytest.mark.slow
+def test_train_writes_a_model_that_the_pipeline_loads(tmp_path, monkeypatch):
+    """A tiny training run: the command, its report and its file, not the model's quality."""
+    data = tmp_path / "cb"
+    data.mkdir()
+    write_sentences(data / "train.jsonl", SENTENCES * 3)
+    (tmp_path / "set").mkdir()
+    gold = tmp_path / "set" / "gold.jsonl"
+    gold.write_text(json.dumps({"doc": "a.txt", "start": 0, "end": 28, "text": "Exports rose 4% in April.",
+                                "checkworthy": "cfs"}) + "\n")
+    model = tmp_path / "model.npz"
+    heldout = tmp_path / "heldout.jsonl"
+    result = CliRunner().invoke(cli, ["train", "checkworthy", "--data", str(data), "--gold", str(gold),
+                                      "-o", str(model), "--heldout", str(heldout)],
+                                catch_exceptions=False)
+    assert "TF-IDF + linear SVM (baseline)" in result.output
+    assert "gold sets, each scored by a model trained without it" in result.output
+    assert "calibration of the cfs score" in result.output
+    assert len(heldout.read_text().splitlines()) == round(len(SENTENCES) * 3 * 0.2)
+    trained = checkworthy.read_model(model)
+    assert trained.meta["trained_on"] == {"claimbuster": 43, "set": 1}
+
+    import spacy
+
+    from annotator.pipeline import resolve_model
+
+    nlp = spacy.load(resolve_model())
+    nlp.add_pipe("annotator_claims")
+    nlp.add_pipe("annotator_checkworthy", config={"model": str(model)})
+    doc = nlp("Exports rose 4% in April.")
+    got = next(iter(doc.spans[SPANS_KEY]))
+    assert got._.annotator_checkworthy in checkworthy.CLASSES
+    assert 0 <= got._.annotator_checkworthy_score <= 1
