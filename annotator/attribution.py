@@ -18,9 +18,12 @@ Rules, in order:
 3. ``be`` + a cue adjective (``Officials are concerned …``);
 4. ``according to X`` (also the misspelt ``According X``);
 5. an attributing adverb (``reportedly``) with no named source;
-6. a quotation with no cue of its own continues the quotation of the sentence before, and into
-   the next paragraph when left open there (``quotations.across_paragraphs``, which also gives a
-   paragraph ending in ``X added:`` to X).
+6. every claim inside a quotation is its speaker's (``quotations.quotation_links``): the speaker
+   of the claim whose cue opens or closes it, or one named by words no claim attributes
+   (:func:`quotation_speaker`: ``"…?" he said.``), or the speaker of the quotation before it;
+   and into the next paragraph when it is left open there or the next paragraph is all quotation
+   with no speaker of its own (``quotations.across_paragraphs``, which also gives a paragraph
+   ending in ``X added:`` to X).
 
 Then the learned model (``attribution_model.py``), when the component has one (``learned``, the
 default), scores every claim's candidate attributions: it attributes a claim still without a
@@ -47,6 +50,7 @@ from .cues import (
     nested_cue,
     passive,
     span_of,
+    subject_of,
 )
 from .quotations import FIRST_PERSON, quotation_links, quotation_marks
 
@@ -93,8 +97,8 @@ class Attributor:
     def __call__(self, doc: Doc) -> Doc:
         claims = list(doc.spans[self.spans_key])
         found = [attribute(c) for c in claims]
-        for i, j in quotation_links(claims, found):
-            a, own = found[j], found[i]
+        for i, a in quotation_links(claims, found, lambda a, b, before: quotation_speaker(doc, a, b, before)):
+            own = found[i]
             # "…I would think that …," she said: her words, with her own hedge
             found[i] = Attribution(a.source, a.cue, a.classes + own.classes, own.content or claims[i].root)
         if self.model is not None:
@@ -237,47 +241,83 @@ def _after_quotation(claim: Span) -> CueMatch | None:
                 continue
         elif t.text not in (",", "--", "—", "–") or not finite_before:
             continue
-        nxt = doc[t.i + 1]
-        cue = lookup(nxt)
-        if cue is not None and "clause" in cue.frames:  # "…," said X
-            source = _noun_chunk(doc, nxt.i + 1, claim.end)
-            verb: Token | None = nxt
-        else:  # "…," X said
-            source = _noun_chunk(doc, t.i + 1, claim.end)
-            if source is None:
-                continue
-            # "…," Melanne Verveer, a State Department official, wrote: the parse's subject
-            subject = next((k for k in doc[source.end:min(claim.end, source.end + 30)]
-                            if k.dep_ in ("nsubj",) and k.left_edge.i == t.i + 1
-                            and lookup(k.head) is not None), None)
-            if subject is not None and source.end < subject.head.i:
-                source = span_of(subject)
-            i = source.end
-            while i < claim.end and (doc[i].dep_ in ("advmod", "aux", "neg") and doc[i].pos_ != "VERB"
-                                     or doc[i].is_space):  # "the judge\xa0said"
-                i += 1
-            verb = doc[i] if i < claim.end else None
-            cue = lookup(verb) if verb is not None else None
-            if cue is None and quote and doc[t.i - 1].text in (",", "?", "!") and len(source) >= 2 \
-                    and any(k.pos_ in ("NOUN", "PROPN", "PRON") for k in source[:-1]):
-                # "…," the Saudis state in the paper: the parse read the verb as the phrase's noun
-                verb, cue = source[-1], _verb_read_as_noun(source[-1])
-                source = source[:-1]
-            if cue is None or "clause" not in cue.frames:
-                continue
-        assert verb is not None  # the word a cue was found on
-        if source is None or verb.tag_ not in FINITE_TAGS | {"VBN"} and _verb_read_as_noun(verb) is None:
-            continue
-        if not quote:
-            after = max(verb.i, source.end - 1) + 1
-            stop = next((k for k in range(after, claim.end) if doc[k].text in (",", "--", "—", "–")),
-                        claim.end)
-            if has_finite_verb(doc[after:stop]) or any(
-                    c.dep_ in ("ccomp", "dobj") for c in verb.children) or t.i < claim.start + 3 \
-                    or verb.dep_ == "relcl":
-                continue
-        inside = doc[claim.start:t.i].root  # the quotation's own head: its hedges, nested cues
-        return CueMatch(cue, cue_span(verb), source, inside, negated(verb))
+        found = _tag_at(claim, t, quote)
+        if found is not None:
+            return found
+    return None
+
+
+def _tag_at(claim: Span, t: Token, quote: bool) -> CueMatch | None:
+    """The cue and speaker right after ``t``, a closing mark (``quote``) or a comma of ``claim``."""
+    doc = claim.doc
+    if quote and t.i + 3 < claim.end and doc[t.i + 1].text == ",":
+        t = doc[t.i + 1]  # "… “perhaps”, he told reporters": the comma after the mark
+    nxt = doc[t.i + 1]
+    cue = lookup(nxt)
+    if cue is not None and "clause" in cue.frames:  # "…," said X
+        source = _noun_chunk(doc, nxt.i + 1, claim.end)
+        verb: Token | None = nxt
+    else:  # "…," X said
+        source = _noun_chunk(doc, t.i + 1, claim.end)
+        if source is None:
+            return None
+        # "…," Melanne Verveer, a State Department official, wrote: the parse's subject
+        subject = next((k for k in doc[source.end:min(claim.end, source.end + 30)]
+                        if k.dep_ in ("nsubj",) and k.left_edge.i == t.i + 1
+                        and lookup(k.head) is not None), None)
+        if subject is not None and source.end < subject.head.i:
+            source = span_of(subject)
+        i = source.end
+        while i < claim.end and (doc[i].dep_ in ("advmod", "aux", "neg") and doc[i].pos_ != "VERB"
+                                 or doc[i].is_space):  # "the judge\xa0said"
+            i += 1
+        verb = doc[i] if i < claim.end else None
+        cue = lookup(verb) if verb is not None else None
+        if cue is None and quote and doc[t.i - 1].text in (",", "?", "!") and len(source) >= 2 \
+                and any(k.pos_ in ("NOUN", "PROPN", "PRON") for k in source[:-1]):
+            # "…," the Saudis state in the paper: the parse read the verb as the phrase's noun
+            verb, cue = source[-1], _verb_read_as_noun(source[-1])
+            source = source[:-1]
+        if cue is None or "clause" not in cue.frames:
+            return None
+    assert verb is not None  # the word a cue was found on
+    if source is None or verb.tag_ not in FINITE_TAGS | {"VBN"} and _verb_read_as_noun(verb) is None:
+        return None
+    if not quote:
+        after = max(verb.i, source.end - 1) + 1
+        stop = next((k for k in range(after, claim.end) if doc[k].text in (",", "--", "—", "–")),
+                    claim.end)
+        if has_finite_verb(doc[after:stop]) or any(
+                c.dep_ in ("ccomp", "dobj") for c in verb.children) or t.i < claim.start + 3 \
+                or verb.dep_ == "relcl":
+            return None
+    inside = doc[claim.start:t.i].root  # the quotation's own head: its hedges, nested cues
+    return CueMatch(cue, cue_span(verb), source, inside, negated(verb))
+
+
+def quotation_speaker(doc: Doc, q_start: int, q_end: int, before: bool) -> Attribution | None:
+    """The speaker of the quotation at ``doc``'s characters ``q_start:q_end`` named by words no
+    claim attributes: a cue right after its closing mark (``"…?" he said.``, ``…’” Sexton said in
+    an interview.``, a sentence of its own where the parse split it) or, with ``before``, the
+    nearest cue before its opening mark in the same sentence, nothing finite between
+    (``X tweeted Sunday: "Is …?``, a question, which is no claim)."""
+    close = doc.char_span(q_end - 1, q_end, alignment_mode="expand")
+    opening = doc.char_span(q_start, q_start + 1, alignment_mode="expand")
+    if close is None or opening is None:
+        return None
+    t, o = close[-1], opening[0]
+    if t.i > o.i and t.i + 2 < len(doc):
+        m = _tag_at(doc[o.i:doc[t.i + 1].sent.end], t, True)
+        if m is not None and m.source is not None:
+            return Attribution(m.source, m.cue_span, (m.cls,))
+    if before:
+        for k in range(o.i - 1, max(o.sent.start, o.i - 12) - 1, -1):
+            cue = lookup(doc[k])
+            subject = subject_of(doc[k]) if cue is not None and "clause" in cue.frames else None
+            if subject is not None and subject.i < k:
+                return Attribution(span_of(subject), cue_span(doc[k]), (cue.cls,))  # type: ignore[union-attr]
+            if doc[k].tag_ in FINITE_TAGS:
+                break
     return None
 
 

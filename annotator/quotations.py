@@ -1,9 +1,9 @@
-"""Quotations: where they are in a text, and which attributed claim each cue-less quoted claim
-belongs to (``"We are ready. We will win," he said.``: both sentences are his)."""
+"""Quotations: where they are in a text, and whose words each quoted claim is (``"We are ready.
+We will win," he said.``: both sentences are his), across sentences and paragraphs."""
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -75,43 +75,68 @@ def _speaker_hedge(a: "Attribution") -> bool:
     return who in FIRST_PERSON or who == "you" and len(a.classes) == 1
 
 
-def quotation_links(claims: list[Span], found: list["Attribution"]) -> list[tuple[int, int]]:
-    """``(i, j)``: claim i has no cue and lies in a quotation that claim j attributes.
+def quotation_links(claims: list[Span], found: list["Attribution"],
+                    speaker_of: Callable[[int, int, bool], "Attribution | None"]) -> list[tuple[int, "Attribution"]]:
+    """``(i, a)``: claim i lies in a quotation whose speaker is ``a``, and has no cue of its own
+    outside it.
 
-    Claim j attributes a quotation when its cue stands outside the quotation, just before it
-    (``He said: "…``) or just after it (``…," he said.``); every cue-less claim whose text lies
-    inside that quotation is the same speaker's (``"We are ready. We will win," he said.``).
+    A quotation's speaker is, in order: that of the claim whose cue stands just before it (``He
+    said: "…``) or just after it (``…," he said.``); one named by words no claim attributes
+    (``speaker_of(start, end, before)``: ``"…?" he said.``, a question being no claim); that of
+    the claim just before it when that claim is quoted and attributed; that of the quotation
+    before it when nothing but its speaker's words stands between (``"…?" he said. "…"``). Every
+    claim mostly inside the quotation, or whose head word is inside it (a sentence cut inside a
+    quotation: ``X “were stiff. …” in comparison, Y said``), is the speaker's, unless its own cue
+    stands outside the quotation: a cue inside it is the quoted speaker's words (``"He's always
+    calling me Little Marco. …," Rubio said``), as for a claim that holds a whole quotation.
     """
     if not claims:
         return []
     doc = claims[0].doc
-    links: list[tuple[int, int]] = []
+    links: list[tuple[int, Attribution]] = []
+    linked: dict[int, Attribution] = {}
+    previous: tuple[int, Attribution] | None = None  # the quotation before: its end, its speaker
     for q_start, q_end in quotation_spans(text_of(doc)):
-        owner = None
+        owner, speaker = None, None
         for j, (c, a) in enumerate(zip(claims, found)):
             if a.cue is None or a.source is None:
                 continue
-            if c.start_char <= q_end <= c.end_char and a.cue.start_char >= q_end - 1:
-                owner = j  # "…," he said.
+            if c.start_char <= q_end <= c.end_char and a.cue.start_char >= q_end - 1 \
+                    or c.start_char <= q_start <= c.end_char and a.cue.end_char <= q_start:
+                owner, speaker = j, a  # "…," he said. / He said: "…
                 break
-            if c.start_char <= q_start <= c.end_char and a.cue.end_char <= q_start:
-                owner = j  # He said: "…
-                break
-        if owner is None:
-            # a quotation with no cue of its own continues an attributed quotation just before it
+        if speaker is None:
+            speaker = speaker_of(q_start, q_end, not any(c.start_char <= q_start < c.end_char for c in claims))
+        if speaker is None:
             before = [j for j, c in enumerate(claims) if c.end_char <= q_start]
             if before and found[before[-1]].cue is not None \
                     and any(ch in QUOTES for ch in claims[before[-1]].text):
                 owner = before[-1]
-                owner = dict(links).get(owner, owner)
-            else:
-                continue
+                speaker = linked.get(owner, found[owner])
+            elif previous is not None and _only_speaker_between(claims, previous, q_start):
+                speaker = previous[1]
+        previous = (q_end, speaker) if speaker is not None else None
+        if speaker is None:
+            continue
         for i, (c, a) in enumerate(zip(claims, found)):
             inside = max(0, min(c.end_char, q_end) - max(c.start_char, q_start))
-            own = a.cue is not None and not _speaker_hedge(a)
-            if i != owner and not own and inside >= 0.5 * len(c.text.strip(QUOTES + " ")):
-                links.append((i, owner))
+            own = a.cue is not None and not _speaker_hedge(a) and not q_start <= a.cue.start_char < q_end
+            part = inside >= 0.5 * len(c.text.strip(QUOTES + " ")) or inside and q_start <= c.root.idx < q_end
+            if i != owner and not own and part:
+                links.append((i, speaker))
+                linked[i] = speaker
     return links
+
+
+def _only_speaker_between(claims: list[Span], previous: tuple[int, "Attribution"], start: int) -> bool:
+    """Every claim between the end of the quotation before (``previous``: its end, its speaker)
+    and ``start`` holds that speaker's cue (``he said.``), so the one quotation goes on."""
+    end, speaker = previous
+    cue = speaker.cue
+    if cue is None:
+        return False
+    return all(c.start_char <= cue.start_char < c.end_char
+               for c in claims if c.start_char >= end - 1 and c.end_char <= start + 1)
 
 
 _CARRIED = ("source", "source_start", "source_end", "source_canonical", "source_label",
@@ -128,12 +153,13 @@ def across_paragraphs(rows: list[dict], blocks: Sequence["Block"], text: str) ->
     """Carry an attribution into the next paragraph, in place, where the text says it goes on.
 
     ``rows`` are a document's claim rows in order, ``blocks`` its structure; only a paragraph
-    right after another (no heading or list between them) goes on from it. Two cases: a paragraph
+    right after another (no heading or list between them) goes on from it. Three cases: a paragraph
     that ends in an attributed cue and a colon (``Limbaugh added:``) gives its speaker to the
     cue-less claims of the next paragraph; a quotation left open at the end of a paragraph and
     taken up by the next (``"… ¶ "…," he said``: news opens each paragraph of a long quotation
     and closes only the last) gives the speaker of the one to the cue-less quoted claims of the
-    other.
+    other; so does a paragraph ending in an attributed quotation to a next paragraph that opens
+    with a quotation and has no cue at all (``"…," Rubio said. ¶ "Which is why …"``).
     """
     def rows_in(start: int, end: int) -> list[dict]:
         return [r for r in rows if start <= r["start"] < end]
@@ -147,11 +173,16 @@ def across_paragraphs(rows: list[dict], blocks: Sequence["Block"], text: str) ->
         if owner is None:
             continue
         colon = before[-1] is owner and owner["text"].rstrip().endswith(":")
-        opened = _open_at_end(text[p_start:p_end]) and text[q_start:q_start + 1] in QUOTES
-        if not (colon or opened):
+        opens = text[q_start:q_start + 1] in QUOTES
+        opened = _open_at_end(text[p_start:p_end]) and opens
+        after = rows_in(q_start, q_end)
+        # "…," Rubio said. ¶ "Which is why …": a paragraph of quotation with no speaker of its own
+        goes_on = opens and before[-1] is owner and any(ch in QUOTES for ch in owner["text"]) \
+            and not any(r.get("cue") for r in after)
+        if not (colon or opened or goes_on):
             continue
         quoted = quotation_spans(text[q_start:q_end])
-        for r in rows_in(q_start, q_end):
+        for r in after:
             if r.get("cue"):
                 break
             inside = any(a <= r["start"] - q_start and r["end"] - q_start <= b + 1 for a, b in quoted)

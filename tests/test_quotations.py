@@ -25,11 +25,35 @@ def test_a_quotation_continues_the_previous_speaker(nlp):
         ('“The roads are crumbling," he said. "Families lose power. The sewers are a century old.”',
          [True, True, True]),
         ('“Apparently not,“ he said. “The party has not changed its ways.”', [True, True]),
+        # a cue inside the quotation is the quoted speaker's words, not a new speaker
+        ('"She is always calling me a liar. I admit she is taller," he said on Sunday.', [True, True]),
     ],
 )
 def test_every_sentence_of_a_quotation_has_its_speaker(nlp, text, attributed):
     claims = first_claim(nlp, text)
     assert [fields(c)[0] == "he" or fields(c)[0] == "He" for c in claims] == attributed
+
+
+@pytest.mark.parametrize(
+    "text,claim,speaker",
+    [
+        # a question, which is no claim, between the tag and the next quotation
+        ('"What would the label accomplish? What would it change?" he said. "The answer is none."',
+         '"The answer is none."', "he"),
+        # the tag opens a question, which is no claim
+        ('Trump tweeted Sunday: "Is he going to mention the words? If he does not, he should resign!"',
+         'If he does not, he should resign!"', "Trump"),
+        # a sentence cut inside a quotation: its head word is quoted, the tag closes the next one
+        ("The plan for a new bridge over the river “was dead. Nobody wanted it” by then, Smith said.",
+         "The plan for a new bridge over the river “was dead.", "Smith"),
+        # a comma after the closing mark
+        ("People should not wave around words like “maybe” and “perhaps”, he told reporters.",
+         "perhaps”, he told reporters.", "he"),
+    ],
+)
+def test_a_quotation_speaker_named_outside_any_claim(nlp, text, claim, speaker):
+    got = {c.text: fields(c)[0] for c in first_claim(nlp, text)}
+    assert got[claim] == speaker
 
 
 def test_a_cue_and_colon_ending_a_paragraph_attributes_the_next(nlp):
@@ -55,6 +79,19 @@ def test_a_quotation_left_open_goes_on_in_the_next_paragraph(nlp):
     rows = next(pipeline.process(nlp, [document])).claims
     got = {r["text"]: r["source"] for r in rows}
     assert got['"Families endure blackouts.'] == "she" and got['We must act."'] == "she"
+    assert got["The rally ended at noon."] is None
+
+
+def test_a_paragraph_of_quotation_with_no_speaker_goes_on_from_the_one_before(nlp):
+    from annotator import corpus, pipeline
+
+    text = ('"He has small hands," Rubio said on Sunday.\n\n"Which is why I do not trust him. '
+            'Nobody does."\n\n"We are ready," Smith said.\n\nThe rally ended at noon.\n')
+    document = corpus.Document("t.txt", "t.txt", text, "0", len(text), "utf-8")
+    rows = next(pipeline.process(nlp, [document])).claims
+    got = {r["text"]: r["source"] for r in rows}
+    assert got['"Which is why I do not trust him.'] == "Rubio" and got['Nobody does."'] == "Rubio"
+    assert got['"We are ready," Smith said.'] == "Smith"
     assert got["The rally ended at noon."] is None
 
 
