@@ -52,7 +52,7 @@ from .cues import (
     span_of,
     subject_of,
 )
-from .quotations import FIRST_PERSON, quotation_links, quotation_marks
+from .quotations import FIRST_PERSON, quotation_links, quotation_marks, quotation_spans
 
 RULES = "annotator.attribution_rules.v2"
 
@@ -97,7 +97,7 @@ class Attributor:
     def __call__(self, doc: Doc) -> Doc:
         claims = list(doc.spans[self.spans_key])
         found = [attribute(c) for c in claims]
-        for i, a in quotation_links(claims, found, lambda a, b, before: quotation_speaker(doc, a, b, before)):
+        for i, a in quotation_links(claims, found, lambda a, b: quotation_speaker(doc, a, b)):
             own = found[i]
             # "…I would think that …," she said: her words, with her own hedge
             found[i] = Attribution(a.source, a.cue, a.classes + own.classes, own.content or claims[i].root)
@@ -197,10 +197,12 @@ _NAME_POS = ("PROPN", "NOUN", "ADJ", "DET", "NUM", "PRON")
 
 
 def _noun_chunk(doc: Doc, start: int, end: int) -> Span | None:
-    """The noun phrase from ``start``: names, nouns and their modifiers, up to punctuation."""
+    """The noun phrase from ``start``: names, nouns and their modifiers, up to punctuation (a
+    title read as a verb before a name too: ``screenwriter Cole Haddon``)."""
     i = start
     while i < end and (doc[i].pos_ in _NAME_POS or doc[i].tag_ == "POS" or doc[i].text == "."
-                       and i > start and len(doc[i - 1]) <= 4 and doc[i - 1].is_title):
+                       and i > start and len(doc[i - 1]) <= 4 and doc[i - 1].is_title
+                       or i == start and doc[i].tag_ == "VB" and i + 1 < end and doc[i + 1].pos_ == "PROPN"):
         if doc[i].pos_ in ("PRON", "DET") and i > start and doc[i - 1].pos_ in ("NOUN", "PROPN"):
             break  # "a demand the commission rejected": two phrases
         i += 1
@@ -295,29 +297,41 @@ def _tag_at(claim: Span, t: Token, quote: bool) -> CueMatch | None:
     return CueMatch(cue, cue_span(verb), source, inside, negated(verb))
 
 
-def quotation_speaker(doc: Doc, q_start: int, q_end: int, before: bool) -> Attribution | None:
+def quotation_speaker(doc: Doc, q_start: int, q_end: int) -> Attribution | None:
     """The speaker of the quotation at ``doc``'s characters ``q_start:q_end`` named by words no
     claim attributes: a cue right after its closing mark (``"…?" he said.``, ``…’” Sexton said in
-    an interview.``, a sentence of its own where the parse split it) or, with ``before``, the
-    nearest cue before its opening mark in the same sentence, nothing finite between
-    (``X tweeted Sunday: "Is …?``, a question, which is no claim)."""
+    an interview.``, a sentence of its own where the parse split it), or the nearest cue before
+    its opening mark and a comma or colon, nothing finite between (``X tweeted Sunday: "Is …?``, a
+    question, which is no claim; ``X responded pointedly, with a smile: “…``), or a sentence that
+    is only a tag right before it (``X said in a statement. “…``)."""
     close = doc.char_span(q_end - 1, q_end, alignment_mode="expand")
     opening = doc.char_span(q_start, q_start + 1, alignment_mode="expand")
     if close is None or opening is None:
         return None
     t, o = close[-1], opening[0]
-    if t.i > o.i and t.i + 2 < len(doc):
+    if t.i > o.i and t.i + 2 < len(doc):  # "…," after the mark
         m = _tag_at(doc[o.i:doc[t.i + 1].sent.end], t, True)
         if m is not None and m.source is not None:
             return Attribution(m.source, m.cue_span, (m.cls,))
-    if before:
-        for k in range(o.i - 1, max(o.sent.start, o.i - 12) - 1, -1):
-            cue = lookup(doc[k])
-            subject = subject_of(doc[k]) if cue is not None and "clause" in cue.frames else None
-            if subject is not None and subject.i < k:
-                return Attribution(span_of(subject), cue_span(doc[k]), (cue.cls,))  # type: ignore[union-attr]
-            if doc[k].tag_ in FINITE_TAGS:
-                break
+    if o.i == 0 or doc[o.i - 1].text not in (",", ":", "."):
+        return None
+    words = range(o.i - 1, max(o.sent.start, o.i - 12) - 1, -1)
+    if doc[o.i - 1].text == ".":  # "X said in a statement. “…": a sentence that is only a tag
+        sent = doc[o.i - 1].sent
+        if sent.end != o.i or any(c.dep_ in ("ccomp", "xcomp", "advcl", "conj") for c in sent.root.children) \
+                or any(t.text in QUOTE_MARKS for t in sent):
+            return None
+        words = range(sent.root.i, sent.root.i - 1, -1)
+    for k in (doc[j] for j in words):
+        cue = lookup(k)
+        subject = subject_of(k) if cue is not None and "clause" in cue.frames else None
+        if cue is not None and subject is not None and subject.i < k.i \
+                and not any(a <= subject.idx < b for a, b in quotation_spans(text_of(doc))):
+            if subject.tag_ in ("WDT", "WP") and k.dep_ == "relcl":  # "Rikkie Wells, who tweeted, “…"
+                return Attribution(doc[k.head.left_edge.i:k.head.i + 1], cue_span(k), (cue.cls,))
+            return Attribution(span_of(subject), cue_span(k), (cue.cls,))
+        if k.tag_ in FINITE_TAGS:
+            break
     return None
 
 

@@ -76,17 +76,18 @@ def _speaker_hedge(a: "Attribution") -> bool:
 
 
 def quotation_links(claims: list[Span], found: list["Attribution"],
-                    speaker_of: Callable[[int, int, bool], "Attribution | None"]) -> list[tuple[int, "Attribution"]]:
+                    speaker_of: Callable[[int, int], "Attribution | None"]) -> list[tuple[int, "Attribution"]]:
     """``(i, a)``: claim i lies in a quotation whose speaker is ``a``, and has no cue of its own
     outside it.
 
     A quotation's speaker is, in order: that of the claim whose cue stands just before it (``He
     said: "…``) or just after it (``…," he said.``); one named by words no claim attributes
-    (``speaker_of(start, end, before)``: ``"…?" he said.``, a question being no claim); that of
+    (``speaker_of(start, end)``: ``"…?" he said.``, a question being no claim); that of
     the claim just before it when that claim is quoted and attributed; that of the quotation
     before it when nothing but its speaker's words stands between (``"…?" he said. "…"``). Every
-    claim mostly inside the quotation, or whose head word is inside it (a sentence cut inside a
-    quotation: ``X “were stiff. …” in comparison, Y said``), is the speaker's, unless its own cue
+    claim mostly inside the quotation, or in it with its head word inside it (a sentence cut
+    inside a quotation: ``X “were stiff. …” in comparison, Y said``) or its head word the speaker's
+    cue (``X responded, with a smile: “…”``, the cue no rule read), is the speaker's, unless its own cue
     stands outside the quotation: a cue inside it is the quoted speaker's words (``"He's always
     calling me Little Marco. …," Rubio said``), as for a claim that holds a whole quotation.
     """
@@ -106,7 +107,7 @@ def quotation_links(claims: list[Span], found: list["Attribution"],
                 owner, speaker = j, a  # "…," he said. / He said: "…
                 break
         if speaker is None:
-            speaker = speaker_of(q_start, q_end, not any(c.start_char <= q_start < c.end_char for c in claims))
+            speaker = speaker_of(q_start, q_end)
         if speaker is None:
             before = [j for j, c in enumerate(claims) if c.end_char <= q_start]
             if before and found[before[-1]].cue is not None \
@@ -121,7 +122,9 @@ def quotation_links(claims: list[Span], found: list["Attribution"],
         for i, (c, a) in enumerate(zip(claims, found)):
             inside = max(0, min(c.end_char, q_end) - max(c.start_char, q_start))
             own = a.cue is not None and not _speaker_hedge(a) and not q_start <= a.cue.start_char < q_end
-            part = inside >= 0.5 * len(c.text.strip(QUOTES + " ")) or inside and q_start <= c.root.idx < q_end
+            part = inside >= 0.5 * len(c.text.strip(QUOTES + " ")) or inside and (
+                q_start <= c.root.idx < q_end  # its head word is quoted
+                or a.cue is None and speaker.cue is not None and c.root in speaker.cue)  # its head is the tag's cue
             if i != owner and not own and part:
                 links.append((i, speaker))
                 linked[i] = speaker

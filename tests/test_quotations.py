@@ -46,6 +46,16 @@ def test_every_sentence_of_a_quotation_has_its_speaker(nlp, text, attributed):
         # a sentence cut inside a quotation: its head word is quoted, the tag closes the next one
         ("The plan for a new bridge over the river “was dead. Nobody wanted it” by then, Smith said.",
          "The plan for a new bridge over the river “was dead.", "Smith"),
+        # a tag before the mark past a phrase, a tag sentence before the quotation, a relative tag
+        ("Kelly responded pointedly, with a smile: “It can happen when you are 45.”",
+         "Kelly responded pointedly, with a smile: “It can happen when you are 45.”", "Kelly"),
+        ("Sam Lau, the party's spokesman, said in a statement. “There are no ballots. The count is over.”",
+         "The count is over.”", "Sam Lau, the party's spokesman"),
+        ('It was a tweet from Rikkie Wells, who tweeted, "Staff never pay attention. They break the rules."',
+         'They break the rules."', "Rikkie Wells"),
+        # a title the parse read as a verb
+        ('"Just saw the tweet. I am impressed by his ability," screenwriter Cole Haddon wrote on Twitter.',
+         '"Just saw the tweet.', "screenwriter Cole Haddon"),
         # a comma after the closing mark
         ("People should not wave around words like “maybe” and “perhaps”, he told reporters.",
          "perhaps”, he told reporters.", "he"),
