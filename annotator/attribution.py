@@ -325,7 +325,7 @@ def quotation_speaker(doc: Doc, q_start: int, q_end: int) -> Attribution | None:
     for k in (doc[j] for j in words):
         cue = lookup(k)
         subject = subject_of(k) if cue is not None and "clause" in cue.frames else None
-        if cue is not None and subject is not None and subject.i < k.i \
+        if cue is not None and subject is not None and subject.i < k.i and subject.dep_ != "nsubjpass" \
                 and not any(a <= subject.idx < b for a, b in quotation_spans(text_of(doc))):
             if subject.tag_ in ("WDT", "WP") and k.dep_ == "relcl":  # "Rikkie Wells, who tweeted, “…"
                 return Attribution(doc[k.head.left_edge.i:k.head.i + 1], cue_span(k), (cue.cls,))

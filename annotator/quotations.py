@@ -108,20 +108,22 @@ def quotation_links(claims: list[Span], found: list["Attribution"],
                 break
         if speaker is None:
             speaker = speaker_of(q_start, q_end)
-        if speaker is None:
+        if speaker is None and previous is not None and _only_speaker_between(claims, previous, q_start):
+            speaker = previous[1]
+        named = speaker is not None  # by a cue of its own or of the one quotation it goes on
+        if speaker is None:  # a quoted, attributed claim just before: most often the same speaker
             before = [j for j, c in enumerate(claims) if c.end_char <= q_start]
             if before and found[before[-1]].cue is not None \
                     and any(ch in QUOTES for ch in claims[before[-1]].text):
                 owner = before[-1]
                 speaker = linked.get(owner, found[owner])
-            elif previous is not None and _only_speaker_between(claims, previous, q_start):
-                speaker = previous[1]
         previous = (q_end, speaker) if speaker is not None else None
         if speaker is None:
             continue
         for i, (c, a) in enumerate(zip(claims, found)):
             inside = max(0, min(c.end_char, q_end) - max(c.start_char, q_start))
-            own = a.cue is not None and not _speaker_hedge(a) and not q_start <= a.cue.start_char < q_end
+            # a cue inside the quotation is its speaker's words ("He's always calling me …," X said)
+            own = a.cue is not None and not _speaker_hedge(a) and not (named and q_start <= a.cue.start_char < q_end)
             part = inside >= 0.5 * len(c.text.strip(QUOTES + " ")) or inside and (
                 q_start <= c.root.idx < q_end  # its head word is quoted
                 or a.cue is None and speaker.cue is not None and c.root in speaker.cue)  # its head is the tag's cue
@@ -132,14 +134,16 @@ def quotation_links(claims: list[Span], found: list["Attribution"],
 
 
 def _only_speaker_between(claims: list[Span], previous: tuple[int, "Attribution"], start: int) -> bool:
-    """Every claim between the end of the quotation before (``previous``: its end, its speaker)
-    and ``start`` holds that speaker's cue (``he said.``), so the one quotation goes on."""
+    """Every claim with words between the end of the quotation before (``previous``: its end,
+    its speaker) and ``start`` holds that speaker's cue (``"…," he said. "…"``), so the one
+    quotation goes on (not in ``"…," X said. Y said Z "…"``)."""
     end, speaker = previous
     cue = speaker.cue
     if cue is None:
         return False
-    return all(c.start_char <= cue.start_char < c.end_char
-               for c in claims if c.start_char >= end - 1 and c.end_char <= start + 1)
+    text = text_of(claims[0].doc)
+    return all(c.start_char <= cue.start_char < c.end_char for c in claims
+               if any(ch.isalnum() for ch in text[max(c.start_char, end):min(c.end_char, start)]))
 
 
 _CARRIED = ("source", "source_start", "source_end", "source_canonical", "source_label",

@@ -21,6 +21,9 @@ def test_a_quotation_continues_the_previous_speaker(nlp):
         ('He walked in. "Nothing is settled," he said.', [False, True]),
         ('"You say that there was a class. It is not true," he said.', [True, True]),
         ('"Nothing is settled," he said. Rain fell on the city.', [True, False]),
+        # another speaker's words between: the quotation they hold is not his
+        (('"Nothing is settled," he said. The mayor said it "says whatever it likes about the budget and '
+         'the roads."'), [True, False]),
         # marks of two styles in one quotation, as news often has them
         ('“The roads are crumbling," he said. "Families lose power. The sewers are a century old.”',
          [True, True, True]),
