@@ -97,7 +97,8 @@ def quotation_links(claims: list[Span], found: list["Attribution"],
     links: list[tuple[int, Attribution]] = []
     linked: dict[int, Attribution] = {}
     previous: tuple[int, Attribution] | None = None  # the quotation before: its end, its speaker
-    for q_start, q_end in quotation_spans(text_of(doc)):
+    text = text_of(doc)
+    for q_start, q_end in quotation_spans(text):
         owner, speaker = None, None
         for j, (c, a) in enumerate(zip(claims, found)):
             if a.cue is None or a.source is None:
@@ -126,11 +127,19 @@ def quotation_links(claims: list[Span], found: list["Attribution"],
             own = a.cue is not None and not _speaker_hedge(a) and not (named and q_start <= a.cue.start_char < q_end)
             part = inside >= 0.5 * len(c.text.strip(QUOTES + " ")) or inside and (
                 q_start <= c.root.idx < q_end  # its head word is quoted
-                or a.cue is None and speaker.cue is not None and c.root in speaker.cue)  # its head is the tag's cue
+                or a.cue is None and speaker.cue is not None and c.root in speaker.cue  # its head is the tag's cue
+                or a.cue is None and _cut_at_mark(text, c, q_start))
             if i != owner and not own and part:
                 links.append((i, speaker))
                 linked[i] = speaker
     return links
+
+
+def _cut_at_mark(text: str, claim: Span, start: int) -> bool:
+    """``claim`` ends with the opening mark at ``start`` in the middle of its sentence (``… words
+    like “maybe” and “`` ¶ ``perhaps”, he told reporters``: the parse cut the sentence there)."""
+    words = text[claim.start_char:start].rstrip()
+    return claim.end_char <= start + 2 and bool(words) and words[-1] not in ".!?:;)"
 
 
 def _only_speaker_between(claims: list[Span], previous: tuple[int, "Attribution"], start: int) -> bool:

@@ -59,7 +59,9 @@ def test_every_sentence_of_a_quotation_has_its_speaker(nlp, text, attributed):
         # a title the parse read as a verb
         ('"Just saw the tweet. I am impressed by his ability," screenwriter Cole Haddon wrote on Twitter.',
          '"Just saw the tweet.', "screenwriter Cole Haddon"),
-        # a comma after the closing mark
+        # a comma after the closing mark; the sentence cut at an opening mark by the parse
+        ("People should not wave around words like “maybe” and “perhaps”, he told reporters.",
+         "People should not wave around words like “maybe” and “", "he"),
         ("People should not wave around words like “maybe” and “perhaps”, he told reporters.",
          "perhaps”, he told reporters.", "he"),
     ],
