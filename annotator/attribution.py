@@ -53,6 +53,7 @@ from .cues import (
     subject_of,
 )
 from .quotations import FIRST_PERSON, quotation_links, quotation_marks, quotation_spans
+from .subjects import set_off_cue
 
 RULES = "annotator.attribution_rules.v2"
 
@@ -341,7 +342,8 @@ def attribute(claim: Span) -> Attribution:
     quoted = _after_quotation(claim)
     chain = [] if quoted is not None else chain_from(head)
     if not chain:
-        extra = quoted or _according_to(claim) or _adjective_cue(claim) or _headline_cue(claim)
+        extra = quoted or _according_to(claim) or _adjective_cue(claim) or _headline_cue(claim) \
+            or set_off_cue(claim)
         if extra is not None:
             chain = [extra]
             if extra.content is not None:

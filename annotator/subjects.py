@@ -1,0 +1,126 @@
+"""A cue's subject the small parser loses behind phrases set off by commas or dashes.
+
+``GOP front-runner Donald Trump - who previously said … - said at a rally that …``, ``Neil Sroka,
+communications director of …, or DFA - which … - said …``, ``Mr. Slinker, whose latest start-up,
+Paradata, uses …, said …``: a long parenthetical leads the parser to hang the cue inside it, and
+the cue is left without a subject. Read from the words: a clause opening with a noun phrase, then
+only set-off phrases (appositions, relative clauses, participles, adverbs), then a finite cue with
+no subject of its own: the noun phrase is the cue's subject.
+"""
+
+from spacy.tokens import Doc, Span, Token
+
+from .claims import FINITE_TAGS
+from .cues import QUOTE_MARKS, CueMatch, complement, cue_span, lookup, negated
+
+WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
+_NOMINAL = frozenset({"PROPN", "NOUN", "ADJ", "DET", "NUM"})
+_INTRO_ENTITIES = frozenset({"DATE", "TIME"})
+
+
+def is_mark(token: Token) -> bool:
+    """A comma or a dash setting a phrase off; a hyphen only with spaces (not ``front-runner``)."""
+    if token.text in (",", "--", "—", "–", "―"):
+        return True
+    return token.text == "-" and bool(token.whitespace_) and token.i > 0 and bool(
+        token.doc[token.i - 1].whitespace_)
+
+
+def _noun_phrase(doc: Doc, start: int, end: int) -> bool:
+    """``doc[start:end]`` is a noun phrase alone: names, nouns and their modifiers, ``of``."""
+    words = [t for t in doc[start:end] if not t.is_space]
+    if not words or words[-1].pos_ not in ("PROPN", "NOUN") or words[0].lower_ == "of":
+        return False
+    for t in words:
+        inner_hyphen = t.tag_ == "HYPH" and not t.whitespace_ and t.i > 0 and not doc[t.i - 1].whitespace_
+        if not (t.pos_ in _NOMINAL or t.tag_ in ("POS", "PRP$") or inner_hyphen or t.lower_ == "of"
+                or t.text == "." and t.i > 0 and not doc[t.i - 1].whitespace_):
+            return False
+    return not all(t.ent_type_ in _INTRO_ENTITIES for t in words if t.pos_ in ("NOUN", "PROPN"))
+
+
+def _set_off(phrase: Span, relative: bool) -> bool:
+    """A phrase between marks that can stand between a subject and its verb."""
+    finite = [t for t in phrase if t.tag_ in FINITE_TAGS]
+    # "a director of …", "or DFA", "later alleging", "now 81 and retired in …" (no subject of its own)
+    if not finite or relative or not any(t.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for t in phrase):
+        return True
+    # "who previously said …", "a Manafort rival whom Trump fired …", "in a line that seemed …"
+    return any(t.tag_ in WH_TAGS for t in phrase if t.i < finite[0].i)
+
+
+def _intro(phrase: Span) -> bool:
+    """``Last month,``, ``On CNN Tuesday,``: a phrase opening the clause before its subject."""
+    if any(t.tag_ in FINITE_TAGS for t in phrase):
+        return False
+    first = next((t for t in phrase if not t.is_space), None)
+    return first is not None and (first.pos_ == "ADP" or first.ent_type_ in _INTRO_ENTITIES)
+
+
+def _opening(claim: Span, before: int) -> tuple[int, Token | None]:
+    """Where the clause holding a cue at ``before`` opens, and the head of a quotation closed there:
+    after ``"…,"`` (``"…," Mr. Haas, now 74 and retired in …, said``), after a colon (``Voter
+    participation: Sanders, whose …, said``), after ``But``."""
+    doc = claim.doc
+    start, quotation = claim.start, None
+    for k in range(claim.start + 1, before):
+        if doc[k].text == ":" or doc[k].text in QUOTE_MARKS and doc[k - 1].text in (",", "?", "!"):
+            start = k + 1
+            quotation = doc[claim.start:k - 1].root if doc[k].text != ":" else None
+    while start < before and (doc[start].pos_ == "CCONJ" or doc[start].is_space):
+        start += 1
+    return start, quotation
+
+
+def subject_before(claim: Span, verb: Token) -> tuple[Span, Token | None] | None:
+    """The noun phrase opening ``verb``'s clause in ``claim``, its subject past set-off phrases,
+    and the head of a quotation before it (see :func:`_opening`); or None.
+
+    ``verb`` must follow a mark directly (adverbs and auxiliaries aside: ``- have also said``).
+    """
+    doc = claim.doc
+    i = verb.i - 1
+    while i > claim.start and not is_mark(doc[i]) and doc[i].dep_ in ("advmod", "aux", "neg") \
+            and doc[i].pos_ in ("ADV", "AUX", "PART"):
+        i -= 1
+    if i <= claim.start or not is_mark(doc[i]):
+        return None
+    start, quotation = _opening(claim, i)
+    marks = [k for k in range(start, i + 1) if is_mark(doc[k])]
+    pieces = [doc[a + 1:b] for a, b in zip([start - 1] + marks, marks)]
+    # the subject: the first piece that is a noun phrase, after intro phrases ("Last month,")
+    n = 0
+    while n < len(pieces) - 1 and not _noun_phrase(doc, pieces[n].start, pieces[n].end) and _intro(pieces[n]):
+        n += 1
+    subject, rest = pieces[n], pieces[n + 1:]
+    if not rest or not _noun_phrase(doc, subject.start, subject.end):
+        return None
+    relative = participle = False
+    for phrase in rest:
+        if not len(phrase):
+            return None
+        # "later alleging - again falsely - that …": the participle's clause
+        if not (phrase[0].lower_ == "that" and participle or _set_off(phrase, relative)):
+            return None
+        relative = relative or phrase[0].lower_ == "that" or any(t.tag_ in WH_TAGS for t in phrase)
+        participle = participle or any(t.tag_ in ("VBG", "VBN") for t in phrase)
+    return subject, quotation
+
+
+def set_off_cue(claim: Span) -> CueMatch | None:
+    """A finite cue right after a set-off phrase, with :func:`subject_before` as its source."""
+    for t in claim:
+        cue = lookup(t)
+        if cue is None or not (t.tag_ in FINITE_TAGS or t.tag_ == "VBN" and any(
+                c.dep_ == "aux" and c.tag_ in FINITE_TAGS for c in t.children)):
+            continue
+        found = subject_before(claim, t) if {"clause", "predicative"} & cue.frames else None
+        if found is None:
+            continue
+        subject, quotation = found
+        if quotation is not None and "clause" in cue.frames:  # "…," X, …, said: the quotation
+            return CueMatch(cue, cue_span(t), subject, quotation, negated(t))
+        ok, content = complement(t, cue)
+        if ok:
+            return CueMatch(cue, cue_span(t), subject, content, negated(t))
+    return None
