@@ -53,7 +53,7 @@ from .cues import (
     subject_of,
 )
 from .quotations import FIRST_PERSON, quotation_links, quotation_marks, quotation_spans
-from .subjects import set_off_cue
+from .subjects import outer_conjunct, set_off_cue
 
 RULES = "annotator.attribution_rules.v2"
 
@@ -356,6 +356,8 @@ def attribute(claim: Span) -> Attribution:
             cls = lexicon.table("adverbs.tsv")[adverb.lower_]
             return Attribution(None, claim.doc[adverb.i:adverb.i + 1], (cls,), head)
         return Attribution(content=head)
+    # "He said the base went … and said …": a cue coordinated with the outer one ends the chain
+    chain = chain[:next((k for k in range(1, len(chain)) if outer_conjunct(chain[k - 1], chain[k])), len(chain))]
     speaker = chain[0]
     for m in chain[1:]:
         # an inner belief verb with a pronoun subject is the outer speaker's hedge, not a new source;

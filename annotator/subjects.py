@@ -124,3 +124,23 @@ def set_off_cue(claim: Span) -> CueMatch | None:
         if ok:
             return CueMatch(cue, cue_span(t), subject, content, negated(t))
     return None
+
+
+def _present(verb: Token) -> bool:
+    return verb.tag_ in ("VBZ", "VBP") or any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in verb.children)
+
+
+def outer_conjunct(outer: CueMatch, inner: CueMatch) -> bool:
+    """Whether ``inner``, a cue the parse coordinated with ``outer``'s content and gave that
+    content's subject, coordinates with ``outer`` itself: ``He said the base went … and said …``
+    (the same cue again), ``Clinton said Trump is … and accused him …`` (past after present),
+    ``strategists fear that Clinton has missed … and warn that …`` (a plural verb, a singular
+    subject). Then it is the outer speaker's, not the content's subject's."""
+    verb, node = inner.cue_span.root, outer.content
+    if node is None or verb.dep_ != "conj" or verb.head != node or any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return False
+    subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    disagrees = subject is not None and (verb.tag_ == "VBP" and subject.tag_ in ("NN", "NNP")
+                                         or verb.tag_ == "VBZ" and subject.tag_ in ("NNS", "NNPS"))
+    return verb.lemma_ == outer.cue_span.root.lemma_ or verb.tag_ == "VBD" and _present(node) or disagrees

@@ -36,3 +36,19 @@ def test_a_clause_before_the_phrases_is_no_subject(nlp):
     doc = nlp("The senator won Iowa, a state he loved, said aides who were there.")
     said = next(t for t in doc if t.lower_ == "said")
     assert subject_before(doc[:], said) is None
+
+
+@pytest.mark.parametrize("text,source,cue", [
+    # the same cue again, coordinated with the outer one
+    (('He said the office immediately "went into crisis mode to find out what was happening to the '
+     'staff" and said the rescue was always a priority.'), "He", "said"),
+    # a past-tense cue after the present-tense content: the outer speaker's second verb
+    (("Senator Ann Ruiz, also campaigning in Iowa, said Smith is ultimately responsible for what happens "
+     'at his rallies and accused him of "stirring up anger that I think is very dangerous."'),
+     "Senator Ann Ruiz", "said"),
+])
+def test_a_cue_coordinated_with_the_outer_cue_is_the_outer_speakers(nlp, text, source, cue):
+    """The parse hangs the second verb on the reported clause, giving it that clause's subject."""
+    got_source, got_cue, _ = fields(first_claim(nlp, text)[0])
+    assert same(got_source, source), (got_source, source)
+    assert same(got_cue, cue), (got_cue, cue)
