@@ -142,10 +142,14 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
         after = [token.i + 1] + [c.right_edge.i + 1 for c in kids if c.dep_ in ("dobj", "dative", "prep")
                                  and c.i > token.i]
         # "said in an oral history of the … years that …": the first "that" before another verb
-        for i in range(token.i + 1, min(len(doc), token.i + 16)):
-            if doc[i].lower_ == "that" or doc[i].tag_ in FINITE_TAGS or doc[i].text in ",;:":
+        i, skip = token.i + 1, False  # skip: inside ", where he is …," after the cue's phrase
+        while i < min(len(doc), token.i + 24):
+            if doc[i].text == "," and i + 1 < len(doc) and (skip or doc[i + 1].tag_ in ("WDT", "WP", "WRB")):
+                skip, i = not skip, i + 1
+            if not skip and (doc[i].lower_ == "that" or doc[i].tag_ in FINITE_TAGS or doc[i].text in ",;:"):
                 after.append(i)
                 break
+            i += 1
         for i in after:
             nxt = doc[i] if i < len(doc) else None
             if nxt is not None and nxt.lower_ == "that" and nxt.dep_ == "mark" and nxt.head != token \

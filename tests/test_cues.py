@@ -19,3 +19,21 @@ def test_a_quotation_after_the_object_even_where_the_parse_hung_its_comma_on_the
     pos = ["PROPN", "VERB", "NOUN", "PROPN", "PUNCT", "PUNCT", "DET", "NOUN", "AUX", "ADJ", "PUNCT", "PUNCT"]
     doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos)
     assert complement(doc[1], lexicon.cues()[("tell", "VERB")]) == (True, None)
+
+
+def test_that_after_a_relative_clause_set_off_by_commas_after_the_cue(nlp):
+    """``said on CNN, where he is now a paid contributor, that …`` with the ``that`` clause hung on
+    the relative clause's noun (the small model does so: PolNeAR train); the parse is given."""
+    from spacy.tokens import Doc
+
+    from annotator import lexicon
+    from annotator.cues import complement
+
+    words = ["Ortiz", "said", "on", "CNN", ",", "where", "she", "works", ",", "that", "Lee", "is", "wrong", "."]
+    spaces = [True, True, True, False, True, True, True, False, True, True, True, True, False, False]
+    heads = [1, 1, 1, 2, 3, 7, 7, 3, 3, 11, 11, 3, 11, 1]
+    deps = ["nsubj", "ROOT", "prep", "pobj", "punct", "advmod", "nsubj", "relcl", "punct", "mark", "nsubj",
+            "relcl", "acomp", "punct"]
+    tags = ["NNP", "VBD", "IN", "NNP", ",", "WRB", "PRP", "VBZ", ",", "IN", "NNP", "VBZ", "JJ", "."]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, tags=tags)
+    assert complement(doc[1], lexicon.cues()[("say", "VERB")]) == (True, doc[11])
