@@ -203,7 +203,8 @@ def _noun_chunk(doc: Doc, start: int, end: int) -> Span | None:
     i = start
     while i < end and (doc[i].pos_ in _NAME_POS or doc[i].tag_ == "POS" or doc[i].text == "."
                        and i > start and len(doc[i - 1]) <= 4 and doc[i - 1].is_title
-                       or i == start and doc[i].tag_ == "VB" and i + 1 < end and doc[i + 1].pos_ == "PROPN"):
+                       or i == start and doc[i].tag_ == "VB" and i + 1 < end and doc[i + 1].pos_ == "PROPN"
+                       or doc[i].dep_ == "amod" and doc[i].head.i > i):  # "retired neurosurgeon X"
         if doc[i].pos_ in ("PRON", "DET") and i > start and doc[i - 1].pos_ in ("NOUN", "PROPN"):
             break  # "a demand the commission rejected": two phrases
         i += 1
@@ -290,8 +291,9 @@ def _tag_at(claim: Span, t: Token, quote: bool) -> CueMatch | None:
         after = max(verb.i, source.end - 1) + 1
         stop = next((k for k in range(after, claim.end) if doc[k].text in (",", "--", "—", "–")),
                     claim.end)
-        if has_finite_verb(doc[after:stop]) or any(
-                c.dep_ in ("ccomp", "dobj") for c in verb.children) or t.i < claim.start + 3 \
+        # a clause the cue takes (after "…, X said" only after it: the one before is what X said)
+        if has_finite_verb(doc[after:stop]) or any(c.dep_ in ("ccomp", "dobj") and (
+                c.i > verb.i or verb.i == t.i + 1) for c in verb.children) or t.i < claim.start + 3 \
                 or verb.dep_ == "relcl":
             return None
     inside = doc[claim.start:t.i].root  # the quotation's own head: its hedges, nested cues

@@ -33,7 +33,8 @@ def _noun_phrase(doc: Doc, start: int, end: int) -> bool:
         return False
     for t in words:
         inner_hyphen = t.tag_ == "HYPH" and not t.whitespace_ and t.i > 0 and not doc[t.i - 1].whitespace_
-        if not (t.pos_ in _NOMINAL or t.tag_ in ("POS", "PRP$") or inner_hyphen or t.lower_ == "of"
+        about = t.pos_ == "ADV" and t.i + 1 < end and doc[t.i + 1].pos_ == "NUM"  # "about two-thirds"
+        if not (t.pos_ in _NOMINAL or t.tag_ in ("POS", "PRP$") or inner_hyphen or t.lower_ == "of" or about
                 or t.text == "." and t.i > 0 and not doc[t.i - 1].whitespace_):
             return False
     return not all(t.ent_type_ in _INTRO_ENTITIES for t in words if t.pos_ in ("NOUN", "PROPN"))
@@ -76,18 +77,25 @@ def subject_before(claim: Span, verb: Token) -> tuple[Span, Token | None] | None
     """The noun phrase opening ``verb``'s clause in ``claim``, its subject past set-off phrases,
     and the head of a quotation before it (see :func:`_opening`); or None.
 
-    ``verb`` must follow a mark directly (adverbs and auxiliaries aside: ``- have also said``).
+    ``verb`` follows a mark directly (adverbs and auxiliaries aside: ``- have also said``), or the
+    noun phrase itself after intro phrases (``In an interview with X, Y and Z, the candidate
+    stated …``, where the parse made the phrase an apposition of Z).
     """
     doc = claim.doc
     i = verb.i - 1
     while i > claim.start and not is_mark(doc[i]) and doc[i].dep_ in ("advmod", "aux", "neg") \
             and doc[i].pos_ in ("ADV", "AUX", "PART"):
         i -= 1
-    if i <= claim.start or not is_mark(doc[i]):
+    if i <= claim.start:
         return None
     start, quotation = _opening(claim, i)
     marks = [k for k in range(start, i + 1) if is_mark(doc[k])]
     pieces = [doc[a + 1:b] for a, b in zip([start - 1] + marks, marks)]
+    if not is_mark(doc[i]):
+        last = doc[(marks[-1] + 1 if marks else start):i + 1]
+        if pieces and all(_intro(p) for p in pieces) and _noun_phrase(doc, last.start, last.end):
+            return last, quotation
+        return None
     # the subject: the first piece that is a noun phrase, after intro phrases ("Last month,")
     n = 0
     while n < len(pieces) - 1 and not _noun_phrase(doc, pieces[n].start, pieces[n].end) and _intro(pieces[n]):

@@ -16,6 +16,12 @@ CASES = [
     # a participle and its clause, set off by dashes and commas
     (("Mr. Park, later claiming - again wrongly - that the mayor wanted to close 40 schools, said he "
      "would sue the city."), "Mr. Park", "said"),
+    # the subject right before the cue after intro phrases, where the parse made it an apposition
+    (("In an interview with radio hosts Tom Baker and Jane Moss, the Republican presidential candidate "
+     "stated that the mayor's \"reckless\" and \"short-sighted\" plans do not \"fit with what I thought "
+     "I knew about him.\""), "the Republican presidential candidate", "stated"),
+    ("Among likely Democratic primary voters, about two-thirds, 64 percent, say they will vote for Smith.",
+     "about two-thirds", "say"),
     # after a quotation: a speaker whose apposition holds a verb and a comma
     (("''We would have lost everything,'' Mr. Haas, now 74 and retired in Tucson, Ariz., said by "
      "telephone on Monday."), "Mr. Haas", "said"),
