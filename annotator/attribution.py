@@ -341,6 +341,9 @@ def quotation_speaker(doc: Doc, q_start: int, q_end: int) -> Attribution | None:
 def attribute(claim: Span) -> Attribution:
     """The source, cue, cue classes and content head of one claim."""
     head = claim.root
+    if head.is_punct and all(t.is_upper or t.is_punct for t in claim.doc[claim.start:head.i]):
+        # "WASHINGTON ― The administration announced …": a dateline's dash read as the root
+        head = next((c for c in head.children if c.pos_ in ("VERB", "AUX") and c.i > head.i), head)
     quoted = _after_quotation(claim)
     chain = [] if quoted is not None else chain_from(head)
     if not chain:

@@ -121,11 +121,12 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
             if c.dep_ in ("ccomp", "parataxis") and c.pos_ in ("VERB", "AUX"):
                 return True, c
     if "clause" in cue.frames:
-        # "Limbaugh added:", "Trump said Friday: …": what follows the colon is what was said
+        # "Limbaugh added:", "Trump said Friday: …", "Kelly responded pointedly, with a smile: …"
         doc = token.doc
         i = token.i + 1
-        while i < len(doc) and (doc[i].head == token and doc[i].dep_ in ("prt", "advmod", "npadvmod")
-                                or doc[i].dep_ == "pobj" and doc[i].head.head == token):
+        phrases = {k.i for c in kids if c.dep_ in ("prt", "advmod", "npadvmod", "prep") and c.i > token.i
+                   for k in c.subtree if k.text != ":"}
+        while i < len(doc) and (i in phrases or doc[i].text == "," or doc[i].dep_ == "pobj" and doc[i].head.head == token):
             i += 1
         if i < len(doc) and doc[i].text == ":":
             return True, None

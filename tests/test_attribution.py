@@ -181,6 +181,10 @@ CASES = [
      "in the South particularly disliked the ads.", "Ann Neel, who ran the 1992 campaign", "said", "reported"),
     # "I" and "we" inside a quotation are the quoting speaker, however many cues they use
     ('He added: "I told you earlier that the talk of decline is hot air."', "He", "added", "reported"),
+    # a dateline's dash the parse read as the sentence's root
+    ("WASHINGTON ― The state department announced plans Tuesday to expand programs that allow students to "
+     "come to the U.S., acknowledging that the current system has failed.", "The state department",
+     "announced", "reported"),
     # a quoted predicate after the object's last noun, wherever the parse hung it
     ('The former governor called the use of emergency powers "quite dangerous."', "The former governor",
      "called", "reported"),

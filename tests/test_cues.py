@@ -37,3 +37,19 @@ def test_that_after_a_relative_clause_set_off_by_commas_after_the_cue(nlp):
     tags = ["NNP", "VBD", "IN", "NNP", ",", "WRB", "PRP", "VBZ", ",", "IN", "NNP", "VBZ", "JJ", "."]
     doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, tags=tags)
     assert complement(doc[1], lexicon.cues()[("say", "VERB")]) == (True, doc[11])
+
+
+def test_a_colon_after_the_cue_s_adverb_comma_and_prepositional_phrase(nlp):
+    """``Kelly responded pointedly, with a smile: “…”``: what follows the colon is what was said."""
+    from spacy.tokens import Doc
+
+    from annotator import lexicon
+    from annotator.cues import complement
+
+    words = ["Kelly", "responded", "pointedly", ",", "with", "a", "smile", ":", "“", "Yes", ".", "”"]
+    spaces = [True, True, False, True, True, True, False, True, False, False, False, False]
+    heads = [1, 1, 1, 1, 1, 6, 4, 1, 9, 1, 1, 1]
+    deps = ["nsubj", "ROOT", "advmod", "punct", "prep", "det", "pobj", "punct", "punct", "intj", "punct", "punct"]
+    tags = ["NNP", "VBD", "RB", ",", "IN", "DT", "NN", ":", "``", "UH", ".", "''"]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, tags=tags)
+    assert complement(doc[1], lexicon.cues()[("respond", "VERB")]) == (True, None)
