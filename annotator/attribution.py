@@ -294,7 +294,7 @@ def _tag_at(claim: Span, t: Token, quote: bool) -> CueMatch | None:
         # a clause the cue takes (after "…, X said" only after it: the one before is what X said)
         if has_finite_verb(doc[after:stop]) or any(c.dep_ in ("ccomp", "dobj") and (
                 c.i > verb.i or verb.i == t.i + 1) for c in verb.children) or t.i < claim.start + 3 \
-                or verb.dep_ == "relcl":
+                or verb.dep_ in ("relcl", "acl"):  # "…, a plan announced earlier this year"
             return None
     inside = doc[claim.start:t.i].root  # the quotation's own head: its hedges, nested cues
     return CueMatch(cue, cue_span(verb), source, inside, negated(verb))

@@ -185,6 +185,9 @@ CASES = [
     ("WASHINGTON ― The state department announced plans Tuesday to expand programs that allow students to "
      "come to the U.S., acknowledging that the current system has failed.", "The state department",
      "announced", "reported"),
+    # a participle after a noun and a comma is no cue: "…, a plan announced earlier this year"
+    ("The city will continue screening applicants in three districts for eligibility to receive housing "
+     "grants, a plan announced earlier this year.", "", "", "asserted"),
     # a quoted predicate after the object's last noun, wherever the parse hung it
     ('The former governor called the use of emergency powers "quite dangerous."', "The former governor",
      "called", "reported"),
