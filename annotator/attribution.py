@@ -16,7 +16,8 @@ Rules, in order:
 2. a cue in an adverbial or parenthetical clause attached to the head that has its own clausal
    complement (``It began when the paper alleged that …``) or no complement (``…, officials said``);
 3. ``be`` + a cue adjective (``Officials are concerned …``);
-4. ``according to X`` (also the misspelt ``According X``);
+4. ``according to X`` (also the misspelt ``According X``); a cue whose subject the parse lost
+   behind phrases set off by commas or dashes (:func:`.subjects.set_off_cue`: ``X - who … - said``);
 5. an attributing adverb (``reportedly``) with no named source;
 6. every claim inside a quotation is its speaker's (``quotations.quotation_links``): the speaker
    of the claim whose cue opens or closes it, or one named by words no claim attributes
