@@ -18,7 +18,7 @@ from importlib.metadata import version
 import sqlite_utils
 from tqdm import tqdm
 
-from . import BATCH_SIZE, __version__, corpus, store
+from . import BATCH_SIZE, __version__, corpus, matching, store
 from .store import learned, relations
 
 ENGINES = ("local", "dask")
@@ -235,7 +235,8 @@ class _Writer:
                         grouped = relations.forget_document(db, result.document.id)
                         store.save_document(db, result, self.run_id)
                         if self.match:
-                            relations.update_document(db, result.document.id, grouped)
+                            relations.update_document(db, result.document.id, grouped, {
+                                c["id"]: c.get(matching.MATCH_STRUCTURE) for c in result.claims})
                 except DOCUMENT_ERRORS as e:
                     self.unstored.put((result, e))
         except Exception as e:  # noqa: BLE001 -- re-raised in the parsing thread, which stops

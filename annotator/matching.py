@@ -47,7 +47,10 @@ NEAR_VERBATIM = 0.65  # word agreement from which few predicate words can make t
 NEGATION_SCOPE = 3  # content words after a negation that it bears on
 # The shape of the features stored in claim_match_keys: a database whose features have another
 # (matched by an older annotator) has them redone before it is matched again (relations.stale).
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
+# The key of a claim row (pipeline.paragraph_rows) that holds its predicates, read from the parse
+# (match_structure.predicates): stored in its match features, not in the claims table.
+MATCH_STRUCTURE = "match_structure"
 MIN_SHARED = 4  # words two claims must share to be related at all ("She is right" is no claim)
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT",
                           "WORK_OF_ART"})
@@ -70,6 +73,11 @@ class Features:
     # classifi, materi; see NEGATION_SCOPE); "opposed" bears on the concept "support"
     negations: tuple[frozenset[str], ...]
     names: frozenset[str] = frozenset()  # every word of its named entities (first names too)
+    # from its parse (match_structure.predicates): the predicates it asserts, and those of its
+    # other clauses; none known for a claim whose root is no verb (a fragment, a headline)
+    mains: frozenset[str] = frozenset()
+    clauses: frozenset[str] = frozenset()
+    sequence: str = ""  # its words, folded, in order: " a b c " (see contains)
 
     @functools.cached_property
     def words(self) -> frozenset[str]:
@@ -89,6 +97,11 @@ class Features:
         figures = {q.key() for q in self.quantities}
         return (self.predicate - figures) | {f"u{q.unit}" for q in self.quantities}
 
+    def bag(self) -> tuple:
+        """What it says, less its parse and word order: equal for a repeated claim."""
+        return (self.terms, self.quantities, self.persons, self.entities, self.dates,
+                self.negations, self.names)
+
     def keys(self) -> list[str]:
         """The words the full-text index holds for this claim."""
         return sorted(self.words)
@@ -96,13 +109,15 @@ class Features:
     def to_json(self) -> dict:
         return {"v": FEATURES_VERSION, "t": sorted(self.terms), "q": [[q.value, q.unit, q.qualifier] for q in self.quantities],
                 "p": sorted(self.persons), "e": sorted(self.entities), "d": sorted(self.dates),
-                "n": [sorted(scope) for scope in self.negations], "w": sorted(self.names)}
+                "n": [sorted(scope) for scope in self.negations], "w": sorted(self.names),
+                "m": sorted(self.mains), "c": sorted(self.clauses), "s": self.sequence}
 
     @classmethod
     def from_json(cls, data: dict) -> "Features":
         return cls(frozenset(data["t"]), frozenset(figures.Quantity(*q) for q in data["q"]),
                    frozenset(data["p"]), frozenset(data["e"]), frozenset(data["d"]),
-                   tuple(frozenset(scope) for scope in data["n"]), frozenset(data["w"]))
+                   tuple(frozenset(scope) for scope in data["n"]), frozenset(data["w"]),
+                   frozenset(data["m"]), frozenset(data["c"]), data["s"])
 
     def denies(self, words: frozenset[str]) -> bool:
         """Whether it denies what ``words`` say: an odd number of its negations bear on them."""
@@ -132,7 +147,7 @@ def _stopwords() -> frozenset[str]:
 
 @cache
 def _roles() -> frozenset[str]:
-    return frozenset(_stems(sorted(lexicon.words("match_roles.txt"))))
+    return frozenset(stems(sorted(lexicon.words("match_roles.txt"))))
 
 
 @cache
@@ -145,20 +160,29 @@ def _antonyms() -> dict[str, str]:
     return lexicon.table("match_antonyms.tsv")
 
 
-def _fold(text: str) -> str:
+def antonym(word: str) -> str:
+    """The concept a word denies ("opposed": support), or the word."""
+    return _antonyms().get(word, word)
+
+
+def fold(text: str) -> str:
     """Lower case, "n't" as "not", each synonym phrase replaced by its concept."""
     text = text.lower().replace("’", "'").replace("n't", " not").replace("cannot", "can not")
     pattern, table = _synonyms()
     return pattern.sub(lambda m: f" {table[m.group(0)]} ", text)
 
 
-def _stems(words: list[str]) -> list[str]:
+def stems(words: list[str]) -> list[str]:
     return _stemmer().stemWords(words)
 
 
-def features(text: str, entities: Iterable[tuple[str, str]] = ()) -> Features:
-    """The match features of a claim's text and its named entities ``(text, label)``."""
-    folded = _AGE.sub(" ", _fold(text))  # "a 40-year-old man" says who, not what
+def features(text: str, entities: Iterable[tuple[str, str]] = (),
+             structure: Mapping[str, Iterable[str]] | None = None) -> Features:
+    """The match features of a claim's text, its named entities ``(text, label)`` and the
+    predicates of its parse (:func:`match_structure.predicates`; none: a fragment)."""
+    folded = fold(text)
+    sequence = " " + " ".join(_WORD.findall(folded)) + " "
+    folded = _AGE.sub(" ", folded)  # "a 40-year-old man" says who, not what
     days, rest = figures.dates(folded)
     found, years, rest = figures.quantities(rest)
     raw = _WORD_OR_BREAK.findall(rest)
@@ -173,22 +197,23 @@ def features(text: str, entities: Iterable[tuple[str, str]] = ()) -> Features:
         elif raw[i] in antonyms:
             scopes.append([w])
     words = [w for w in words if w not in _BREAKS]
-    terms = frozenset(_stems([w for w in words if w not in stop and w not in negations]))
+    terms = frozenset(stems([w for w in words if w not in stop and w not in negations]))
     persons, others, names = set(), set(), set()
     for name, label in entities:
         if label not in NAMED_LABELS:
             continue
-        parts = [w for w in _WORD.findall(_fold(name)) if w not in stop]
+        parts = [w for w in _WORD.findall(fold(name)) if w not in stop]
         if not parts:
             continue
-        names.update(_stems(parts))
+        names.update(stems(parts))
         if label == "PERSON":
-            persons.add(_stems([parts[-1]])[0])
+            persons.add(stems([parts[-1]])[0])
         else:
-            others.update(_stems(parts))  # "Iraq" is named in "the Iraq War"
+            others.update(stems(parts))  # "Iraq" is named in "the Iraq War"
     return Features(terms, frozenset(found), frozenset(persons), frozenset(others),
-                    frozenset(days | years), tuple(frozenset(_stems(x)) for x in scopes),
-                    frozenset(names))
+                    frozenset(days | years), tuple(frozenset(stems(x)) for x in scopes),
+                    frozenset(names), frozenset(structure["m"]) if structure else frozenset(),
+                    frozenset(structure["c"]) if structure else frozenset(), sequence)
 
 
 class _IDF(dict):
@@ -264,11 +289,26 @@ def _polarity_conflict(a: Features, b: Features) -> bool:
     return a.denies(shared) != b.denies(shared)
 
 
+def _structures_agree(a: Features, b: Features) -> bool:
+    """Whether two claims assert the same thing, by their parse: a main predicate of one is a
+    main or clausal predicate of the other ("police released video" is not "protesters demanded
+    that police release video"; an apposition of one is not the other's claim). Waived for a
+    fragment (no main predicate known), for a claim whose words are a stretch of the other's
+    (a repeated passage, a part of the same sentence), and for two claims that give the same
+    sums or shares (figures.same_values is checked apart: "a $916 million loss" told with
+    different verbs)."""
+    if not a.mains or not b.mains or a.sequence in b.sequence or b.sequence in a.sequence:
+        return True
+    if {q.unit for q in a.quantities} & {q.unit for q in b.quantities} - {""}:
+        return True
+    return bool(a.mains & (b.mains | b.clauses) or b.mains & (a.mains | a.clauses))
+
+
 def compare(a: Features, b: Features, weight: Weight | None = None) -> tuple[str | None, float]:
     """``("same", score)``, ``("contradicts", score)`` or ``(None, score)`` for a pair of claims."""
     if len(a.words & b.words) < MIN_SHARED:  # the cheap test first: most candidates stop here
         return None, 0.0
-    if a == b:  # the same words, names, figures, dates and negations: a repeated claim
+    if a.bag() == b.bag():  # the same words, names, figures, dates and negations: a repeated claim
         return ("same" if len(a.predicate) >= MIN_PREDICATE else None), 1.0
     dice, overlap = _dice_overlap(a.words, b.words, weight)
     score = (dice + overlap) / 2
@@ -279,7 +319,7 @@ def compare(a: Features, b: Features, weight: Weight | None = None) -> tuple[str
         return None, score
     agree = _predicates_agree(a.predicate, b.predicate, weight, score >= NEAR_VERBATIM)
     if (score >= SAME_THRESHOLD and dice >= MIN_DICE and agree and not _polarity_conflict(a, b)
-            and figures.same_values(a.quantities, b.quantities)):
+            and figures.same_values(a.quantities, b.quantities) and _structures_agree(a, b)):
         return "same", score
     if score >= CONTRADICTS_THRESHOLD and subject and (
             (agree and _polarity_conflict(a, b))

@@ -18,7 +18,18 @@ from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from . import BATCH_SIZE, attribution, checkworthy, claims, quotations, sources, stance, structure  # noqa: F401 (factories)
+from . import (  # noqa: F401 (factories)
+    BATCH_SIZE,
+    attribution,
+    checkworthy,
+    claims,
+    match_structure,
+    matching,
+    quotations,
+    sources,
+    stance,
+    structure,
+)
 from .corpus import Document
 from .errors import AnnotatorError
 from .identity import claim_id
@@ -145,6 +156,7 @@ def paragraph_rows(
             "checkworthy": span._.annotator_checkworthy,
             "checkworthy_score": span._.annotator_checkworthy_score,
             "claim_type": span._.annotator_claim_type,
+            matching.MATCH_STRUCTURE: match_structure.predicates(span),
         }
         rows.append(row)
         for ent in entities:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.match_structure import predicates
 from annotator.matching import compare, features, idf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +49,7 @@ def judged_pairs(nlp, pairs: Path) -> tuple[list[dict], list]:
                 texts[article] = (POLNEAR / article).read_text(encoding="utf-8")
             spans.append(texts[article][int(r[f"start_{side}"]):int(r[f"end_{side}"])])
     assert all(s.strip() for s in spans)
-    return rows, [features(doc.text, [(e.text, e.label_) for e in doc.ents])
+    return rows, [features(doc.text, [(e.text, e.label_) for e in doc.ents], predicates(doc[:]))
                   for doc in nlp.pipe(spans, batch_size=64)]
 
 
@@ -74,7 +75,7 @@ def ner():
 
     from annotator.pipeline import resolve_model
 
-    return spacy.load(resolve_model(None), disable=["parser", "lemmatizer"])
+    return spacy.load(resolve_model(None))  # the parse too: match_structure reads it
 
 
 def test_matching_gold_targets(ner):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from .. import identity, sources
+from .. import identity, matching, sources
 from ..ids import now, stable_id
 from .connection import writing
 from .schema import ALL_CLAIMS, FACET_COLUMNS
@@ -145,7 +145,7 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
             db, "claims",
             [
                 {
-                    **c,
+                    **{k: v for k, v in c.items() if k != matching.MATCH_STRUCTURE},  # stored with the match keys
                     "document_id": doc_id, "doc": doc.path, "doc_sha256": doc.sha256,
                     "source_id": _source_id(c, doc.path),
                     "run_id": run_id, "superseded": 0, "superseded_run": None,

@@ -16,11 +16,11 @@ transaction that stores it (``extract``); :func:`match_all` redoes everything (`
 import functools
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import sqlite_utils
 
-from .. import matching
+from .. import match_structure, matching
 from .connection import writing
 from .final_review import latest_review_id
 
@@ -57,12 +57,19 @@ def _claims(db: Conn, where: str, params: Iterable) -> list[tuple[str, str, str,
     return [(cid, doc, text, json.loads(ents) if ents else []) for cid, doc, text, ents in rows]
 
 
-def _store_keys(db: Conn, claims: list[tuple[str, str, str, list]]) -> dict[str, matching.Features]:
-    """Store the match keys of ``claims``, which have none (forgotten, or never matched)."""
+def _store_keys(db: Conn, claims: list[tuple[str, str, str, list]],
+                structures: Mapping[str, dict | None] | None = None) -> dict[str, matching.Features]:
+    """Store the match keys of ``claims``, which have none (forgotten, or never matched).
+    ``structures``: the predicates of each claim read from its document's parse (extract); the
+    claims without are parsed again from their text (``annotator match``)."""
+    structures = dict(structures or {})
+    missing = [(cid, text) for cid, _doc, text, _ents in claims if structures.get(cid) is None]
+    if missing:
+        structures.update(zip([cid for cid, _ in missing], match_structure.parse([t for _, t in missing])))
     found = {}
     rows = []
     for cid, doc, text, ents in claims:
-        f = found[cid] = matching.features(text, ents)
+        f = found[cid] = matching.features(text, ents, structures[cid])
         rows.append((cid, doc, json.dumps(f.keys()), json.dumps(f.to_json())))
     if rows:
         db.execute(
@@ -246,15 +253,18 @@ def forget_document(db: Conn, document_id: str) -> list[str]:
     return grouped
 
 
-def update_document(db: Conn, document_id: str, grouped: Iterable[str] = ()) -> int:
+def update_document(db: Conn, document_id: str, grouped: Iterable[str] = (),
+                    structures: Mapping[str, dict | None] | None = None) -> int:
     """Match one document's current claims against the database; the number of relations.
 
-    ``grouped`` are the claims :func:`forget_document` returned, whose groups are redone too.
+    ``grouped`` are the claims :func:`forget_document` returned, whose groups are redone too;
+    ``structures`` the predicates of its claims by claim id, from the parse (the claims without
+    are parsed again).
     Call both inside the transaction that stores the document, so all of it lands or none.
     """
     forget_document(db, document_id)
     claims = _claims(db, "c.document_id = ?", [document_id])
-    found = _store_keys(db, claims)
+    found = _store_keys(db, claims, structures)
     rows = _relate(db, document_id, found)
     _store_relations(db, rows)
     grouped = list(grouped)
