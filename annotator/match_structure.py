@@ -28,7 +28,11 @@ from . import lexicon, matching
 
 # Verbs whose object says what is done ("give remarks", "take credit", "hold a rally").
 LIGHT_VERBS = frozenset({"give", "make", "take", "have", "deliver", "hold", "do", "get", "offer"})
+# Verbs that say little by themselves ("is going to release": release; "got to love": love).
+EMPTY_VERBS = LIGHT_VERBS | {"be", "go", "come", "seem", "become", "continue", "try", "begin", "start", "keep", "let"}
 _SUBJECT_OBJECT = frozenset({"dobj", "nsubjpass"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+_QUESTION = frozenset({"whether", "if"})
 _MAIN = frozenset({"conj", "ccomp", "xcomp", "parataxis", "pcomp", "prep", "pobj"})  # keep a clause main
 _BACKGROUND = frozenset({"relcl", "acl", "appos"})  # what modifies a noun: background
 _INTRODUCING = frozenset({"advcl", "acl", "relcl"})  # ... unless it is an attribution cue
@@ -71,21 +75,68 @@ def _level(token: Token, span: Span) -> int:
     return min(level, 1) if reported else level
 
 
-def predicates(span: Span) -> dict[str, list[str]]:
-    """``{"m": main predicates, "c": clausal predicates}`` of a claim (stems, sorted)."""
+def predicates(span: Span) -> dict[str, list]:
+    """``{"m": main predicates, "c": clausal predicates, "b": background predicates, "n": the main
+    and clausal ones denied, "s": [predicate, subject] for those whose subject is a noun}`` of a
+    claim (stems, sorted)."""
     found: tuple[set[str], set[str], set[str]] = (set(), set(), set())
+    denied: set[str] = set()
+    subjects: set[tuple[str, str]] = set()  # (predicate, the stem of its subject), when a noun
+    objects: set[tuple[str, str]] = set()  # (predicate, its object: a passive's subject), when a noun
     for t in span:
         if t.pos_ not in ("VERB", "AUX") or t.dep_ in ("aux", "auxpass", "prep") or _is_cue(t):
             continue
-        level = found[_level(t, span)]
+        level = _level(t, span)
         head = t
         if t.lemma_ == "be":  # "X is director of Y": director
             head = next((c for c in t.children if c.dep_ in ("attr", "acomp")), t)
-        level.add(_stem(head))
+        words = {_stem(head)} if head.lemma_ not in EMPTY_VERBS else set()
         if t.lemma_ in LIGHT_VERBS:
-            level.update(_stem(c) for c in t.children if c.dep_ in _SUBJECT_OBJECT and c.pos_ == "NOUN")
-    main, clausal, _background = (sorted(s - {""}) for s in found)
-    return {"m": main, "c": clausal}
+            words.update(_stem(c) for c in t.children if c.dep_ in _SUBJECT_OBJECT and c.pos_ == "NOUN")
+        if level < 2 and any(c.dep_ == "mark" and c.lower_ in _QUESTION for c in t.children):
+            level = 2  # "whether he has paid taxes" asks, asserts nothing
+        found[level].update(words)
+        if level < 2:
+            if _denied(t, head):
+                denied.update(words)
+            subject = _subject(t)
+            if subject is not None:
+                subjects.update((w, _stem(subject)) for w in words)
+            objects.update((w, _stem(c)) for w in words for c in t.children
+                           if c.dep_ in _SUBJECT_OBJECT and c.pos_ in ("NOUN", "PROPN"))
+    main, clausal, background = (sorted(s - {""}) for s in found)
+    return {"m": main, "c": clausal, "b": background, "n": sorted(denied - {""}),
+            "s": sorted([w, subject] for w, subject in subjects if w and subject),
+            "o": sorted([w, thing] for w, thing in objects if w and thing)}
+
+
+def _subject(verb: Token) -> Token | None:
+    """A predicate's subject when a noun: its own, or for a verb with none of its own ("hitting
+    Trump for not paying taxes", "Trump used to avoid paying") the object, else the subject, of
+    the verb it depends on."""
+    for _ in range(3):
+        own = [c for c in verb.children if c.dep_ in _SUBJECTS]
+        if own:  # a passive's subject is what is acted on: not comparable with an active one's
+            return own[0] if own[0].dep_ == "nsubj" and own[0].pos_ in ("NOUN", "PROPN") else None
+        if verb.dep_ not in ("xcomp", "pcomp", "advcl", "conj"):
+            return None
+        verb = verb.head.head if verb.dep_ == "pcomp" else verb.head
+        objects = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
+        if objects:
+            return objects[0]
+    return None
+
+
+def _denied(verb: Token, head: Token) -> bool:
+    """Whether a predicate is denied: a negation on it or its object ("did not pay", "paid no
+    taxes", "paid nothing"), or a word that denies a concept ("opposed": not support); two
+    cancel out."""
+    negations = matching.negation_words()
+    count = sum(1 for c in verb.children if c.dep_ == "neg" or (
+        c.dep_ != "prep" and c.pos_ not in ("VERB", "AUX") and c.lower_ in negations))
+    count += sum(1 for c in verb.children if c.dep_ == "dobj" for d in c.children if d.dep_ == "det" and d.lower_ == "no")
+    count += head.lower_ in matching.antonym_words()
+    return count % 2 == 1
 
 
 @cache
@@ -99,6 +150,6 @@ def _parser():
     return spacy.load(resolve_model(None), disable=["ner"])
 
 
-def parse(texts: list[str]) -> list[dict[str, list[str]]]:
+def parse(texts: list[str]) -> list[dict[str, list]]:
     """The predicates of claims known only by their text: each parsed on its own."""
     return [predicates(doc[:]) for doc in _parser().pipe(texts, batch_size=64)]

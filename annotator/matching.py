@@ -77,6 +77,10 @@ class Features:
     # other clauses; none known for a claim whose root is no verb (a fragment, a headline)
     mains: frozenset[str] = frozenset()
     clauses: frozenset[str] = frozenset()
+    background: frozenset[str] = frozenset()  # and those of relative clauses, appositions, questions
+    denied: frozenset[str] = frozenset()  # those of its main and clausal predicates it denies
+    subjects: frozenset[tuple[str, str]] = frozenset()  # (predicate, its subject) when a noun
+    objects: frozenset[tuple[str, str]] = frozenset()  # (predicate, its object) when a noun
     sequence: str = ""  # its words, folded, in order: " a b c " (see contains)
 
     @functools.cached_property
@@ -110,14 +114,19 @@ class Features:
         return {"v": FEATURES_VERSION, "t": sorted(self.terms), "q": [[q.value, q.unit, q.qualifier] for q in self.quantities],
                 "p": sorted(self.persons), "e": sorted(self.entities), "d": sorted(self.dates),
                 "n": [sorted(scope) for scope in self.negations], "w": sorted(self.names),
-                "m": sorted(self.mains), "c": sorted(self.clauses), "s": self.sequence}
+                "x": self.parse(), "s": self.sequence}
+
+    def parse(self) -> dict[str, list]:
+        """What it holds of its parse, as :func:`match_structure.predicates` gives it."""
+        return {"m": sorted(self.mains), "c": sorted(self.clauses), "b": sorted(self.background),
+                "n": sorted(self.denied), "s": sorted(self.subjects), "o": sorted(self.objects)}
 
     @classmethod
     def from_json(cls, data: dict) -> "Features":
         return cls(frozenset(data["t"]), frozenset(figures.Quantity(*q) for q in data["q"]),
                    frozenset(data["p"]), frozenset(data["e"]), frozenset(data["d"]),
                    tuple(frozenset(scope) for scope in data["n"]), frozenset(data["w"]),
-                   frozenset(data["m"]), frozenset(data["c"]), data["s"])
+                   sequence=data["s"], **_parsed(data["x"]))
 
     def denies(self, words: frozenset[str]) -> bool:
         """Whether it denies what ``words`` say: an odd number of its negations bear on them."""
@@ -160,6 +169,17 @@ def _antonyms() -> dict[str, str]:
     return lexicon.table("match_antonyms.tsv")
 
 
+def negation_words() -> frozenset[str]:
+    """The words that deny (``lexicons/negations.txt``)."""
+    return _negations()
+
+
+@cache
+def antonym_words() -> frozenset[str]:
+    """The words that deny a concept (``lexicons/match_antonyms.tsv``)."""
+    return frozenset(_antonyms())
+
+
 def antonym(word: str) -> str:
     """The concept a word denies ("opposed": support), or the word."""
     return _antonyms().get(word, word)
@@ -177,7 +197,7 @@ def stems(words: list[str]) -> list[str]:
 
 
 def features(text: str, entities: Iterable[tuple[str, str]] = (),
-             structure: Mapping[str, Iterable[str]] | None = None) -> Features:
+             structure: Mapping[str, list] | None = None) -> Features:
     """The match features of a claim's text, its named entities ``(text, label)`` and the
     predicates of its parse (:func:`match_structure.predicates`; none: a fragment)."""
     folded = fold(text)
@@ -212,8 +232,17 @@ def features(text: str, entities: Iterable[tuple[str, str]] = (),
             others.update(stems(parts))  # "Iraq" is named in "the Iraq War"
     return Features(terms, frozenset(found), frozenset(persons), frozenset(others),
                     frozenset(days | years), tuple(frozenset(stems(x)) for x in scopes),
-                    frozenset(names), frozenset(structure["m"]) if structure else frozenset(),
-                    frozenset(structure["c"]) if structure else frozenset(), sequence)
+                    frozenset(names), sequence=sequence, **_parsed(structure))
+
+
+def _parsed(structure: Mapping[str, list] | None) -> dict:
+    """The fields of :class:`Features` that the parse gives (none for a claim without)."""
+    if not structure:
+        return {}
+    return {"mains": frozenset(structure["m"]), "clauses": frozenset(structure["c"]),
+            "background": frozenset(structure["b"]), "denied": frozenset(structure["n"]),
+            "subjects": frozenset((p, s) for p, s in structure["s"]),
+            "objects": frozenset((p, o) for p, o in structure["o"])}
 
 
 class _IDF(dict):
@@ -289,6 +318,36 @@ def _polarity_conflict(a: Features, b: Features) -> bool:
     return a.denies(shared) != b.denies(shared)
 
 
+def _denial_of_claim(a: Features, b: Features) -> bool:
+    """By their parse, one denies what the other asserts: a predicate that both assert or report
+    (main or clausal, main in one of them) is denied in one only ("Trump did not pay taxes" against
+    "I pay federal taxes"; not "taxpayers would pay" against "an ad hitting Trump for not
+    paying"). Waived for a fragment (no main predicate known)."""
+    if not a.mains or not b.mains:
+        return True
+    if not (a.mains | a.clauses | a.background) & (b.mains | b.clauses | b.background):
+        return True  # no predicate in common, as parsed (a paraphrase, a parse astray): the words decide
+    shared = (a.mains | a.clauses) & (b.mains | b.clauses) & (a.mains | b.mains)
+    return any((p in a.denied) != (p in b.denied) and _same_subject(a, b, p) for p in shared)
+
+
+def _same_subject(a: Features, b: Features, predicate: str) -> bool:
+    """Whether a predicate can be said of one subject in both: its noun subjects (a pronoun or
+    none: unknown) are the same ("taxpayers would pay" is not said of Trump)."""
+    ours = {s for p, s in a.subjects if p == predicate}
+    theirs = {s for p, s in b.subjects if p == predicate}
+    return not ours or not theirs or bool(ours & theirs)
+
+
+def _same_arguments(a: Features, b: Features, predicate: str) -> bool:
+    """Whether a predicate is said of the same things in both: its noun subjects and its noun
+    objects agree, where both give them ("released a memo" is "a memo released"; "released a
+    memo" is not "released the video")."""
+    ours = {s for p, s in a.objects if p == predicate}
+    theirs = {s for p, s in b.objects if p == predicate}
+    return _same_subject(a, b, predicate) and (not ours or not theirs or bool(ours & theirs))
+
+
 def _structures_agree(a: Features, b: Features) -> bool:
     """Whether two claims assert the same thing, by their parse: a main predicate of one is a
     main or clausal predicate of the other ("police released video" is not "protesters demanded
@@ -301,7 +360,8 @@ def _structures_agree(a: Features, b: Features) -> bool:
         return True
     if {q.unit for q in a.quantities} & {q.unit for q in b.quantities} - {""}:
         return True
-    return bool(a.mains & (b.mains | b.clauses) or b.mains & (a.mains | a.clauses))
+    agreeing = a.mains & (b.mains | b.clauses) | b.mains & (a.mains | a.clauses)
+    return any(_same_arguments(a, b, p) for p in agreeing)
 
 
 def compare(a: Features, b: Features, weight: Weight | None = None) -> tuple[str | None, float]:
@@ -322,7 +382,7 @@ def compare(a: Features, b: Features, weight: Weight | None = None) -> tuple[str
             and figures.same_values(a.quantities, b.quantities) and _structures_agree(a, b)):
         return "same", score
     if score >= CONTRADICTS_THRESHOLD and subject and (
-            (agree and _polarity_conflict(a, b))
+            (agree and _polarity_conflict(a, b) and _denial_of_claim(a, b))
             or (figures.conflict(a.quantities, b.quantities) and _predicates_agree(a.properties, b.properties, weight))):
         return "contradicts", score
     return None, score
