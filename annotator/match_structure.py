@@ -12,12 +12,16 @@ stored text of older claims again):
   Obama was the founder of ISIS": *founder*), a copula's complement standing for the copula
   ("X is director": *director*) and a light verb's object for the verb ("give remarks":
   *speech*);
-- its **clausal** predicates: those in its other clauses (adverbial, prepositional), but not in
-  relative clauses, appositions or clauses that modify a noun ("an economist who served as
-  director": background to what is claimed), unless an attribution cue introduces them ("when he
-  claimed Obama was the founder").
+- its **clausal** predicates: those in its other clauses (adverbial, prepositional);
+- its **background**: relative clauses, appositions and clauses that modify a noun ("an
+  economist who served as director"), unless an attribution cue introduces them ("when he
+  claimed Obama was the founder"); what someone demands or hopes (``lexicons/match_unasserted.txt``:
+  "demanding that police release video"); questions ("whether he has paid").
 
-Each predicate is the stem of its lemma, synonyms folded as in :func:`matching.features`.
+Each predicate is the stem of its lemma, synonyms folded as in :func:`matching.features`; verbs
+that say little by themselves (*be*, *go*, *get*, *make* ...) give none. For the main and clausal
+ones it also reads which are denied ("did not pay", "paid no taxes", "opposed") and their noun
+subjects and objects, so that "taxpayers would pay" is not said of Trump.
 """
 
 from functools import cache
@@ -43,6 +47,11 @@ def _cue_verbs() -> frozenset[str]:
     return frozenset(lemma for lemma, pos in lexicon.cues() if pos == "VERB")
 
 
+@cache
+def _unasserted() -> frozenset[str]:
+    return lexicon.words("match_unasserted.txt")
+
+
 def _is_cue(token: Token) -> bool:
     """An attribution cue with a clause for content: what it introduces is the claim."""
     return token.lemma_ in _cue_verbs() and any(c.dep_ in ("ccomp", "xcomp") for c in token.children)
@@ -64,7 +73,9 @@ def _level(token: Token, span: Span) -> int:
     level, reported = 0, False
     x = token
     while x.i != span.root.i and x.head.i != x.i and span.start <= x.head.i < span.end:
-        if x.dep_ in _MAIN or (x.dep_ in _INTRODUCING and _is_cue(x)):
+        if x.dep_ == "ccomp" and x.head.lemma_ in _unasserted():
+            level = 2  # what is demanded, hoped or feared ("demanding that police release video")
+        elif x.dep_ in _MAIN or (x.dep_ in _INTRODUCING and _is_cue(x)):
             pass
         elif x.dep_ in _BACKGROUND:
             level = 2
@@ -75,12 +86,15 @@ def _level(token: Token, span: Span) -> int:
     return min(level, 1) if reported else level
 
 
-def predicates(span: Span) -> dict[str, list]:
-    """``{"m": main predicates, "c": clausal predicates, "b": background predicates, "n": the main
-    and clausal ones denied, "s": [predicate, subject] for those whose subject is a noun}`` of a
-    claim (stems, sorted)."""
+def predicates(span: Span) -> dict:
+    """What a claim asserts, as its parse gives it (stems, sorted): ``m`` its main predicates,
+    ``c`` its clausal ones, ``b`` its background ones, ``v`` the number of its verbs (none: a
+    fragment), ``n`` the main and clausal predicates it denies, ``s`` and ``o`` pairs of
+    [predicate, subject] and [predicate, object] where these are nouns (a passive's subject is
+    its object)."""
     found: tuple[set[str], set[str], set[str]] = (set(), set(), set())
     denied: set[str] = set()
+    verbs = 0  # the verbs it has, empty ones too (none: a fragment)
     subjects: set[tuple[str, str]] = set()  # (predicate, the stem of its subject), when a noun
     objects: set[tuple[str, str]] = set()  # (predicate, its object: a passive's subject), when a noun
     for t in span:
@@ -95,6 +109,7 @@ def predicates(span: Span) -> dict[str, list]:
             words.update(_stem(c) for c in t.children if c.dep_ in _SUBJECT_OBJECT and c.pos_ == "NOUN")
         if level < 2 and any(c.dep_ == "mark" and c.lower_ in _QUESTION for c in t.children):
             level = 2  # "whether he has paid taxes" asks, asserts nothing
+        verbs += 1
         found[level].update(words)
         if level < 2:
             if _denied(t, head):
@@ -105,7 +120,7 @@ def predicates(span: Span) -> dict[str, list]:
             objects.update((w, _stem(c)) for w in words for c in t.children
                            if c.dep_ in _SUBJECT_OBJECT and c.pos_ in ("NOUN", "PROPN"))
     main, clausal, background = (sorted(s - {""}) for s in found)
-    return {"m": main, "c": clausal, "b": background, "n": sorted(denied - {""}),
+    return {"m": main, "c": clausal, "b": background, "v": verbs, "n": sorted(denied - {""}),
             "s": sorted([w, subject] for w, subject in subjects if w and subject),
             "o": sorted([w, thing] for w, thing in objects if w and thing)}
 
@@ -150,6 +165,6 @@ def _parser():
     return spacy.load(resolve_model(None), disable=["ner"])
 
 
-def parse(texts: list[str]) -> list[dict[str, list]]:
+def parse(texts: list[str]) -> list[dict]:
     """The predicates of claims known only by their text: each parsed on its own."""
     return [predicates(doc[:]) for doc in _parser().pipe(texts, batch_size=64)]

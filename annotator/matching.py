@@ -78,6 +78,7 @@ class Features:
     mains: frozenset[str] = frozenset()
     clauses: frozenset[str] = frozenset()
     background: frozenset[str] = frozenset()  # and those of relative clauses, appositions, questions
+    verbs: int = 0  # how many verbs it has (none: a fragment, or no parse)
     denied: frozenset[str] = frozenset()  # those of its main and clausal predicates it denies
     subjects: frozenset[tuple[str, str]] = frozenset()  # (predicate, its subject) when a noun
     objects: frozenset[tuple[str, str]] = frozenset()  # (predicate, its object) when a noun
@@ -101,6 +102,19 @@ class Features:
         figures = {q.key() for q in self.quantities}
         return (self.predicate - figures) | {f"u{q.unit}" for q in self.quantities}
 
+    @functools.cached_property
+    def parsed(self) -> bool:
+        """Whether its parse gave any predicate (none: a fragment, a headline, no parse)."""
+        return bool(self.mains or self.clauses or self.background)
+
+    @functools.cached_property
+    def asserted(self) -> tuple[frozenset[str], frozenset[str]]:
+        """What it asserts, as its parse gives it: its main predicates and all it asserts (main
+        and clausal); for a claim with neither (a fragment: "Rice, issued last week, in which
+        the White House took credit ..."), what it has: its clausal, or else its background ones."""
+        main = self.mains or self.clauses or self.background
+        return main, self.mains | self.clauses | main
+
     def bag(self) -> tuple:
         """What it says, less its parse and word order: equal for a repeated claim."""
         return (self.terms, self.quantities, self.persons, self.entities, self.dates,
@@ -116,10 +130,10 @@ class Features:
                 "n": [sorted(scope) for scope in self.negations], "w": sorted(self.names),
                 "x": self.parse(), "s": self.sequence}
 
-    def parse(self) -> dict[str, list]:
+    def parse(self) -> dict:
         """What it holds of its parse, as :func:`match_structure.predicates` gives it."""
         return {"m": sorted(self.mains), "c": sorted(self.clauses), "b": sorted(self.background),
-                "n": sorted(self.denied), "s": sorted(self.subjects), "o": sorted(self.objects)}
+                "v": self.verbs, "n": sorted(self.denied), "s": sorted(self.subjects), "o": sorted(self.objects)}
 
     @classmethod
     def from_json(cls, data: dict) -> "Features":
@@ -197,7 +211,7 @@ def stems(words: list[str]) -> list[str]:
 
 
 def features(text: str, entities: Iterable[tuple[str, str]] = (),
-             structure: Mapping[str, list] | None = None) -> Features:
+             structure: Mapping | None = None) -> Features:
     """The match features of a claim's text, its named entities ``(text, label)`` and the
     predicates of its parse (:func:`match_structure.predicates`; none: a fragment)."""
     folded = fold(text)
@@ -235,12 +249,12 @@ def features(text: str, entities: Iterable[tuple[str, str]] = (),
                     frozenset(names), sequence=sequence, **_parsed(structure))
 
 
-def _parsed(structure: Mapping[str, list] | None) -> dict:
+def _parsed(structure: Mapping | None) -> dict:
     """The fields of :class:`Features` that the parse gives (none for a claim without)."""
     if not structure:
         return {}
     return {"mains": frozenset(structure["m"]), "clauses": frozenset(structure["c"]),
-            "background": frozenset(structure["b"]), "denied": frozenset(structure["n"]),
+            "background": frozenset(structure["b"]), "verbs": structure["v"], "denied": frozenset(structure["n"]),
             "subjects": frozenset((p, s) for p, s in structure["s"]),
             "objects": frozenset((p, o) for p, o in structure["o"])}
 
@@ -322,8 +336,8 @@ def _denial_of_claim(a: Features, b: Features) -> bool:
     """By their parse, one denies what the other asserts: a predicate that both assert or report
     (main or clausal, main in one of them) is denied in one only ("Trump did not pay taxes" against
     "I pay federal taxes"; not "taxpayers would pay" against "an ad hitting Trump for not
-    paying"). Waived for a fragment (no main predicate known)."""
-    if not a.mains or not b.mains:
+    paying"). Waived for a claim whose parse gave no predicate."""
+    if not a.parsed or not b.parsed:
         return True
     if not (a.mains | a.clauses | a.background) & (b.mains | b.clauses | b.background):
         return True  # no predicate in common, as parsed (a paraphrase, a parse astray): the words decide
@@ -356,11 +370,12 @@ def _structures_agree(a: Features, b: Features) -> bool:
     (a repeated passage, a part of the same sentence), and for two claims that give the same
     sums or shares (figures.same_values is checked apart: "a $916 million loss" told with
     different verbs)."""
-    if not a.mains or not b.mains or a.sequence in b.sequence or b.sequence in a.sequence:
+    if not a.verbs or not b.verbs or a.sequence in b.sequence or b.sequence in a.sequence:
         return True
     if {q.unit for q in a.quantities} & {q.unit for q in b.quantities} - {""}:
         return True
-    agreeing = a.mains & (b.mains | b.clauses) | b.mains & (a.mains | a.clauses)
+    (main_a, all_a), (main_b, all_b) = a.asserted, b.asserted
+    agreeing = main_a & all_b | main_b & all_a
     return any(_same_arguments(a, b, p) for p in agreeing)
 
 

@@ -72,6 +72,20 @@ def test_extract_finds_the_same_claim_and_contradictions(db_path):
     assert {g["claim_id"] for g in groups} == {a, b} and {g["match_group"] for g in groups} == {min(a, b)}
 
 
+def test_extract_stores_what_each_claim_asserts_from_its_documents_parse(db_path):
+    """The predicates come from the parse extract made (the claims table has no column for
+    them); ``annotator match`` parses the stored text again and finds the same main predicates."""
+    def mains():
+        return {r["text"]: r["m"] for r in rows(
+            db_path, "select c.text, json_extract(k.features, '$.x.m') as m from claim_match_keys k"
+                     " join claims c on c.id = k.claim_id")}
+    found = mains()
+    assert json.loads(found[rows(db_path, "select text from claims where text like ?", [JOBLESS])[0]["text"]]) == ["decreas"]
+    assert "match_structure" not in {c["name"] for c in rows(db_path, "select name from pragma_table_info('claims')")}
+    CliRunner().invoke(cli, ["match", "--db", str(db_path)], catch_exceptions=False)
+    assert mains() == found
+
+
 def test_match_redoes_what_extract_found(db_path):
     before = relation_set(db_path)
     result = CliRunner().invoke(cli, ["match", "--db", str(db_path)], catch_exceptions=False)

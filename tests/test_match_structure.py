@@ -1,0 +1,78 @@
+"""What a claim asserts, read from its parse (annotator/match_structure.py), and how matching uses
+it: one event told with different predicates is not the same claim."""
+
+import pytest
+
+from annotator.match_structure import predicates
+from annotator.matching import compare, features
+
+HOLTZ = ("''This isn't tax reform,'' said Douglas Holtz-Eakin, an economist who served as director of"
+         " the Congressional Budget Office and is now president of the American Action Forum.")
+RELEASED = "Tulsa police released the video of the shooting of Terence Crutcher on Monday."
+DEMANDED = "Protesters have been demanding that Tulsa police release the video of the shooting of Terence Crutcher."
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    import spacy
+
+    from annotator.pipeline import resolve_model
+
+    return spacy.load(resolve_model(None))
+
+
+def parsed(nlp, text):
+    doc = nlp(text)
+    return features(text, [(e.text, e.label_) for e in doc.ents], predicates(doc[:]))
+
+
+def words_only(nlp, text):
+    doc = nlp(text)
+    return features(text, [(e.text, e.label_) for e in doc.ents])
+
+
+def test_main_predicates_pass_through_cues_and_copulas(nlp):
+    said = predicates(nlp("Trump said Obama was the founder of ISIS.")[:])
+    assert said["m"] == ["founder"] and ["founder", "obama"] in said["s"]
+    assert predicates(nlp("Trump had planned to give remarks at the institute.")[:])["m"] == ["plan", "speech"]
+
+
+def test_an_apposition_a_wish_and_a_question_are_background(nlp):
+    assert predicates(nlp(HOLTZ)[:])["m"] == ["reform"]
+    assert {"serv", "presid"} <= set(predicates(nlp(HOLTZ)[:])["b"])
+    assert "releas" in predicates(nlp(DEMANDED)[:])["b"]
+    assert predicates(nlp("Polls showed whether Clinton had won the debate.")[:])["b"] == ["win"]
+
+
+def test_denials_are_read_from_the_parse(nlp):
+    for text in ("Trump did not pay federal taxes.", "Trump paid no federal income taxes for years."):
+        assert predicates(nlp(text)[:])["n"] == ["pay"]
+    assert predicates(nlp("Clinton testified that she neither sent nor received classified emails.")[:])["n"] == ["send"]
+    assert predicates(nlp("Trump opposed the invasion.")[:])["n"] == ["support"]
+
+
+def test_one_event_told_with_another_predicate_is_not_the_same_claim(nlp):
+    """By their words alone the police video released and demanded are the same claim."""
+    assert compare(words_only(nlp, RELEASED), words_only(nlp, DEMANDED))[0] == "same"
+    assert compare(parsed(nlp, RELEASED), parsed(nlp, DEMANDED))[0] is None
+
+
+def test_paraphrases_and_repeated_passages_stay_the_same_claim(nlp):
+    assert compare(parsed(nlp, "The jobless rate dropped to 4.2% in March, the Labor Department said."),
+                   parsed(nlp, "Unemployment fell to 4.2 percent in March, according to the Labor Department."))[0] == "same"
+    quoted = "“Maybe I can, by speaking directly to white people, say, ‘Look, this is not who we are.’"
+    told = "“Maybe I can, by speaking directly to white people, say, look, this is not who we are,” she continued."
+    assert compare(parsed(nlp, quoted), parsed(nlp, told))[0] == "same"  # a stretch of the other
+
+
+def test_a_denial_said_of_another_subject_is_no_contradiction(nlp):
+    a = "Taxpayers would pay federal income taxes at the new rate under Clinton's plan."
+    b = "An ad hits Trump for not paying federal income taxes under Clinton's plan."
+    assert compare(words_only(nlp, a), words_only(nlp, b))[0] == "contradicts"
+    assert compare(parsed(nlp, a), parsed(nlp, b))[0] is None
+
+
+def test_features_with_their_parse_round_trip_through_json(nlp):
+    f = parsed(nlp, "Trump did not pay federal income taxes, the Times reported.")
+    assert f.mains and f.denied and f.subjects and f.objects
+    assert type(f).from_json(f.to_json()) == f
