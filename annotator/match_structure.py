@@ -65,7 +65,7 @@ def _stem(token: Token) -> str:
         folded = matching.fold(word if token.pos_ == "PROPN" else token.lemma_.lower()).split()
     if not folded:
         return ""
-    return matching.stems([matching.antonym(folded[-1])])[0]
+    return matching.stems([matching.antonyms().get(folded[-1], folded[-1])])[0]
 
 
 def _level(token: Token, span: Span) -> int:
@@ -150,7 +150,7 @@ def _denied(verb: Token, head: Token) -> bool:
     count = sum(1 for c in verb.children if c.dep_ == "neg" or (
         c.dep_ != "prep" and c.pos_ not in ("VERB", "AUX") and c.lower_ in negations))
     count += sum(1 for c in verb.children if c.dep_ == "dobj" for d in c.children if d.dep_ == "det" and d.lower_ == "no")
-    count += head.lower_ in matching.antonym_words()
+    count += head.lower_ in matching.antonyms()
     return count % 2 == 1
 
 

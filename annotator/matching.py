@@ -5,9 +5,10 @@ attribution cues left out, synonyms folded into one concept: "jobless rate" and 
 are one, "dropped" and "fell" another), its quantities normalized ("4.2%" = "4.2 percent",
 "$2.9 billion" = 2.9e9 dollars, "nearly $3 billion" an approximate 3e9 dollars), its named
 entities (a person by surname), its dates, and its polarity (an odd number of negations denies);
-the quantities and dates are read by :mod:`annotator.figures`.
+the quantities and dates are read by :mod:`annotator.figures`; what it asserts, by its parse, by
+:mod:`annotator.match_structure`.
 :func:`compare` decides on a pair: ``same`` when the words agree enough and the entities,
-quantities, dates and polarity all agree; ``contradicts`` when the words agree on one subject
+quantities, dates, polarity and asserted predicates all agree; ``contradicts`` when the words agree on one subject
 (a shared entity) but the polarity is opposite or a quantity of the same unit takes
 incompatible values. Where the features are stored and how candidates are found is
 :mod:`annotator.store.relations`.
@@ -174,29 +175,15 @@ def _roles() -> frozenset[str]:
 
 
 @cache
-def _negations() -> frozenset[str]:
+def negation_words() -> frozenset[str]:
+    """The words that deny (``lexicons/negations.txt``)."""
     return lexicon.words("negations.txt")
 
 
 @cache
-def _antonyms() -> dict[str, str]:
+def antonyms() -> dict[str, str]:
+    """The words that deny a concept, and the concept ("opposed": support)."""
     return lexicon.table("match_antonyms.tsv")
-
-
-def negation_words() -> frozenset[str]:
-    """The words that deny (``lexicons/negations.txt``)."""
-    return _negations()
-
-
-@cache
-def antonym_words() -> frozenset[str]:
-    """The words that deny a concept (``lexicons/match_antonyms.tsv``)."""
-    return frozenset(_antonyms())
-
-
-def antonym(word: str) -> str:
-    """The concept a word denies ("opposed": support), or the word."""
-    return _antonyms().get(word, word)
 
 
 def fold(text: str) -> str:
@@ -220,15 +207,15 @@ def features(text: str, entities: Iterable[tuple[str, str]] = (),
     days, rest = figures.dates(folded)
     found, years, rest = figures.quantities(rest)
     raw = _WORD_OR_BREAK.findall(rest)
-    negations, antonyms = _negations(), _antonyms()
-    words = [antonyms.get(w, w) for w in raw]  # "opposed" is "support", denied
+    negations, denying = negation_words(), antonyms()
+    words = [denying.get(w, w) for w in raw]  # "opposed" is "support", denied
     stop = _stopwords()
     scopes = []
     for i, w in enumerate(words):
         if w in negations:
             clause = itertools.takewhile(lambda x: x not in _BREAKS, words[i + 1:])
             scopes.append([x for x in clause if x not in stop and x not in negations][:NEGATION_SCOPE])
-        elif raw[i] in antonyms:
+        elif raw[i] in denying:
             scopes.append([w])
     words = [w for w in words if w not in _BREAKS]
     terms = frozenset(stems([w for w in words if w not in stop and w not in negations]))
