@@ -54,7 +54,7 @@ from .cues import (
     subject_of,
 )
 from .quotations import FIRST_PERSON, quotation_links, quotation_marks, quotation_spans
-from .subjects import outer_conjunct, set_off_cue
+from .subjects import as_clause_cue, outer_conjunct, set_off_cue
 
 RULES = "annotator.attribution_rules.v2"
 
@@ -349,7 +349,7 @@ def attribute(claim: Span) -> Attribution:
     chain = [] if quoted is not None else chain_from(head)
     if not chain:
         extra = quoted or _according_to(claim) or _adjective_cue(claim) or _headline_cue(claim) \
-            or set_off_cue(claim)
+            or set_off_cue(claim) or as_clause_cue(head)
         if extra is not None:
             chain = [extra]
             if extra.content is not None:

@@ -11,7 +11,7 @@ no subject of its own: the noun phrase is the cue's subject.
 from spacy.tokens import Doc, Span, Token
 
 from .claims import FINITE_TAGS
-from .cues import QUOTE_MARKS, CueMatch, complement, cue_span, lookup, negated
+from .cues import QUOTE_MARKS, CueMatch, complement, cue_span, lookup, negated, span_of, subject_of
 
 WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
 _NOMINAL = frozenset({"PROPN", "NOUN", "ADJ", "DET", "NUM"})
@@ -152,3 +152,20 @@ def outer_conjunct(outer: CueMatch, inner: CueMatch) -> bool:
     disagrees = subject is not None and (verb.tag_ == "VBP" and subject.tag_ in ("NN", "NNP")
                                          or verb.tag_ == "VBZ" and subject.tag_ in ("NNS", "NNPS"))
     return verb.lemma_ == outer.cue_span.root.lemma_ or verb.tag_ == "VBD" and _present(node) or disagrees
+
+
+def as_clause_cue(head: Token) -> CueMatch | None:
+    """``As Clinton told the Daily News, tax relief is …``, ``As POLITICO has reported, …``, ``As
+    reported by X, …``: an ``as`` clause before the head whose cue attributes the head's clause."""
+    for c in head.children:
+        cue = lookup(c)
+        if c.dep_ != "advcl" or c.i > head.i or cue is None or "clause" not in cue.frames or not any(
+                m.dep_ == "mark" and m.lower_ == "as" for m in c.children) or any(
+                g.dep_ in ("ccomp", "xcomp") for g in c.children):
+            continue
+        agent = next((g for g in c.children if g.dep_ == "agent"), None)
+        subject = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None \
+            else subject_of(c)
+        if subject is not None and subject.lower_ not in ("it", "which", "that"):
+            return CueMatch(cue, cue_span(c), span_of(subject), head, negated(c))
+    return None

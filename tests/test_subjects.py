@@ -58,3 +58,17 @@ def test_a_cue_coordinated_with_the_outer_cue_is_the_outer_speakers(nlp, text, s
     got_source, got_cue, _ = fields(first_claim(nlp, text)[0])
     assert same(got_source, source), (got_source, source)
     assert same(got_cue, cue), (got_cue, cue)
+
+
+@pytest.mark.parametrize("text,source,cue", [
+    ("As the mayor told the Daily Herald, tax relief is given in exchange for creating jobs.", "the mayor",
+     "told"),
+    ("However, as the Tribune has reported, cases that led to charges involved aggravating circumstances.",
+     "the Tribune", "reported"),
+    ("As reported by the Gazette, the governor was made aware of her duty to protect the files.",
+     "the Gazette", "reported"),
+])
+def test_an_as_clause_before_the_head_attributes_the_clause(nlp, text, source, cue):
+    got_source, got_cue, _ = fields(first_claim(nlp, text)[0])
+    assert same(got_source, source), (got_source, source)
+    assert same(got_cue, cue), (got_cue, cue)
