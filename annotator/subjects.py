@@ -166,6 +166,6 @@ def as_clause_cue(head: Token) -> CueMatch | None:
         agent = next((g for g in c.children if g.dep_ == "agent"), None)
         subject = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None \
             else subject_of(c)
-        if subject is not None and subject.lower_ not in ("it", "which", "that"):
+        if subject is not None and subject.lower_ not in ("it", "which", "that", "you", "i", "we"):
             return CueMatch(cue, cue_span(c), span_of(subject), head, negated(c))
     return None

@@ -36,8 +36,6 @@ def _attributions(nlp, text: str) -> list[tuple[str, str]]:
 # Written for the test: attributions the dependency rules leave without a source.
 MISSED_BY_RULES = [
     ("In her 2009 memoir, the senator noted the reactor's earlier leaks.", "the senator", "noted"),
-    ("As several engineers have pointed out, the bridge was never inspected after the flood.",
-     "several engineers", "pointed out"),
 ]
 
 
