@@ -2,9 +2,10 @@
 
 The class and the score come from a linear model learned from data (``annotator train
 checkworthy``; weights in ``models/checkworthy.npz``). Its features are hashed from what the
-spaCy model already computed for every token (lower-cased form, lemma, suffix, prefix, shape,
-tag, dependency, entity type, as n-grams and head-dependent pairs), so scoring costs a few array
-operations per claim. A claim that reads as prose (news, encyclopedia) rather than debate speech is
+spaCy model already computed for every token of the claim's content (lower-cased form, lemma,
+suffix, prefix, shape, tag, dependency, entity type, as n-grams and head-dependent pairs) and from
+the symbolic features of :mod:`.claim_features` (stance, cue classes, the guide's kinds of
+non-factual content), so scoring costs a few array operations per claim. A claim that reads as prose (news, encyclopedia) rather than debate speech is
 scored with prose-specific copies of its features and class biases tuned on prose (see
 :class:`Model`). The score is the calibrated probability that the claim is ``cfs``. The claim
 type is a rule over the claim's own content (its source and cue left out).
@@ -28,6 +29,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from . import lexicon, models
+from .claim_features import content_span, judgement
 from .claims import SPANS_KEY, trim
 from .labels import CHECKWORTHY
 
@@ -96,9 +98,28 @@ def _combine(kind: int, *columns: np.ndarray) -> np.ndarray:
     return h
 
 
-def feature_ids(span: Span) -> np.ndarray:
-    """The hashed feature indices of one span (repeated when a feature occurs more than once)."""
-    return span_features([span])[0]
+def feature_ids(claim: Span) -> np.ndarray:
+    """The hashed feature indices of one claim (repeated when a feature occurs more than once)."""
+    return claim_features([claim])[0]
+
+
+def claim_features(claims: Sequence[Span]) -> list[np.ndarray]:
+    """Both readings of each claim, in one array: the words and parse of the whole claim (ids below
+    ``N_FEATURES``: the debate reading, and what the genre gate reads), then, shifted by
+    ``N_FEATURES``, those of its content (an attributed claim's attributed clause) with its symbolic
+    features (see :mod:`.claim_features`): the prose reading. :func:`debate_ids` and
+    :func:`prose_ids` take them apart."""
+    whole = span_features(claims)
+    contents = [content_span(c) for c in claims]
+    attributed = [i for i, (c, s) in enumerate(zip(claims, contents)) if s is not c]
+    content = dict(zip(attributed, span_features([contents[i] for i in attributed])))
+    return [np.concatenate([w, np.concatenate([content.get(i, w), _hashed(judgement(c))]) + N_FEATURES])
+            for i, (w, c) in enumerate(zip(whole, claims))]
+
+
+def _hashed(names: list[str]) -> np.ndarray:
+    ids = np.array([get_string_id(n) for n in names], dtype=np.uint64)
+    return (_combine(15, ids) % np.uint64(N_FEATURES)).astype(np.int64)
 
 
 def span_features(spans: Sequence[Span]) -> list[np.ndarray]:
@@ -161,14 +182,21 @@ class ModelError(ValueError):
     pass
 
 
+def debate_ids(ids: np.ndarray) -> np.ndarray:
+    """The features of a claim read as debate speech: those of the whole claim."""
+    return ids[ids < N_FEATURES]
+
+
 def prose_ids(ids: np.ndarray) -> np.ndarray:
-    """The features of a prose claim: each feature twice, as itself and as its prose copy.
+    """The features of a claim read as prose: its content's (the guide judges a reported claim by
+    what is reported), each feature twice, as itself and as its prose copy.
 
     Daumé's feature augmentation: the shared copy learns what holds in debate and prose alike, the
     prose copy what differs in news and encyclopedia text (a prediction or a judgement reported in
     prose is ``nfs`` more often than a debate sentence with the same words is).
     """
-    return np.concatenate([ids, (ids * 40503 + 12345) % N_FEATURES])
+    content = ids[ids >= N_FEATURES] - N_FEATURES
+    return np.concatenate([content, (content * 40503 + 12345) % N_FEATURES])
 
 
 @dataclass
@@ -212,14 +240,14 @@ class Model:
 
     def is_prose(self, features: Sequence[np.ndarray]) -> np.ndarray:
         """Whether each span reads as prose rather than debate speech."""
-        return self._tfidf(features) @ self.genre_coef + self.genre_intercept > 0
+        return self._tfidf([debate_ids(f) for f in features]) @ self.genre_coef + self.genre_intercept > 0
 
     def probabilities(self, features: Sequence[np.ndarray], prose: np.ndarray | None = None) -> np.ndarray:
         """Class probabilities, one row per span, columns in ``classes`` order; ``prose`` marks
         the spans scored with their prose features (by default those :meth:`is_prose` judges so)."""
         if prose is None:
             prose = self.is_prose(features)
-        x = self._tfidf([prose_ids(f) if p else f for f, p in zip(features, prose)])
+        x = self._tfidf([prose_ids(f) if p else debate_ids(f) for f, p in zip(features, prose)])
         logits = np.asarray(x @ self._coef_columns, dtype=np.float64) + self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
@@ -237,7 +265,7 @@ class Model:
     def classify(self, spans: Sequence[Span]) -> list[tuple[str, float]]:
         if not spans:
             return []
-        features = span_features(spans)
+        features = claim_features(spans)
         prose = self.is_prose(features)
         classes, scores = self.decide(self.probabilities(features, prose), prose)
         return [(c, round(float(s), 3)) for c, s in zip(classes, scores)]
@@ -325,11 +353,22 @@ def claim_type(claim: Span) -> str:
     return "other"
 
 
+ATTRIBUTION = ("annotator_source", "annotator_cue", "annotator_cue_classes", "annotator_content",
+               "annotator_stance")
+
+
 def sentence_spans(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[Span]:
-    """Each text parsed by the model alone (the annotator's components skipped), as one span."""
-    ours = [name for name in nlp.pipe_names if name.startswith("annotator_")]
-    for doc in nlp.pipe(texts, batch_size=batch_size, disable=ours):
-        yield trim(doc[:]) or doc[:]
+    """Each text taken whole as one claim: parsed by the pipeline without this component, and given
+    the attribution and stance of the pipeline's claim that covers most of it."""
+    skip = [name for name in nlp.pipe_names if name == "annotator_checkworthy"]
+    for doc in nlp.pipe(texts, batch_size=batch_size, disable=skip):
+        whole = trim(doc[:]) or doc[:]
+        claims = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
+        best = max(claims, key=lambda c: min(c.end, whole.end) - max(c.start, whole.start), default=None)
+        for name in ATTRIBUTION:
+            if best is not None and Span.has_extension(name):
+                whole._.set(name, best._.get(name))
+        yield whole
 
 
 def classify_texts(nlp: Language, texts: Sequence[str]) -> list[tuple[str, float]]:

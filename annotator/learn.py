@@ -30,7 +30,7 @@ import numpy as np
 import sqlite_utils
 from spacy.language import Language
 
-from . import checkworthy, evaluate, train
+from . import checkworthy, claim_features, evaluate, train
 from .errors import AnnotatorError
 from .labels import CHECKWORTHY
 from .store import learned, queries
@@ -101,7 +101,8 @@ def _key(nlp: Language, examples: Sequence[train.Example]) -> str:
     """What the features depend on: the texts, the spaCy model, and the feature code."""
     h = hashlib.sha256()
     h.update(f"{nlp.meta['lang']}_{nlp.meta['name']}-{nlp.meta['version']}\n".encode())
-    h.update(Path(checkworthy.__file__).read_bytes())
+    for code in (checkworthy.__file__, claim_features.__file__):
+        h.update(Path(code).read_bytes())
     for e in examples:
         h.update(e.text.encode() + b"\0")
     return h.hexdigest()[:24]

@@ -75,7 +75,7 @@ def fit(features: Sequence[np.ndarray], labels: Sequence[str], weights: Sequence
     from sklearn.linear_model import LogisticRegression
 
     is_prose = np.asarray(prose, dtype=bool)
-    counts = matrix([checkworthy.prose_ids(f) if p else f for f, p in zip(features, is_prose)])
+    counts = matrix([checkworthy.prose_ids(f) if p else checkworthy.debate_ids(f) for f, p in zip(features, is_prose)])
     tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
     lr = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
     lr.fit(tfidf.transform(counts), labels, sample_weight=np.asarray(weights))
@@ -83,7 +83,7 @@ def fit(features: Sequence[np.ndarray], labels: Sequence[str], weights: Sequence
     genre_coef, genre_intercept = np.zeros(checkworthy.N_FEATURES), 1.0 if is_prose.all() else -1.0
     if 0 < is_prose.sum() < len(is_prose):
         genre = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000)
-        genre.fit(tfidf.transform(matrix(features)), is_prose)
+        genre.fit(tfidf.transform(matrix([checkworthy.debate_ids(f) for f in features])), is_prose)
         genre_coef, genre_intercept = genre.coef_[0], float(genre.intercept_[0])
     model = checkworthy.Model(  # weights at the precision of the file, so figures are the shipped model's
         classes=checkworthy.CLASSES, idf=tfidf.idf_.astype(np.float16).astype(np.float32),

@@ -108,14 +108,12 @@ def train_checkworthy(data, gold_files, gold_weight, heldout, output, model):
     """
     from pathlib import Path
 
-    import spacy
-
     from .. import checkworthy, pipeline
     from ..train import train_checkworthy as run
 
     claimbuster, gold = training_data(data, gold_files)
     target = Path(output) if output else Path(checkworthy.__file__).parent / "models" / checkworthy.MODEL_FILE
-    nlp = spacy.load(pipeline.resolve_model(model))
+    nlp = pipeline.build_nlp(model)
     run(nlp, claimbuster, gold, target, Path(heldout), gold_weight,
         echo=click.echo)
 
