@@ -51,10 +51,9 @@ def test_a_quoted_accusation_is_not_left_at_the_bottom(nlp):
     assert claim(nlp, text)._.annotator_checkworthy_score > 0.5
 
 
-@pytest.mark.xfail(strict=True, reason="known regression of the genre adaptation: the prose class "
-                   "biases (ufs +1, nfs +1, tuned for macro-F1 on the gold sets) make it nfs at p(cfs) 0.51")
 def test_a_quoted_accusation_is_classed_cfs(nlp):
-    """The guide: accusations are cfs."""
+    """The guide: accusations are cfs. (Classed nfs at p(cfs) 0.51 until a prose claim was read by
+    its content, the quotation, rather than by its reporting frame.)"""
     text = ('"We were told the project was on budget, and that was simply not true," said Ana Ruiz, '
             "who chairs the council's finance committee.")
     assert claim(nlp, text)._.annotator_checkworthy == "cfs"
