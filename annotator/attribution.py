@@ -200,12 +200,15 @@ _NAME_POS = ("PROPN", "NOUN", "ADJ", "DET", "NUM", "PRON")
 
 def _noun_chunk(doc: Doc, start: int, end: int) -> Span | None:
     """The noun phrase from ``start``: names, nouns and their modifiers, up to punctuation (a
-    title read as a verb before a name too: ``screenwriter Cole Haddon``)."""
+    title read as a verb before a name too: ``screenwriter Cole Haddon``; words joined by hyphens:
+    ``the 43-year-old``)."""
     i = start
     while i < end and (doc[i].pos_ in _NAME_POS or doc[i].tag_ == "POS" or doc[i].text == "."
                        and i > start and len(doc[i - 1]) <= 4 and doc[i - 1].is_title
                        or i == start and doc[i].tag_ == "VB" and i + 1 < end and doc[i + 1].pos_ == "PROPN"
-                       or doc[i].dep_ == "amod" and doc[i].head.i > i):  # "retired neurosurgeon X"
+                       or doc[i].dep_ == "amod" and doc[i].head.i > i  # "retired neurosurgeon X"
+                       or doc[i].tag_ == "HYPH" and i > start and not doc[i - 1].whitespace_
+                       and not doc[i].whitespace_ and i + 1 < end and doc[i + 1].pos_ in _NAME_POS):
         if doc[i].pos_ in ("PRON", "DET") and i > start and doc[i - 1].pos_ in ("NOUN", "PROPN"):
             break  # "a demand the commission rejected": two phrases
         i += 1

@@ -193,8 +193,12 @@ def across_paragraphs(rows: list[dict], blocks: Sequence["Block"], text: str) ->
         opened = _open_at_end(text[p_start:p_end]) and opens
         after = rows_in(q_start, q_end)
         # "…," Rubio said. ¶ "Which is why …": a paragraph of quotation with no speaker of its own
-        goes_on = opens and before[-1] is owner and any(ch in QUOTES for ch in owner["text"]) \
-            and not any(r.get("cue") for r in after)
+        # ("…?" Trump said. ¶ "…": the tag the parse split off, the owner's cue, may close the one before)
+        tail = before[before.index(owner) + 1:]
+        quoted_owner = any(ch in QUOTES for ch in owner["text"]) or any(
+            a <= owner["start"] - p_start < b for a, b in quotation_spans(text[p_start:p_end]))
+        goes_on = opens and quoted_owner and not any(r.get("cue") for r in after) \
+            and all(r["start"] <= (owner.get("cue_start") or -1) < r["end"] for r in tail)
         if not (colon or opened or goes_on):
             continue
         quoted = quotation_spans(text[q_start:q_end])

@@ -56,7 +56,9 @@ def test_every_sentence_of_a_quotation_has_its_speaker(nlp, text, attributed):
          "The count is over.”", "Sam Lau, the party's spokesman"),
         ('It was a tweet from Rikkie Wells, who tweeted, "Staff never pay attention. They break the rules."',
          'They break the rules."', "Rikkie Wells"),
-        # a title the parse read as a verb
+        # a title the parse read as a verb; words joined by hyphens
+        ('"We are ready," the 43-year-old mayor said.', '"We are ready," the 43-year-old mayor said.',
+         "the 43-year-old mayor"),
         ('"Just saw the tweet. I am impressed by his ability," screenwriter Cole Haddon wrote on Twitter.',
          '"Just saw the tweet.', "screenwriter Cole Haddon"),
         # a comma after the closing mark; the sentence cut at an opening mark by the parse
@@ -108,6 +110,19 @@ def test_a_paragraph_of_quotation_with_no_speaker_goes_on_from_the_one_before(nl
     assert got['"Which is why I do not trust him.'] == "Rubio" and got['Nobody does."'] == "Rubio"
     assert got['"We are ready," Smith said.'] == "Smith"
     assert got["The rally ended at noon."] is None
+
+
+def test_a_tag_split_off_a_question_still_carries_its_speaker_into_the_next_paragraph(nlp):
+    from annotator import corpus, pipeline
+
+    text = ('"He hit my hands. Nobody has ever hit my hands. Are they small hands?" Trump said.\n\n'
+            '"If they are small, something else must be small. I guarantee you there is no problem."\n\n'
+            'The debate ended at ten.\n')
+    document = corpus.Document("t.txt", "t.txt", text, "0", len(text), "utf-8")
+    rows = next(pipeline.process(nlp, [document])).claims
+    got = {r["text"]: r["source"] for r in rows}
+    assert got['I guarantee you there is no problem."'] == "Trump"
+    assert got["The debate ended at ten."] is None
 
 
 def test_unbalanced_quotation_marks_do_not_fail(nlp):
