@@ -27,6 +27,14 @@ def first_claim(nlp, text):
     return claims
 
 
+def document_claims(nlp, text):
+    """The claim rows of ``text`` read as one document (paragraphs, quotations across them)."""
+    from annotator import corpus, pipeline
+
+    document = corpus.Document("t.txt", "t.txt", text, "0", len(text), "utf-8")
+    return next(pipeline.process(nlp, [document])).claims
+
+
 def fields(span):
     src = span._.annotator_source
     cue = span._.annotator_cue

@@ -1,7 +1,7 @@
 """Quotations: every sentence of a quotation has its speaker, across sentences and paragraphs."""
 
 import pytest
-from attributions import fields, first_claim
+from attributions import document_claims, fields, first_claim
 
 from annotator.claims import SPANS_KEY
 
@@ -75,54 +75,34 @@ def test_a_quotation_speaker_named_outside_any_claim(nlp, text, claim, speaker):
 
 def test_a_cue_and_colon_ending_a_paragraph_attributes_the_next(nlp):
     """``Limbaugh added:`` then the quoted paragraph, without quotation marks (PolNeAR dev)."""
-    from annotator import corpus, pipeline
-
     text = ("Limbaugh spoke on Monday.\n\nLimbaugh added:\n\nThis is a sign of fear. She can't beat this guy "
             "without stacking the deck.\n\nThe debate is on Monday.\n")
-    document = corpus.Document("t.txt", "t.txt", text, "0", len(text), "utf-8")
-    rows = next(pipeline.process(nlp, [document])).claims
+    rows = document_claims(nlp, text)
     got = {r["text"]: (r["source"], r["cue"], r["stance"]) for r in rows}
     assert got["This is a sign of fear."] == ("Limbaugh", "added", "reported")
     assert got["She can't beat this guy without stacking the deck."] == ("Limbaugh", "added", "reported")
     assert got["The debate is on Monday."] == (None, None, "asserted")
 
 
-def test_a_quotation_left_open_goes_on_in_the_next_paragraph(nlp):
-    from annotator import corpus, pipeline
-
-    text = ('"We will not give up," she said. "The roads are crumbling.\n\n'
-            '"Families endure blackouts. We must act."\n\nThe rally ended at noon.\n')
-    document = corpus.Document("t.txt", "t.txt", text, "0", len(text), "utf-8")
-    rows = next(pipeline.process(nlp, [document])).claims
-    got = {r["text"]: r["source"] for r in rows}
-    assert got['"Families endure blackouts.'] == "she" and got['We must act."'] == "she"
-    assert got["The rally ended at noon."] is None
-
-
-def test_a_paragraph_of_quotation_with_no_speaker_goes_on_from_the_one_before(nlp):
-    from annotator import corpus, pipeline
-
-    text = ('"He has small hands," Rubio said on Sunday.\n\n"Which is why I do not trust him. '
-            'Nobody does."\n\n"We are ready," Smith said.\n\nThe rally ended at noon.\n')
-    document = corpus.Document("t.txt", "t.txt", text, "0", len(text), "utf-8")
-    rows = next(pipeline.process(nlp, [document])).claims
-    got = {r["text"]: r["source"] for r in rows}
-    assert got['"Which is why I do not trust him.'] == "Rubio" and got['Nobody does."'] == "Rubio"
-    assert got['"We are ready," Smith said.'] == "Smith"
-    assert got["The rally ended at noon."] is None
-
-
-def test_a_tag_split_off_a_question_still_carries_its_speaker_into_the_next_paragraph(nlp):
-    from annotator import corpus, pipeline
-
-    text = ('"He hit my hands. Nobody has ever hit my hands. Are they small hands?" Trump said.\n\n'
-            '"If they are small, something else must be small. I guarantee you there is no problem."\n\n'
-            'The debate ended at ten.\n')
-    document = corpus.Document("t.txt", "t.txt", text, "0", len(text), "utf-8")
-    rows = next(pipeline.process(nlp, [document])).claims
-    got = {r["text"]: r["source"] for r in rows}
-    assert got['I guarantee you there is no problem."'] == "Trump"
-    assert got["The debate ended at ten."] is None
+@pytest.mark.parametrize("text, sources", [
+    pytest.param('"We will not give up," she said. "The roads are crumbling.\n\n'
+                 '"Families endure blackouts. We must act."\n\nThe rally ended at noon.\n',
+                 {'"Families endure blackouts.': "she", 'We must act."': "she",
+                  "The rally ended at noon.": None}, id="a quotation left open"),
+    pytest.param('"He has small hands," Rubio said on Sunday.\n\n"Which is why I do not trust him. '
+                 'Nobody does."\n\n"We are ready," Smith said.\n\nThe rally ended at noon.\n',
+                 {'"Which is why I do not trust him.': "Rubio", 'Nobody does."': "Rubio",
+                  '"We are ready," Smith said.': "Smith", "The rally ended at noon.": None},
+                 id="a paragraph of quotation with no speaker"),
+    pytest.param('"He hit my hands. Nobody has ever hit my hands. Are they small hands?" Trump said.\n\n'
+                 '"If they are small, something else must be small. I guarantee you there is no problem."\n\n'
+                 'The debate ended at ten.\n',
+                 {'I guarantee you there is no problem."': "Trump", "The debate ended at ten.": None},
+                 id="a tag split off a question"),
+])
+def test_a_quotation_goes_on_in_the_next_paragraph_with_its_speaker(nlp, text, sources):
+    got = {r["text"]: r["source"] for r in document_claims(nlp, text)}
+    assert {claim: got[claim] for claim in sources} == sources
 
 
 def test_unbalanced_quotation_marks_do_not_fail(nlp):
