@@ -80,6 +80,10 @@ class CheckworthyTagger:
 # --- features ------------------------------------------------------------------------------------
 
 N_FEATURES = 2**18
+# The layout of the features a model was trained on, in its meta: 2 since a prose claim is read
+# by its content and the symbolic features of claim_features (a model of another layout would score
+# the wrong features without an error, so it is refused).
+FEATURES = 2
 ATTRS = [LOWER, LEMMA, SUFFIX, PREFIX, SHAPE, TAG, DEP, ENT_TYPE, HEAD]
 # dependency relations whose word is a feature of its own (dep + lemma): the verb, its subject,
 # auxiliaries, negation, adverbs, object and predicate say most about the kind of statement
@@ -274,7 +278,7 @@ class Model:
         np.savez_compressed(
             path, classes=np.array(self.classes), idf=self.idf.astype(np.float16),
             coef=self.coef.astype(np.float16), intercept=self.intercept, bias=self.bias,
-            calibration=np.array(self.calibration), meta=np.array(json.dumps(self.meta)),
+            calibration=np.array(self.calibration), meta=np.array(json.dumps({**self.meta, "features": FEATURES})),
             genre_coef=self.genre_coef.astype(np.float16), genre_intercept=np.array(self.genre_intercept),
             prose_bias=self.prose_bias,
         )
@@ -301,6 +305,9 @@ def read_model(path: str | Path) -> Model:
     if (set(model.classes) != set(CLASSES) or model.coef.shape != (len(CLASSES), N_FEATURES)
             or model.genre_coef.shape != (N_FEATURES,)):
         raise ModelError(f"{path}: a model for other classes or features than this version's")
+    if model.meta.get("features", 1) != FEATURES:
+        raise ModelError(f"{path}: a model of an older annotator's features (layout "
+                         f"{model.meta.get('features', 1)}, this version reads {FEATURES}): train it again")
     return model
 
 

@@ -118,8 +118,9 @@ def run(
     if first is not None:
         from . import pipeline
         from .attribution import RULES
+        from .checkworthy import FEATURES
 
-        learned_model = learned.current(db, db_path)  # annotator learn's, if any: it scores
+        learned_model = learned.current(db, db_path, FEATURES)  # annotator learn's, if any: it scores
         checkworthy_model = str(learned_model["path"]) if learned_model else None
         nlp = pipeline.build_nlp(model, checkworthy_model)
         meta = pipeline.model_info(nlp)

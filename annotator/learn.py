@@ -266,7 +266,7 @@ def learn(db: sqlite_utils.Database, db_path: str | Path, nlp: Language, claimbu
          f"to train on, {len(test)} held out (of {len({r.doc for r in test})} documents)")
 
     shipped = checkworthy.load_model()
-    current = learned.current(db, db_path)
+    current = learned.current(db, db_path, checkworthy.FEATURES)
     before_name = current["name"] if current else "shipped"
     before_model = checkworthy.read_model(current["path"]) if current else shipped
 
@@ -300,6 +300,7 @@ def learn(db: sqlite_utils.Database, db_path: str | Path, nlp: Language, claimbu
     }
     worse = [what for what in ("claimbuster", "reviews") if figures[what] and figures[what]["worse"]]
     figures["active"] = force or not worse
+    figures["features"] = checkworthy.FEATURES
     model.meta = {"trained_on": {"claimbuster": len(cb_train), "gold": len(idx) - len(cb_train),
                                  "reviews": len(mine)},
                   "gold_weight": gold_weight, "review_weight": review_weight, "C": train.C,

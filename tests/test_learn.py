@@ -88,7 +88,7 @@ def test_a_model_worse_on_texts_nobody_reviewed_is_kept_but_not_used(db_copy, sm
     assert figures["claimbuster"]["macro_f1"]["high"] < 0
     assert scores(db_copy) == before  # nothing re-scored
     db = store.connect(db_copy)
-    assert learned.current(db, db_copy) is None  # extract goes on with the shipped model
+    assert learned.current(db, db_copy, 2) is None  # extract goes on with the shipped model
     db.close()
 
 
@@ -291,7 +291,7 @@ def test_a_class_let_stand_is_the_one_the_reviewer_saw(tmp_path):
     path = learned.model_path(db_path, 1)
     path.parent.mkdir()
     model.save(path)
-    learned.record(db, db_path, 1, path, {"active": True})
+    learned.record(db, db_path, 1, path, {"active": True, "features": checkworthy.FEATURES})
     db.close()
     (corpus / "a.txt").write_text(f"{claim}\n\nThank you all for coming tonight. We will see.\n",
                                   encoding="utf-8")
@@ -329,3 +329,30 @@ def test_the_feature_cache_keeps_the_most_recently_used_sets(nlp, own_cache):
     new = [n for n in kept if n not in {p.name for p in old} and n != busy.name]
     assert len(new) == 1
     assert kept == sorted([*new, old[0].name, old[4].name, busy.name])
+
+
+def test_a_model_learned_on_an_older_layout_of_the_features_is_not_used(tmp_path):
+    """A database learned by an older annotator (its features laid out otherwise) is scored by the
+    shipped model until `annotator learn` runs again; the old weights file is refused by name."""
+    from annotator import checkworthy
+
+    db_path = tmp_path / "c.db"
+    db = store.connect(db_path)
+    shipped = checkworthy.load_model()
+    for version, features in ((1, None), (2, checkworthy.FEATURES)):
+        path = learned.model_path(db_path, version)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shipped.save(path)
+        figures = {"active": True, **({"features": features} if features else {})}
+        learned.record(db, db_path, version, path, figures)
+        got = learned.current(db, db_path, checkworthy.FEATURES)
+        assert (got["name"] if got else None) == (f"{learned.PREFIX}2" if features else None)
+
+    old = tmp_path / "old.npz"
+    with np.load(learned.model_path(db_path, 1), allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    arrays["meta"] = np.array(json.dumps({k: v for k, v in json.loads(str(arrays["meta"])).items()
+                                          if k != "features"}))
+    np.savez_compressed(old, **arrays)
+    with pytest.raises(checkworthy.ModelError, match="old.npz: a model of an older annotator's features"):
+        checkworthy.read_model(old)

@@ -52,9 +52,10 @@ def eval_(gold, db_path, reviews, sentences, model, as_json):
         gold_rows, pred = evaluate.load_gold(gold), queries.predictions(db)
     results = evaluate.by_document(gold_rows, pred)
     if reviews:  # which check-worthiness model scored the claims: annotator learn's latest, if any
+        from ..checkworthy import FEATURES
         from ..store import learned
 
-        latest = learned.current(db, db_path)
+        latest = learned.current(db, db_path, FEATURES)
         scored_by = latest["name"] if latest else "shipped"
         for figures in results.values():
             figures["checkworthy_model"] = scored_by

@@ -34,20 +34,22 @@ def record(db: sqlite_utils.Database, db_path: str | Path, version: int, path: P
     return name
 
 
-def current(db: sqlite_utils.Database, db_path: str | Path) -> dict | None:
+def current(db: sqlite_utils.Database, db_path: str | Path, features: int) -> dict | None:
     """The latest learned model in use (``annotator learn`` keeps one that was worse, unused,
     with ``"active": false`` in its figures): ``name``, ``path`` (absolute) and ``figures``; None
-    without one (or when its weights file is gone: then the shipped model is used, as before
-    learning)."""
+    without one (or when its weights file is gone, or it was learned on another layout of the
+    features than ``features``, the one this version reads: then the shipped model is used, as
+    before learning, until ``annotator learn`` runs again)."""
     row = db.execute("select name, path, figures from learned_models where kind = 'checkworthy'"
                      " and coalesce(json_extract(figures, '$.active'), 1)"
                      " order by version desc limit 1").fetchone()
     if row is None:
         return None
     path = Path(db_path).parent / row[1]
-    if not path.is_file():
+    figures = json.loads(row[2])
+    if not path.is_file() or figures.get("features", 1) != features:
         return None
-    return {"name": row[0], "path": path, "figures": json.loads(row[2])}
+    return {"name": row[0], "path": path, "figures": figures}
 
 
 def set_scores(db: sqlite_utils.Database, scores: Sequence[tuple[str, float, str]]) -> None:
