@@ -329,11 +329,12 @@ def quotation_speaker(doc: Doc, q_start: int, q_end: int) -> Attribution | None:
                 or any(t.text in QUOTE_MARKS for t in sent):
             return None
         words = range(sent.root.i, sent.root.i - 1, -1)
+    quoted = quotation_spans(text_of(doc))
     for k in (doc[j] for j in words):
         cue = lookup(k)
         subject = subject_of(k) if cue is not None and "clause" in cue.frames else None
         if cue is not None and subject is not None and subject.i < k.i and subject.dep_ != "nsubjpass" \
-                and not any(a <= subject.idx < b for a, b in quotation_spans(text_of(doc))):
+                and not any(a <= subject.idx < b for a, b in quoted):
             if subject.tag_ in ("WDT", "WP") and k.dep_ == "relcl":  # "Rikkie Wells, who tweeted, “…"
                 return Attribution(doc[k.head.left_edge.i:k.head.i + 1], cue_span(k), (cue.cls,))
             return Attribution(span_of(subject), cue_span(k), (cue.cls,))
