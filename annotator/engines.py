@@ -56,7 +56,8 @@ _lock = threading.Lock()
 
 
 def parse_chunk(
-    model: str, batch_size: int, documents: list[Document], checkworthy_model: str | None = None
+    model: str, batch_size: int, documents: list[Document], checkworthy_model: str | None = None,
+    predicates: bool = False,
 ) -> list[pipeline.DocumentResult]:
     """Parse ``documents`` with this process's copy of ``model`` (scoring check-worthiness with
     the weights file ``checkworthy_model``, when given); return their rows."""
@@ -65,7 +66,7 @@ def parse_chunk(
         nlp = _models.get(key)
         if nlp is None:
             nlp = _models[key] = pipeline.build_nlp(model, checkworthy_model)
-        return list(pipeline.process(nlp, documents, batch_size=batch_size))
+        return list(pipeline.process(nlp, documents, batch_size=batch_size, predicates=predicates))
 
 
 def _leave_with(parent: int) -> None:
@@ -108,10 +109,11 @@ def _ordered(
 
 
 def in_process(
-    nlp: Language, documents: Iterable[Document], batch_size: int = pipeline.BATCH_SIZE
+    nlp: Language, documents: Iterable[Document], batch_size: int = pipeline.BATCH_SIZE,
+    predicates: bool = False,
 ) -> Iterator[pipeline.DocumentResult]:
     """Parse everything here, in one stream of ``nlp.pipe`` batches."""
-    return pipeline.process(nlp, documents, batch_size=batch_size)
+    return pipeline.process(nlp, documents, batch_size=batch_size, predicates=predicates)
 
 
 def processes(
@@ -121,6 +123,7 @@ def processes(
     workers: int,
     batch_size: int = pipeline.BATCH_SIZE,
     checkworthy_model: str | None = None,
+    predicates: bool = False,
 ) -> Iterator[pipeline.DocumentResult]:
     """Parse in ``workers`` local processes.
 
@@ -139,7 +142,7 @@ def processes(
         with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                  initializer=_leave_with, initargs=(os.getpid(),)) as pool:
             yield from _ordered(
-                lambda chunk: pool.submit(parse_chunk, model, batch_size, chunk, checkworthy_model),
+                lambda chunk: pool.submit(parse_chunk, model, batch_size, chunk, checkworthy_model, predicates),
                 documents,
                 window=WINDOW_PER_WORKER * workers,
             )
@@ -154,6 +157,7 @@ def dask(
     workers: int | None = None,
     batch_size: int = pipeline.BATCH_SIZE,
     checkworthy_model: str | None = None,
+    predicates: bool = False,
 ) -> Iterator[pipeline.DocumentResult]:
     """Parse on a Dask cluster: the one at ``scheduler``, or a ``LocalCluster`` of ``workers``.
 
@@ -183,7 +187,7 @@ def dask(
     try:
         n = max(1, len(client.scheduler_info().get("workers", {})))
         yield from _ordered(
-            lambda chunk: client.submit(parse_chunk, model, batch_size, chunk, checkworthy_model,
+            lambda chunk: client.submit(parse_chunk, model, batch_size, chunk, checkworthy_model, predicates,
                                         pure=False),
             documents,
             window=WINDOW_PER_WORKER * n,

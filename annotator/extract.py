@@ -143,7 +143,7 @@ def run(
                 relations.match_all(db)
             with _Writer(db_path, summary.run_id, match) as writer:
                 for result in _parse(nlp, model, checkworthy_model, documents, batch_size, engine,
-                                     workers, scheduler):
+                                     workers, scheduler, match):
                     writer.save(result)
                     summary.n_extracted += 1
                     summary.n_claims += len(result.claims)
@@ -260,16 +260,16 @@ class _Writer:
             raise self.error
 
 
-def _parse(nlp, model, checkworthy_model, documents, batch_size, engine, workers, scheduler):
+def _parse(nlp, model, checkworthy_model, documents, batch_size, engine, workers, scheduler, match):
     """The parsed documents, in order, from the chosen engine (every worker's pipeline built
-    with ``checkworthy_model``, as ``nlp`` is)."""
+    with ``checkworthy_model``, as ``nlp`` is; each claim's predicates read when it ``match``es)."""
     from . import engines, pipeline
 
     name = pipeline.resolve_model(model)
     if engine == "dask":
         return engines.dask(name, documents, scheduler=scheduler, workers=workers or None,
-                            batch_size=batch_size, checkworthy_model=checkworthy_model)
+                            batch_size=batch_size, checkworthy_model=checkworthy_model, predicates=match)
     if workers > 1:
         return engines.processes(nlp, name, documents, workers, batch_size=batch_size,
-                                 checkworthy_model=checkworthy_model)
-    return engines.in_process(nlp, documents, batch_size=batch_size)
+                                 checkworthy_model=checkworthy_model, predicates=match)
+    return engines.in_process(nlp, documents, batch_size=batch_size, predicates=match)

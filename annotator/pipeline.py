@@ -120,12 +120,14 @@ def word_count(doc: Doc) -> int:
 
 
 def paragraph_rows(
-    doc: Doc, block: structure.Block, document: Document, first_sentence: int = 0
+    doc: Doc, block: structure.Block, document: Document, first_sentence: int = 0,
+    predicates: bool = False,
 ) -> tuple[list[dict], list[dict]]:
     """Plain rows for the claims of one parsed paragraph, offsets into the whole document.
 
     ``first_sentence`` is the index of ``doc``'s first sentence in its paragraph, when ``doc`` is
-    a later piece of a paragraph parsed in pieces.
+    a later piece of a paragraph parsed in pieces; ``predicates``: read each claim's predicates
+    for matching from the parse (only when extract matches: the Doc is gone by then).
     """
     off = block.start
     text = claims.text_of(doc)
@@ -156,8 +158,9 @@ def paragraph_rows(
             "checkworthy": span._.annotator_checkworthy,
             "checkworthy_score": span._.annotator_checkworthy_score,
             "claim_type": span._.annotator_claim_type,
-            matching.MATCH_STRUCTURE: match_structure.predicates(span),
         }
+        if predicates:
+            row[matching.MATCH_STRUCTURE] = match_structure.predicates(span)
         rows.append(row)
         for ent in entities:
             if ent.start < span.start or ent.end > span.end:
@@ -181,13 +184,14 @@ class _Parsing:
     entities: list[sources.Entity] = field(default_factory=list)
     paragraph: int | None = None  # the paragraph of the last piece added
     sentences: int = 0  # the sentences of that paragraph in the pieces added so far
+    predicates: bool = False  # each claim's predicates for matching, read from the parse
 
     def add(self, block: structure.Block, doc: Doc) -> None:
         """Turn one parsed paragraph (or piece of one) into rows and let go of its Doc."""
         if block.paragraph_index != self.paragraph:
             self.paragraph, self.sentences = block.paragraph_index, 0
         result = self.result
-        rows, mentions = paragraph_rows(doc, block, result.document, self.sentences)
+        rows, mentions = paragraph_rows(doc, block, result.document, self.sentences, self.predicates)
         self.sentences += sum(1 for _ in doc.sents)
         self.pieces_left -= 1
         result.claims.extend(rows)
@@ -291,9 +295,10 @@ SEGMENT_GROUP = 32  # documents segmented together (see segment_many)
 
 
 def process(
-    nlp: Language, documents: Iterable[Document], batch_size: int = BATCH_SIZE
+    nlp: Language, documents: Iterable[Document], batch_size: int = BATCH_SIZE, predicates: bool = False
 ) -> Iterator[DocumentResult]:
-    """Parse the paragraphs of ``documents`` in one stream of batches; yield each finished document.
+    """Parse the paragraphs of ``documents`` in one stream of batches; yield each finished document
+    (``predicates``: with each claim's predicates for matching, see :func:`paragraph_rows`).
 
     Each parsed paragraph becomes rows at once, so what is held is the current batch of Docs
     and the rows of the documents in it, not every Doc of a document.
@@ -316,7 +321,7 @@ def process(
             if not parts:
                 ready.append(finish(result, []))
                 continue
-            states[n] = _Parsing(result, len(parts))
+            states[n] = _Parsing(result, len(parts), predicates=predicates)
             for p in parts:
                 yield p.text, (n, p)
 
