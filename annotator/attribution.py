@@ -53,6 +53,7 @@ from .cues import (
     span_of,
     subject_of,
 )
+from .embedded_claims import piece_cue
 from .quotations import FIRST_PERSON, quotation_links, quotation_marks, quotation_spans
 from .subjects import as_clause_cue, outer_conjunct, set_off_cue
 
@@ -349,10 +350,13 @@ def attribute(claim: Span) -> Attribution:
     if head.is_punct and all(t.is_upper or t.is_punct for t in claim.doc[claim.start:head.i]):
         # "WASHINGTON ― The administration announced …": a dateline's dash read as the root
         head = next((c for c in head.children if c.pos_ in ("VERB", "AUX") and c.i > head.i), head)
-    quoted = _after_quotation(claim)
-    chain = [] if quoted is not None else chain_from(head)
+    embedded = piece_cue(claim)  # a clause split off at its own cue: "adding that B"
+    quoted = _after_quotation(claim) if embedded is None else None
+    chain = [] if quoted is not None or embedded is not None else chain_from(head)
+    if chain and not claim.start <= chain[0].cue_span.root.i < claim.end:
+        chain = []  # the cue of a clause split off the claim at it (embedded_claims) is that clause's
     if not chain:
-        extra = quoted or _according_to(claim) or _adjective_cue(claim) or _headline_cue(claim) \
+        extra = embedded or quoted or _according_to(claim) or _adjective_cue(claim) or _headline_cue(claim) \
             or set_off_cue(claim) or as_clause_cue(head)
         if extra is not None:
             chain = [extra]

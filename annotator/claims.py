@@ -21,17 +21,25 @@ NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS", "PRP"})
 _EDGE_PUNCT = frozenset({",", ";", "--", "—", "–", ":"})
 
 
-@Language.factory("annotator_claims", default_config={"spans_key": SPANS_KEY})
-def make_claims(nlp: Language, name: str, spans_key: str):
-    return ClaimSplitter(spans_key)
+@Language.factory("annotator_claims", default_config={"spans_key": SPANS_KEY, "embedded": True})
+def make_claims(nlp: Language, name: str, spans_key: str, embedded: bool):
+    """``embedded``: split a sentence at a subordinate clause with a cue and speaker of its own
+    (``X said A, adding that B``; :mod:`.embedded_claims`)."""
+    return ClaimSplitter(spans_key, embedded)
 
 
 class ClaimSplitter:
-    def __init__(self, spans_key: str = SPANS_KEY):
+    def __init__(self, spans_key: str = SPANS_KEY, embedded: bool = True):
         self.spans_key = spans_key
+        self.embedded = embedded
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans[self.spans_key] = [c for sent in doc.sents for c in claim_spans(sent)]
+        claims = [c for sent in doc.sents for c in claim_spans(sent)]
+        if self.embedded:
+            from .embedded_claims import split  # it reads cues, which read this module
+
+            claims = [piece for c in claims for piece in split(c)]
+        doc.spans[self.spans_key] = claims
         return doc
 
 
