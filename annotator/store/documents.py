@@ -112,7 +112,7 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
             "delete from claim_entities where claim_id in "
             "(select id from claims where document_id = ?)", [doc_id])
         db.execute("delete from blocks where document_id = ?", [doc_id])
-        db.table("documents").upsert(
+        _insert_rows(db, "documents", [
             {
                 "id": doc_id, "path": doc.path, "sha256": doc.sha256, "size": doc.size,
                 "encoding": doc.encoding, "text": doc.text, "n_chars": len(doc.text),
@@ -123,8 +123,7 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
                 "n_paragraphs": sum(1 for b in result.blocks if b.kind == "paragraph"),
                 "n_claims": len(result.claims), "run_id": run_id, "extracted_at": now(),
             },
-            pk="id",
-        )
+        ], upsert_on="id")
         _insert_rows(
             db, "blocks",
             [
@@ -186,14 +185,11 @@ def _upsert_sources(db: sqlite_utils.Database, claims: list[dict], doc: str) -> 
             row = found[sid] = {"aliases": set(json.loads(old[0])) if old and old[0] else set()}
         row.update(canonical=canon, label=c.get("source_label"))
         row["aliases"].add(c["source"])
-    db.table("sources").upsert_all(
-        (
-            {"id": sid, "canonical": r["canonical"], "label": r["label"],
-             "aliases": json.dumps(sorted(r["aliases"]), ensure_ascii=False)}
-            for sid, r in found.items()
-        ),
-        pk="id",
-    )
+    _insert_rows(db, "sources", [
+        {"id": sid, "canonical": r["canonical"], "label": r["label"],
+         "aliases": json.dumps(sorted(r["aliases"]), ensure_ascii=False)}
+        for sid, r in found.items()
+    ], upsert_on="id")
 
 
 def _insert_mentions(db: sqlite_utils.Database, mentions: list[dict]) -> None:

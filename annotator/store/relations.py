@@ -142,7 +142,7 @@ def _relate(db: Conn, document_id: str,
     df = _document_frequencies(db, {k for f in found.values() for k in f.keys()})  # noqa: SIM118 -- Features.keys(), not a dict
     weight = matching.idf(df, n)
     compared = candidates(db, found, document_id, df, weight)
-    unknown = {w for cands in compared.values() for _o, g in cands for w in g.words} - df.keys()
+    unknown = set().union(*(g.words for cands in compared.values() for _o, g in cands)) - df.keys()
     df.update(_document_frequencies(db, unknown))
     pairs: dict[tuple[str, str], tuple[str, float]] = {}
     for cid, cands in compared.items():
@@ -218,11 +218,17 @@ def _join_groups(db: Conn, pairs: list[tuple[str, str]], new: Iterable[str]) -> 
     group_of = dict(db.execute(
         "select claim_id, match_group from claim_match_keys where claim_id in (select value from json_each(?))"
         " and match_group is not null", [json.dumps(others)]).fetchall())
-    for members in _components((group_of.get(a, a), group_of.get(b, b)) for a, b in pairs):
-        group = min(members)
-        db.execute("update claim_match_keys set match_group = :group where (claim_id in (select value from"
-                   " json_each(:members)) or match_group in (select value from json_each(:members)))"
-                   " and match_group is not :group", {"group": group, "members": json.dumps(sorted(members))})
+    joined = {m: min(members) for members in _components(
+        (group_of.get(a, a), group_of.get(b, b)) for a, b in pairs) for m in members}
+    if not joined:
+        return
+    # A claim named as a member takes its set's group, and so do the claims of a group named
+    # as one (two statements, so that each reads its own index).
+    renamed = json.dumps(joined)
+    for column in ("claim_id", "match_group"):
+        db.execute(f"update claim_match_keys set match_group = g.value from json_each(:renamed) g"
+                   f" where claim_match_keys.{column} = g.key and claim_match_keys.match_group is not g.value",
+                   {"renamed": renamed})
 
 
 def stale(db: Conn) -> bool:
@@ -260,9 +266,9 @@ def update_document(db: Conn, document_id: str, grouped: Iterable[str] = (),
     ``grouped`` are the claims :func:`forget_document` returned, whose groups are redone too;
     ``structures`` the predicates of its claims by claim id, from the parse (the claims without
     are parsed again).
-    Call both inside the transaction that stores the document, so all of it lands or none.
+    Call :func:`forget_document` first, and both inside the transaction that stores the
+    document, so all of it lands or none.
     """
-    forget_document(db, document_id)
     claims = _claims(db, "c.document_id = ?", [document_id])
     found = _store_keys(db, claims, structures)
     rows = _relate(db, document_id, found)
