@@ -24,7 +24,7 @@ ones it also reads which are denied ("did not pay", "paid no taxes", "opposed") 
 subjects and objects, so that "taxpayers would pay" is not said of Trump.
 """
 
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.tokens import Span, Token
 
@@ -59,20 +59,25 @@ def _is_cue(token: Token) -> bool:
 
 def _stem(token: Token) -> str:
     """A token's stem, synonyms folded ("remarks": speech; "fell": decrease)."""
-    word = token.text.lower()
+    return _stem_of(token.text.lower(), token.lemma_.lower(), token.pos_ == "PROPN")
+
+
+@lru_cache(maxsize=65536)  # the same words come back claim after claim
+def _stem_of(word: str, lemma: str, name: bool) -> str:
     folded = matching.fold(word).split()
     if folded == [word]:  # no synonym of the form: the lemma's (a name keeps its form)
-        folded = matching.fold(word if token.pos_ == "PROPN" else token.lemma_.lower()).split()
+        folded = matching.fold(word if name else lemma).split()
     if not folded:
         return ""
     return matching.stems([matching.antonyms().get(folded[-1], folded[-1])])[0]
 
 
-def _level(token: Token, span: Span) -> int:
-    """0 for a main predicate of ``span``, 1 for a clausal one, 2 for background."""
+def _level(token: Token, span: Span, root: int) -> int:
+    """0 for a main predicate of ``span`` (whose root is the token ``root``), 1 for a clausal
+    one, 2 for background."""
     level, reported = 0, False
     x = token
-    while x.i != span.root.i and x.head.i != x.i and span.start <= x.head.i < span.end:
+    while x.i != root and x.head.i != x.i and span.start <= x.head.i < span.end:
         if x.dep_ == "ccomp" and x.head.lemma_ in _unasserted():
             level = 2  # what is demanded, hoped or feared ("demanding that police release video")
         elif x.dep_ in _MAIN or (x.dep_ in _INTRODUCING and _is_cue(x)):
@@ -97,10 +102,11 @@ def predicates(span: Span) -> dict:
     verbs = 0  # the verbs it has, empty ones too (none: a fragment)
     subjects: set[tuple[str, str]] = set()  # (predicate, the stem of its subject), when a noun
     objects: set[tuple[str, str]] = set()  # (predicate, its object: a passive's subject), when a noun
+    root = span.root.i  # spaCy finds it anew at each call
     for t in span:
         if t.pos_ not in ("VERB", "AUX") or t.dep_ in ("aux", "auxpass", "prep") or _is_cue(t):
             continue
-        level = _level(t, span)
+        level = _level(t, span, root)
         head = t
         if t.lemma_ == "be":  # "X is director of Y": director
             head = next((c for c in t.children if c.dep_ in ("attr", "acomp")), t)

@@ -186,6 +186,7 @@ def antonyms() -> dict[str, str]:
     return lexicon.table("match_antonyms.tsv")
 
 
+@functools.lru_cache(maxsize=8192)  # names and words come back claim after claim
 def fold(text: str) -> str:
     """Lower case, "n't" as "not", each synonym phrase replaced by its concept."""
     text = text.lower().replace("’", "'").replace("n't", " not").replace("cannot", "can not")
