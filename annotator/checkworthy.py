@@ -369,13 +369,17 @@ def sentence_spans(nlp: Language, texts: Iterable[str], batch_size: int = 64) ->
     the attribution and stance of the pipeline's claim that covers most of it."""
     skip = [name for name in nlp.pipe_names if name == "annotator_checkworthy"]
     for doc in nlp.pipe(texts, batch_size=batch_size, disable=skip):
-        whole = trim(doc[:]) or doc[:]
-        claims = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
-        best = max(claims, key=lambda c: min(c.end, whole.end) - max(c.start, whole.start), default=None)
-        for name in ATTRIBUTION:
-            if best is not None and Span.has_extension(name):
-                whole._.set(name, best._.get(name))
-        yield whole
+        yield as_claim(trim(doc[:]) or doc[:])
+
+
+def as_claim(span: Span) -> Span:
+    """``span`` given the attribution and stance of the pipeline's claim that covers most of it."""
+    claims = list(span.doc.spans[SPANS_KEY]) if SPANS_KEY in span.doc.spans else []
+    best = max(claims, key=lambda c: min(c.end, span.end) - max(c.start, span.start), default=None)
+    for name in ATTRIBUTION:
+        if best is not None and Span.has_extension(name):
+            span._.set(name, best._.get(name))
+    return span
 
 
 def classify_texts(nlp: Language, texts: Sequence[str]) -> list[tuple[str, float]]:

@@ -29,6 +29,7 @@ class Example:
     label: str
     group: str  # "claimbuster" or the name of a gold set
     weight: float = 1.0
+    features: np.ndarray | None = None  # a claim read in its article (see news_labels); else parsed from text
 
 
 def load_examples(claimbuster: Path, gold: Sequence[Path], gold_weight: float) -> list[Example]:
@@ -170,20 +171,39 @@ def scores_of(model: checkworthy.Model, features: Sequence[np.ndarray], examples
     return evaluate.checkworthy_scores([e.label for e in examples], classes, list(scores))
 
 
+def features_of(nlp: Language, examples: Sequence[Example]) -> list[np.ndarray]:
+    """Each example's features: its own (a claim read in its article), or its text's, parsed alone."""
+    texts = [e.text for e in examples if e.features is None]
+    parsed = iter([checkworthy.feature_ids(s) for s in checkworthy.sentence_spans(nlp, texts)])
+    return [e.features if e.features is not None else next(parsed) for e in examples]
+
+
 def train_checkworthy(
     nlp: Language, claimbuster: Path, gold: Sequence[Path], output: Path, heldout_path: Path,
     gold_weight: float = 1.0, echo: Callable[[str], None] = print, extra: Sequence[Example] = (),
+    measured: Sequence[Example] = (),
 ) -> checkworthy.Model:
     """Train, measure, and write the model to ``output`` and the held-out split to ``heldout_path``.
 
-    ``extra``: more labelled claims trained on as a gold set of their own (``annotator learn``'s
-    reviewed claims)."""
+    ``extra``: more labelled claims trained on, each group a gold set of its own (news claims
+    labelled in their articles, ``annotator learn``'s reviewed claims); ``measured``: labelled
+    claims only measured, never trained on (a news test set), each group reported."""
+    examples = load_examples(claimbuster, gold, gold_weight) + list(extra)
+    echo(f"parsing {len(examples) + len(measured)} sentences with {nlp.meta['lang']}_{nlp.meta['name']} …")
+    features = features_of(nlp, [*examples, *measured])
+    return fit_and_measure(examples, features[:len(examples)], output, heldout_path, echo, measured,
+                           features[len(examples):], {"gold_weight": gold_weight,
+                                                      "spacy_model": f"{nlp.meta['lang']}_{nlp.meta['name']}"})
+
+
+def fit_and_measure(
+    examples: list[Example], features: list[np.ndarray], output: Path, heldout_path: Path,
+    echo: Callable[[str], None] = print, measured: Sequence[Example] = (),
+    measured_features: Sequence[np.ndarray] = (), meta: dict | None = None,
+) -> checkworthy.Model:
+    """:func:`train_checkworthy` once the features are computed (``meta``: more for the model's meta)."""
     import json
 
-    examples = load_examples(claimbuster, gold, gold_weight) + list(extra)
-    echo(f"parsing {len(examples)} sentences with {nlp.meta['lang']}_{nlp.meta['name']} …")
-    features = [checkworthy.feature_ids(s)
-                for s in checkworthy.sentence_spans(nlp, [e.text for e in examples])]
     cb = [i for i, e in enumerate(examples) if e.group == "claimbuster"]
     cb_train, heldout = claimbuster_split(examples)
     heldout_path.parent.mkdir(parents=True, exist_ok=True)
@@ -202,6 +222,7 @@ def train_checkworthy(
     oof = out_of_fold(f_tr, y_tr, w_tr, g_tr)
     model = fit(f_tr, y_tr, w_tr, g_tr, oof)
     groups = sorted({e.group for e in examples} - {"claimbuster"})
+    news = {e.group for e in examples if e.features is not None}  # claims read in their articles
     loso = {}  # each gold set scored by a model trained without it: probabilities, genre, labels
     for g in groups:
         test = [i for i, e in enumerate(examples) if e.group == g]
@@ -224,25 +245,41 @@ def train_checkworthy(
     for name, r in rows:
         echo(f"  {name:32} macro-F1 {r['macro_f1']:.3f}  cfs AP {r['cfs_average_precision']:.3f}  "
              f"F1 cfs {r['cfs']['f1']:.3f} ufs {r['ufs']['f1']:.3f} nfs {r['nfs']['f1']:.3f}")
+    def line(name: str, classes: list[str], scores: list[float], labels: list[str]) -> None:
+        r = evaluate.checkworthy_scores(labels, classes, scores)
+        echo(f"  {name:32} macro-F1 {r['macro_f1']:.3f}  cfs AP {r['cfs_average_precision']:.3f}  "
+             f"({r['sentences']} claims)")
+
     if groups:
         echo("\ngold sets, each scored by a model trained without it (its prose class biases tuned "
              "on the other sets):")
-        pooled: dict[str, list] = {"classes": [], "scores": [], "labels": []}
-
-        def line(name: str, classes: list[str], scores: list[float], labels: list[str]) -> None:
-            r = evaluate.checkworthy_scores(labels, classes, scores)
-            echo(f"  {name:32} macro-F1 {r['macro_f1']:.3f}  cfs AP {r['cfs_average_precision']:.3f}  "
-                 f"({r['sentences']} claims)")
-
+        pooled: dict[bool, tuple[list, list, list]] = {}
         for g in groups:
             p, prose, labels = loso[g]
             scorer = replace(model, prose_bias=prose_bias([h for h in groups if h != g]))
             classes, scores = scorer.decide(p, prose)
-            pooled["classes"] += classes
-            pooled["scores"] += list(scores)
-            pooled["labels"] += labels
+            for got, more in zip(pooled.setdefault(g in news, ([], [], [])), (classes, list(scores), labels)):
+                got += more
             line(f"{g} ({prose.mean():.0%} read as prose)", classes, list(scores), labels)
-        line("all of them, pooled", pooled["classes"], pooled["scores"], pooled["labels"])
+        for is_news, name in ((False, "the gold sets, pooled"), (True, "the news labels, pooled")):
+            if is_news in pooled:
+                line(name, *pooled[is_news])
+    if measured:
+        echo("\nlabelled claims measured only, never trained on (this model, then the baseline "
+             "trained on all the sentences this model is):")
+        everything = [examples[i] for i in train]
+        for g in sorted({e.group for e in measured}):
+            idx = [i for i, e in enumerate(measured) if e.group == g]
+            f_g, m_g = [measured_features[i] for i in idx], [measured[i] for i in idx]
+            prose = model.is_prose(f_g)
+            classes, scores = model.decide(model.probabilities(f_g, prose), prose)
+            line(f"{g} ({prose.mean():.0%} read as prose)", classes, list(scores), [e.label for e in m_g])
+            b = baseline(everything, m_g)
+            echo(f"  {'  TF-IDF + linear SVM':32} macro-F1 {b['macro_f1']:.3f}  cfs AP "
+                 f"{b['cfs_average_precision']:.3f}")
+            is_cfs = np.array([e.label == "cfs" for e in m_g])
+            echo(f"  {'  calibration':32} Brier {float(np.mean((scores - is_cfs) ** 2)):.3f}; mean score "
+                 f"{float(np.mean(scores)):.2f}, {is_cfs.mean():.2f} of them cfs")
     _, calibrated = model.decide(oof, np.asarray(g_tr))
     is_cfs = np.asarray(y_tr) == "cfs"
     brier = float(np.mean((calibrated - is_cfs) ** 2))
@@ -252,8 +289,8 @@ def train_checkworthy(
     model.meta = {
         "trained_on": {"claimbuster": len(cb_train), **{g: sum(1 for i in train if examples[i].group == g)
                                                         for g in groups}},
-        "gold_weight": gold_weight, "C": C, "seed": SEED, "heldout": rows[1][1], "baseline": rows[0][1],
-        "brier": round(brier, 4), "prose_bias": model.prose_bias.tolist(), "spacy_model": f"{nlp.meta['lang']}_{nlp.meta['name']}",
+        "C": C, "seed": SEED, "heldout": rows[1][1], "baseline": rows[0][1],
+        "brier": round(brier, 4), "prose_bias": model.prose_bias.tolist(), **(meta or {}),
     }
     output.parent.mkdir(parents=True, exist_ok=True)
     model.save(output)

@@ -47,17 +47,37 @@ def test_train_writes_a_model_that_the_pipeline_loads(tmp_path, monkeypatch):
     gold = tmp_path / "set" / "gold.jsonl"
     gold.write_text(json.dumps({"doc": "a.txt", "start": 0, "end": 28, "text": "Exports rose 4% in April.",
                                 "checkworthy": "cfs"}) + "\n")
+    # news claims labelled as offsets into an article: one set trained on, one only measured
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    story = "Exports rose 4% in April. The minister said the plan was a disgrace.\n"
+    (articles / "story.txt").write_text(story)
+    news, test = tmp_path / "news.tsv", tmp_path / "test.tsv"
+    header = "article\tstart\tend\tlabel\tset\n"
+    news.write_text(header + "story\t0\t25\tcfs\tnews-a\nstory\t26\t68\tnfs\tnews-a\n")
+    test.write_text(header + "story\t0\t25\tcfs\tnews-t\nstory\t26\t68\tnfs\tnews-t\n")
     model = tmp_path / "model.npz"
     heldout = tmp_path / "heldout.jsonl"
     result = CliRunner().invoke(cli, ["train", "checkworthy", "--data", str(data), "--gold", str(gold),
-                                      "-o", str(model), "--heldout", str(heldout)],
+                                      "-o", str(model), "--heldout", str(heldout), "--news", str(news),
+                                      "--news-test", str(test), "--articles", str(articles)],
                                 catch_exceptions=False)
     assert "TF-IDF + linear SVM (baseline)" in result.output
     assert "gold sets, each scored by a model trained without it" in result.output
+    assert "news-a (" in result.output and "the news labels, pooled" in result.output
+    assert "labelled claims measured only, never trained on" in result.output
+    assert "news-t (" in result.output
     assert "calibration of the cfs score" in result.output
     assert len(heldout.read_text().splitlines()) == round(len(SENTENCES) * 3 * 0.2)
     trained = checkworthy.read_model(model)
-    assert trained.meta["trained_on"] == {"claimbuster": 43, "set": 1}
+    assert trained.meta["trained_on"] == {"claimbuster": 43, "set": 1, "news-a": 2}
+    # without the articles, the labelled news claims are left out, and the run says so
+    result = CliRunner().invoke(cli, ["train", "checkworthy", "--data", str(data), "--gold", str(gold),
+                                      "-o", str(model), "--heldout", str(heldout), "--news", str(news),
+                                      "--news-test", str(test), "--articles", str(tmp_path / "absent")],
+                                catch_exceptions=False)
+    assert "the 2 news claims labelled in" in result.output and "are left out" in result.output
+    assert checkworthy.read_model(model).meta["trained_on"] == {"claimbuster": 43, "set": 1}
 
     import spacy
 

@@ -96,27 +96,49 @@ def train():
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Where to write the model (default: the package's models/checkworthy.npz).")
 @click.option("--model", default=None, help="spaCy model package (as for extract).")
-def train_checkworthy(data, gold_files, gold_weight, heldout, output, model):
+@click.option("--news", "news_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="News claims labelled as offsets into articles (article, start, end, label, set), "
+              "trained on (repeatable; e.g. data/news-labels/train.tsv; the shipped model is trained "
+              "without them, see the README).")
+@click.option("--news-test", "news_test", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="The same, only measured (repeatable; default: data/news-labels/test.tsv).")
+@click.option("--news-weight", default=1.0, show_default=True,
+              help="Weight of a labelled news claim against a ClaimBuster sentence.")
+@click.option("--articles", type=click.Path(file_okay=False), default="../shared/eval/polnear",
+              show_default=True, help="Where the labelled news claims' articles are (NAME.txt, here "
+              "or in train/ or dev/); without it they are left out.")
+def train_checkworthy(data, gold_files, gold_weight, heldout, output, model, news_files, news_test,
+                      news_weight, articles):
     """Train the check-worthiness model and measure it, with a baseline, in the same run.
 
     A fixed fifth of the ClaimBuster sentences is held out and written to --heldout, for
-    'annotator eval --sentences'. Deterministic: the same data gives the same model.
+    'annotator eval --sentences'. News claims labelled as offsets (--news-test, by default
+    data/news-labels/test.tsv) are measured, read in their articles (--articles). Deterministic:
+    the same data gives the same model.
 
     Example:
 
     \b
         annotator train checkworthy --data ../shared/eval/claimbuster
+        annotator train checkworthy --news data/news-labels/train.tsv -o /tmp/news.npz
     """
     from pathlib import Path
 
     from .. import checkworthy, pipeline
+    from ..news_labels import examples
     from ..train import train_checkworthy as run
 
     claimbuster, gold = training_data(data, gold_files)
     target = Path(output) if output else Path(checkworthy.__file__).parent / "models" / checkworthy.MODEL_FILE
     nlp = pipeline.build_nlp(model)
-    run(nlp, claimbuster, gold, target, Path(heldout), gold_weight,
-        echo=click.echo)
+
+    def labelled(files, default, weight):
+        paths = [Path(f) for f in files] or [p for p in (Path(default),) if default and p.is_file()]
+        return examples(nlp, Path(articles), paths, weight, click.echo)
+
+    run(nlp, claimbuster, gold, target, Path(heldout), gold_weight, echo=click.echo,
+        extra=labelled(news_files, "", news_weight),
+        measured=labelled(news_test, "data/news-labels/test.tsv", 1.0))
 
 
 
