@@ -1,0 +1,89 @@
+"""Draw news claims for blind check-worthiness labelling (development aid; how data/news-labels was drawn).
+
+    annotator extract ../shared/eval/polnear/train --db /tmp/train.db   # (copy a sample of articles first)
+    annotator export --db /tmp/train.db --format jsonl -o /tmp/train.jsonl
+    python dev/news_sample.py /tmp/train.jsonl ../shared/eval/polnear/train OUT-PREFIX --files 4 --articles 50
+
+writes OUT-PREFIX-1.tsv … (``id	sentence	context``; id = ``<article stem>:<start>-<end>``, context =
+two sentences before and one after): prose claims only (not an article's first line, at least five
+words, ending with sentence punctuation), three an article, the articles spread over outlets and
+files, at random with a fixed seed. No label or score of the system is written. ``--avoid FILE``
+leaves out the ids (first column) of an earlier file. (It writes news-train-1 … 4 again from the
+export of the same 210 articles; news-test-1 was drawn by the same rules in the same run, from PolNeAR
+dev's articles but those of the blind set, 50 of them.) The labels that come back (``id	label	note``)
+become rows of data/news-labels/*.tsv (article, start, end, label, set).
+"""
+
+import argparse
+import json
+import random
+import re
+from collections import defaultdict
+from pathlib import Path
+
+PER_ARTICLE = 3
+
+
+def eligible(row: dict, text: str) -> bool:
+    t = row["text"]
+    return (row["paragraph_index"] >= 1 and "\n" not in t and len(t.split()) >= 5 and t[-1] in ".!?\"”’'"
+            and (t[0].isupper() or t[0] in "\"“‘'") and text[row["start"]:row["end"]] == t)
+
+
+def context(row: dict, sentences: list[tuple[int, int]], text: str) -> str:
+    """The two sentences before the claim's, its own, and the one after, as one line."""
+    k = next(i for i, (s, e) in enumerate(sentences) if s <= row["start"] < e)
+    lo, hi = sentences[max(0, k - 2)][0], sentences[min(len(sentences) - 1, k + 1)][1]
+    return re.sub(r"\s+", " ", text[lo:hi]).strip()
+
+
+def claims(export: Path, articles: Path, avoid: set[str]) -> dict[str, list[tuple[str, str, str]]]:
+    """Each article's eligible claims as (id, sentence, context)."""
+    by: dict[str, list[dict]] = defaultdict(list)
+    for line in export.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        by[Path(row["doc"]).stem].append(row)
+    out = {}
+    for stem, rows in sorted(by.items()):
+        text = (articles / f"{stem}.txt").read_text(encoding="utf-8")
+        sentences: dict[tuple[int, int], tuple[int, int]] = {}
+        for r in rows:
+            k = (r["paragraph_index"], r["sentence_index"])
+            s, e = sentences.get(k, (r["start"], r["end"]))
+            sentences[k] = (min(s, r["start"]), max(e, r["end"]))
+        order = sorted(sentences.values())
+        out[stem] = [(f"{stem}:{r['start']}-{r['end']}", r["text"], context(r, order, text))
+                     for r in sorted(rows, key=lambda r: r["start"])
+                     if eligible(r, text) and f"{stem}:{r['start']}-{r['end']}" not in avoid]
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("export", type=Path)
+    ap.add_argument("articles", type=Path)
+    ap.add_argument("prefix")
+    ap.add_argument("--files", type=int, default=1)
+    ap.add_argument("--articles-per-file", "--articles", dest="per_file", type=int, default=50)
+    ap.add_argument("--avoid", type=Path)
+    ap.add_argument("--seed", type=int, default=1818)
+    a = ap.parse_args()
+    rng = random.Random(a.seed)
+    avoid = {line.split("\t")[0] for line in a.avoid.read_text(encoding="utf-8").splitlines()} if a.avoid else set()
+    found = claims(a.export, a.articles, avoid)
+    stems = sorted(s for s, c in found.items() if len(c) >= PER_ARTICLE)
+    rng.shuffle(stems)
+    stems = sorted(stems[:a.files * a.per_file], key=lambda s: s.split("_")[0])  # by outlet, dealt round
+    files: list[list[tuple[str, str, str]]] = [[] for _ in range(a.files)]
+    for i, s in enumerate(stems):
+        files[i % a.files] += rng.sample(found[s], PER_ARTICLE)
+    for n, rows in enumerate(files, 1):
+        rng.shuffle(rows)
+        with open(f"{a.prefix}-{n}.tsv", "w", encoding="utf-8") as f:
+            f.write("id\tsentence\tcontext\n")
+            f.writelines("\t".join(x.replace("\t", " ") for x in r) + "\n" for r in rows)
+        print(f"{a.prefix}-{n}.tsv: {len(rows)} claims")
+
+
+if __name__ == "__main__":
+    main()
