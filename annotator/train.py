@@ -192,16 +192,16 @@ def train_checkworthy(
     echo(f"parsing {len(examples) + len(measured)} sentences with {nlp.meta['lang']}_{nlp.meta['name']} …")
     features = features_of(nlp, [*examples, *measured])
     return fit_and_measure(examples, features[:len(examples)], output, heldout_path, echo, measured,
-                           features[len(examples):], {"gold_weight": gold_weight,
-                                                      "spacy_model": f"{nlp.meta['lang']}_{nlp.meta['name']}"})
+                           features[len(examples):], gold_weight, f"{nlp.meta['lang']}_{nlp.meta['name']}")
 
 
 def fit_and_measure(
     examples: list[Example], features: list[np.ndarray], output: Path, heldout_path: Path,
     echo: Callable[[str], None] = print, measured: Sequence[Example] = (),
-    measured_features: Sequence[np.ndarray] = (), meta: dict | None = None,
+    measured_features: Sequence[np.ndarray] = (), gold_weight: float = 1.0, spacy_model: str = "",
 ) -> checkworthy.Model:
-    """:func:`train_checkworthy` once the features are computed (``meta``: more for the model's meta)."""
+    """:func:`train_checkworthy` once the features are computed (``gold_weight`` and ``spacy_model``
+    are recorded in the model's meta)."""
     import json
 
     cb = [i for i, e in enumerate(examples) if e.group == "claimbuster"]
@@ -289,8 +289,8 @@ def fit_and_measure(
     model.meta = {
         "trained_on": {"claimbuster": len(cb_train), **{g: sum(1 for i in train if examples[i].group == g)
                                                         for g in groups}},
-        "C": C, "seed": SEED, "heldout": rows[1][1], "baseline": rows[0][1],
-        "brier": round(brier, 4), "prose_bias": model.prose_bias.tolist(), **(meta or {}),
+        "gold_weight": gold_weight, "C": C, "seed": SEED, "heldout": rows[1][1], "baseline": rows[0][1],
+        "brier": round(brier, 4), "prose_bias": model.prose_bias.tolist(), "spacy_model": spacy_model,
     }
     output.parent.mkdir(parents=True, exist_ok=True)
     model.save(output)
