@@ -21,14 +21,15 @@ stored text of older claims again):
 Each predicate is the stem of its lemma, synonyms folded as in :func:`matching.features`; verbs
 that say little by themselves (*be*, *go*, *get*, *make* ...) give none. For the main and clausal
 ones it also reads which are denied ("did not pay", "paid no taxes", "opposed") and their noun
-subjects and objects, so that "taxpayers would pay" is not said of Trump.
+subjects (or personal pronouns: "I pay", read as a person the claim names by
+:mod:`annotator.contradictions`) and objects, so that "taxpayers would pay" is not said of Trump.
 """
 
 from functools import cache, lru_cache
 
 from spacy.tokens import Span, Token
 
-from . import lexicon, matching
+from . import contradictions, lexicon, matching
 
 # Verbs whose object says what is done ("give remarks", "take credit", "hold a rally").
 LIGHT_VERBS = frozenset({"give", "make", "take", "have", "deliver", "hold", "do", "get", "offer"})
@@ -95,8 +96,8 @@ def predicates(span: Span) -> dict:
     """What a claim asserts, as its parse gives it (stems, sorted): ``m`` its main predicates,
     ``c`` its clausal ones, ``b`` its background ones, ``v`` the number of its verbs (none: a
     fragment), ``n`` the main and clausal predicates it denies, ``s`` and ``o`` pairs of
-    [predicate, subject] and [predicate, object] where these are nouns (a passive's subject is
-    its object)."""
+    [predicate, subject] and [predicate, object] where these are nouns (a subject may be a
+    personal pronoun; a passive's subject is its object)."""
     found: tuple[set[str], set[str], set[str]] = (set(), set(), set())
     denied: set[str] = set()
     verbs = 0  # the verbs it has, empty ones too (none: a fragment)
@@ -132,13 +133,16 @@ def predicates(span: Span) -> dict:
 
 
 def _subject(verb: Token) -> Token | None:
-    """A predicate's subject when a noun: its own, or for a verb with none of its own ("hitting
-    Trump for not paying taxes", "Trump used to avoid paying") the object, else the subject, of
-    the verb it depends on."""
+    """A predicate's subject when a noun or a personal pronoun ("I pay federal taxes": *i*, which
+    :mod:`annotator.contradictions` reads as a person the claim names): its own, or for a verb
+    with none of its own ("hitting Trump for not paying taxes", "Trump used to avoid paying")
+    the object, else the subject, of the verb it depends on."""
     for _ in range(3):
         own = [c for c in verb.children if c.dep_ in _SUBJECTS]
         if own:  # a passive's subject is what is acted on: not comparable with an active one's
-            return own[0] if own[0].dep_ == "nsubj" and own[0].pos_ in ("NOUN", "PROPN") else None
+            subject = own[0]
+            noun = subject.pos_ in ("NOUN", "PROPN") or subject.lower_ in contradictions.PERSONAL
+            return subject if subject.dep_ == "nsubj" and noun else None
         if verb.dep_ not in ("xcomp", "pcomp", "advcl", "conj"):
             return None
         verb = verb.head.head if verb.dep_ == "pcomp" else verb.head

@@ -8,9 +8,11 @@ entities (a person by surname), its dates, and its polarity (an odd number of ne
 the quantities and dates are read by :mod:`annotator.figures`; what it asserts, by its parse, by
 :mod:`annotator.match_structure`.
 :func:`compare` decides on a pair: ``same`` when the words agree enough and the entities,
-quantities, dates, polarity and asserted predicates all agree; ``contradicts`` when the words agree on one subject
-(a shared entity) but the polarity is opposite or a quantity of the same unit takes
-incompatible values. Where the features are stored and how candidates are found is
+quantities, dates, polarity and asserted predicates all agree, and below near-verbatim they share
+a stretch of words or a figure (:mod:`annotator.same_claim`); ``contradicts`` when the words agree
+on one subject (a shared entity) and one denies what the other asserts of it, or a figure of one
+measure and occasion takes incompatible values (:mod:`annotator.contradictions`). A fragment of a
+sentence is related to nothing. Where the features are stored and how candidates are found is
 :mod:`annotator.store.relations`.
 """
 
@@ -24,7 +26,7 @@ from functools import cache
 
 import Stemmer
 
-from . import figures, lexicon
+from . import contradictions, figures, lexicon, same_claim
 
 SAME_THRESHOLD = 0.4  # word agreement (see _similarity) from which a pair can be the same claim
 # Dice from which a pair can be the same claim, however high its overlap: a short sentence whose
@@ -48,7 +50,7 @@ NEAR_VERBATIM = 0.65  # word agreement from which few predicate words can make t
 NEGATION_SCOPE = 3  # content words after a negation that it bears on
 # The shape of the features stored in claim_match_keys: a database whose features have another
 # (matched by an older annotator) has them redone before it is matched again (relations.stale).
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
 # The key of a claim row (pipeline.paragraph_rows) that holds its predicates, read from the parse
 # (match_structure.predicates): stored in its match features, not in the claims table.
 MATCH_STRUCTURE = "match_structure"
@@ -84,6 +86,7 @@ class Features:
     subjects: frozenset[tuple[str, str]] = frozenset()  # (predicate, its subject) when a noun
     objects: frozenset[tuple[str, str]] = frozenset()  # (predicate, its object) when a noun
     sequence: str = ""  # its words, folded, in order: " a b c " (see contains)
+    fragment: bool = False  # a piece of a sentence (same_claim.is_fragment): related to nothing
 
     @functools.cached_property
     def words(self) -> frozenset[str]:
@@ -129,7 +132,7 @@ class Features:
         return {"v": FEATURES_VERSION, "t": sorted(self.terms), "q": [[q.value, q.unit, q.qualifier] for q in self.quantities],
                 "p": sorted(self.persons), "e": sorted(self.entities), "d": sorted(self.dates),
                 "n": [sorted(scope) for scope in self.negations], "w": sorted(self.names),
-                "x": self.parse(), "s": self.sequence}
+                "x": self.parse(), "s": self.sequence, "f": self.fragment}
 
     def parse(self) -> dict:
         """What it holds of its parse, as :func:`match_structure.predicates` gives it."""
@@ -141,7 +144,7 @@ class Features:
         return cls(frozenset(data["t"]), frozenset(figures.Quantity(*q) for q in data["q"]),
                    frozenset(data["p"]), frozenset(data["e"]), frozenset(data["d"]),
                    tuple(frozenset(scope) for scope in data["n"]), frozenset(data["w"]),
-                   sequence=data["s"], **_parsed(data["x"]))
+                   sequence=data["s"], fragment=data["f"], **_parsed(data["x"]))
 
     def denies(self, words: frozenset[str]) -> bool:
         """Whether it denies what ``words`` say: an odd number of its negations bear on them."""
@@ -234,7 +237,8 @@ def features(text: str, entities: Iterable[tuple[str, str]] = (),
             others.update(stems(parts))  # "Iraq" is named in "the Iraq War"
     return Features(terms, frozenset(found), frozenset(persons), frozenset(others),
                     frozenset(days | years), tuple(frozenset(stems(x)) for x in scopes),
-                    frozenset(names), sequence=sequence, **_parsed(structure))
+                    frozenset(names), sequence=sequence, fragment=same_claim.is_fragment(text),
+                    **_parsed(structure))
 
 
 def _parsed(structure: Mapping | None) -> dict:
@@ -320,24 +324,11 @@ def _polarity_conflict(a: Features, b: Features) -> bool:
     return a.denies(shared) != b.denies(shared)
 
 
-def _denial_of_claim(a: Features, b: Features) -> bool:
-    """By their parse, one denies what the other asserts: a predicate that both assert or report
-    (main or clausal, main in one of them) is denied in one only ("Trump did not pay taxes" against
-    "I pay federal taxes"; not "taxpayers would pay" against "an ad hitting Trump for not
-    paying"). Waived for a claim whose parse gave no predicate."""
-    if not a.parsed or not b.parsed:
-        return True
-    if not (a.mains | a.clauses | a.background) & (b.mains | b.clauses | b.background):
-        return True  # no predicate in common, as parsed (a paraphrase, a parse astray): the words decide
-    shared = (a.mains | a.clauses) & (b.mains | b.clauses) & (a.mains | b.mains)
-    return any((p in a.denied) != (p in b.denied) and _same_subject(a, b, p) for p in shared)
-
-
 def _same_subject(a: Features, b: Features, predicate: str) -> bool:
     """Whether a predicate can be said of one subject in both: its noun subjects (a pronoun or
     none: unknown) are the same ("taxpayers would pay" is not said of Trump)."""
-    ours = {s for p, s in a.subjects if p == predicate}
-    theirs = {s for p, s in b.subjects if p == predicate}
+    ours = {s for p, s in a.subjects if p == predicate} - contradictions.PERSONAL
+    theirs = {s for p, s in b.subjects if p == predicate} - contradictions.PERSONAL
     return not ours or not theirs or bool(ours & theirs)
 
 
@@ -369,7 +360,7 @@ def _structures_agree(a: Features, b: Features) -> bool:
 
 def compare(a: Features, b: Features, weight: Weight | None = None) -> tuple[str | None, float]:
     """``("same", score)``, ``("contradicts", score)`` or ``(None, score)`` for a pair of claims."""
-    if len(a.words & b.words) < MIN_SHARED:  # the cheap test first: most candidates stop here
+    if len(a.words & b.words) < MIN_SHARED or a.fragment or b.fragment:  # most candidates stop here
         return None, 0.0
     if a.bag() == b.bag():  # the same words, names, figures, dates and negations: a repeated claim
         return ("same" if len(a.predicate) >= MIN_PREDICATE else None), 1.0
@@ -382,10 +373,9 @@ def compare(a: Features, b: Features, weight: Weight | None = None) -> tuple[str
         return None, score
     agree = _predicates_agree(a.predicate, b.predicate, weight, score >= NEAR_VERBATIM)
     if (score >= SAME_THRESHOLD and dice >= MIN_DICE and agree and not _polarity_conflict(a, b)
-            and figures.same_values(a.quantities, b.quantities) and _structures_agree(a, b)):
+            and figures.same_values(a.quantities, b.quantities) and _structures_agree(a, b)
+            and same_claim.enough_shared(a, b, score)):
         return "same", score
-    if score >= CONTRADICTS_THRESHOLD and subject and (
-            (agree and _polarity_conflict(a, b) and _denial_of_claim(a, b))
-            or (figures.conflict(a.quantities, b.quantities) and _predicates_agree(a.properties, b.properties, weight))):
+    if score >= CONTRADICTS_THRESHOLD and subject and contradictions.contradicts(a, b, weight, agree):
         return "contradicts", score
     return None, score

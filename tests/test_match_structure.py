@@ -5,6 +5,7 @@ import pytest
 
 from annotator.match_structure import predicates
 from annotator.matching import compare, features
+from annotator.same_claim import MIN_RUN, WORDS_ENOUGH, is_fragment, longest_run
 
 HOLTZ = ("''This isn't tax reform,'' said Douglas Holtz-Eakin, an economist who served as director of"
          " the Congressional Budget Office and is now president of the American Action Forum.")
@@ -65,11 +66,50 @@ def test_paraphrases_and_repeated_passages_stay_the_same_claim(nlp):
     assert compare(parsed(nlp, quoted), parsed(nlp, told))[0] == "same"  # a stretch of the other
 
 
-def test_a_denial_said_of_another_subject_is_no_contradiction(nlp):
-    a = "Taxpayers would pay federal income taxes at the new rate under Clinton's plan."
-    b = "An ad hits Trump for not paying federal income taxes under Clinton's plan."
-    assert compare(words_only(nlp, a), words_only(nlp, b))[0] == "contradicts"
-    assert compare(parsed(nlp, a), parsed(nlp, b))[0] is None
+def test_a_denial_contradicts_only_what_is_said_of_the_same_subject(nlp):
+    """A denial is read from the parse: said of a subject both name (a personal pronoun stands
+    for a person the claim names), never by the words alone."""
+    fell = "The Labor Department said unemployment fell in March."
+    denied = "The Labor Department said unemployment did not fall in March."
+    assert compare(parsed(nlp, fell), parsed(nlp, denied))[0] == "contradicts"
+    assert compare(words_only(nlp, fell), words_only(nlp, denied))[0] is None
+    ad = "An ad hits Trump for not paying federal income taxes under Clinton's plan."
+    pays = '"Of course, I pay federal income taxes," Trump said at the debate.'
+    assert compare(parsed(nlp, pays), parsed(nlp, ad))[0] == "contradicts"
+    taxpayers = "Taxpayers would pay federal income taxes at the new rate under Clinton's plan."
+    assert compare(parsed(nlp, taxpayers), parsed(nlp, ad))[0] is None
+
+
+def test_figures_contradict_only_when_tied_to_one_occasion_and_no_poll(nlp):
+    """Two polls differ without contradicting each other; two figures with no month, day or
+    figure in common may be of two occasions."""
+    march = parsed(nlp, "Unemployment fell to 4.2 percent in March, the Labor Department said.")
+    assert compare(march, parsed(nlp, "Unemployment fell to 4.6 percent in March, the Labor Department said."))[0] == "contradicts"
+    polls = ("Clinton leads Trump by 46 percent to 42 percent in the latest NBC poll of likely voters.",
+             "Clinton leads Trump by 48 percent to 42 percent in the latest Fox poll of likely voters.")
+    assert compare(parsed(nlp, polls[0]), parsed(nlp, polls[1]))[0] is None
+    ohio = ("Clinton won 55 percent of the vote in Ohio on Tuesday.",
+            "Clinton won 51 percent of the vote in Ohio, a state she lost in 2008.")
+    assert compare(parsed(nlp, ohio[0]), parsed(nlp, ohio[1]))[0] is None
+
+
+def test_below_near_verbatim_the_same_claim_shares_a_stretch_of_words_or_a_figure(nlp):
+    """Words, names and predicates agree, but the two share no stretch of four words in order and
+    no figure: not called the same claim. The price, on this pair: it is one (Scalia died), told
+    with different background."""
+    a = parsed(nlp, "Justice Antonin Scalia died in February and the vacancy has yet to be filled.")
+    b = parsed(nlp, "Justice Antonin Scalia, the longest-serving conservative on the court, died.")
+    score = compare(a, b)[1]
+    assert score < WORDS_ENOUGH and longest_run(a.sequence, b.sequence) < MIN_RUN
+    assert compare(a, b)[0] is None
+
+
+def test_a_fragment_is_related_to_nothing(nlp):
+    piece = "repeatedly pledged to ban all Muslims from entering the U.S. and"
+    assert is_fragment(piece) and not is_fragment("repeatedly, he said, they did.")
+    whole = "Trump has repeatedly pledged to ban all Muslims from entering the U.S."
+    assert compare(parsed(nlp, piece), parsed(nlp, whole))[0] is None
+    assert compare(parsed(nlp, piece), parsed(nlp, piece))[0] is None
 
 
 def test_features_with_their_parse_round_trip_through_json(nlp):

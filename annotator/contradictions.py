@@ -1,0 +1,104 @@
+"""When two claims on one subject contradict each other: the rules, for :func:`matching.compare`.
+
+Most pairs of news sentences with different figures for "the same" thing do not contradict: two
+polls, two dates, two measures of one thing (a national average and one state's, 2,000 emails
+against 22), which the sentences rarely name. And most pairs where one sentence denies a word the
+other asserts are about different things ("Ryan was not ready to support Trump" against "Trump
+doesn't need those states"). Three blind samples of the pairs the earlier rules called
+contradictions held none that an independent judge called one. So a pair contradicts only when
+it says what is measured or asserted, and of whom, closely enough:
+
+- **a denial**: a predicate both assert (main or clausal, main in one of them, as
+  :mod:`annotator.match_structure` reads the parse) is denied in one only, said of a subject both
+  name (a noun, or a personal pronoun standing for a person the claim names: "she neither sent
+  nor received" is said of Clinton in a sentence about Clinton), and of the same objects where
+  both give one. A claim whose parse gave no predicate contradicts nothing;
+- **a figure** of one unit with incompatible values (:func:`figures.conflict`), the rest of what
+  both measure agreeing, anchored by a figure, a month or a day both give ("67 delegates to reach the
+  2,383" against "71 delegates short of the 2,383"), and neither of them a poll's figure
+  (``lexicons/match_polls.txt``: polls differ without contradicting each other);
+- **a denial anchored by a figure**: one denies all the words a negation of it bears on, which
+  the other says, and both give the same distinctive figure ("Obama wanted to take in 250,000 Syrian
+  refugees" against "Obama is not admitting ... 250,000 Syrian refugees"), neither a poll's.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+from . import figures, lexicon, matching
+
+if TYPE_CHECKING:
+    from .matching import Features, Weight
+
+# The personal pronouns whose subject is a person the claim names ("I pay federal taxes" in a
+# sentence quoting Trump): stems, as match_structure stores them.
+PERSONAL = frozenset({"i", "he", "she", "we", "they", "you"})
+
+
+@cache
+def _polls() -> frozenset[str]:
+    words = [w for word in sorted(lexicon.words("match_polls.txt")) for w in matching.fold(word).split()]
+    return frozenset(matching.stems(words))
+
+
+def is_poll(f: Features) -> bool:
+    """Whether a claim reports a poll's figures (a poll, survey, average of polls, voters' shares)."""
+    return bool(f.terms & _polls())
+
+
+def subjects(f: Features, predicate: str) -> set[str]:
+    """The subjects of ``predicate`` in ``f``: its noun subjects, and for a personal pronoun the
+    persons ``f`` names (none named: unknown)."""
+    found = {s for p, s in f.subjects if p == predicate}
+    if found & PERSONAL:
+        found = (found - PERSONAL) | set(f.persons)
+    return found
+
+
+def _said_of_one_subject(a: Features, b: Features, predicate: str) -> bool:
+    """Whether ``predicate`` is said of a subject both name, and of the same objects where both
+    give one."""
+    if not subjects(a, predicate) & subjects(b, predicate):
+        return False
+    ours = {o for p, o in a.objects if p == predicate}
+    theirs = {o for p, o in b.objects if p == predicate}
+    return not ours or not theirs or bool(ours & theirs)
+
+
+def denial(a: Features, b: Features) -> bool:
+    """One denies a predicate the other asserts, of a subject both name (see the module)."""
+    if not a.parsed or not b.parsed:
+        return False
+    shared = (a.mains | a.clauses) & (b.mains | b.clauses) & (a.mains | b.mains)
+    return any((p in a.denied) != (p in b.denied) and _said_of_one_subject(a, b, p) for p in shared)
+
+
+def _anchor(a: Features, b: Features) -> set[str]:
+    """The distinctive figures both give (a share or a sum, or a count of at least 100), and the
+    months or days both name (not a year alone): what ties two figures or a denial to one
+    occasion."""
+    def distinctive(f: Features) -> set[str]:
+        return {q.key() for q in f.quantities if q.unit or q.value >= 100}
+    return (distinctive(a) & distinctive(b)) | {d for d in a.dates & b.dates if d.startswith("m")}
+
+
+def _denies_what_other_says(a: Features, b: Features) -> bool:
+    """A negation of ``a`` bears on words that ``b`` all says, and ``b`` does not deny them
+    ("not admitting ... Syrian refugees" against "wanted to take in ... Syrian refugees")."""
+    return any(len(scope) >= 2 and scope <= b.words and not b.denies(scope) for scope in a.negations)
+
+
+def contradicts(a: Features, b: Features, weight: Weight | None, agree: bool) -> bool:
+    """Whether two claims that name a subject in common contradict each other (see the module);
+    ``agree``: their predicates agree (:func:`matching._predicates_agree`), so that a negation
+    of one bears on what the other says."""
+    if agree and matching._polarity_conflict(a, b) and denial(a, b):
+        return True
+    if is_poll(a) or is_poll(b) or not _anchor(a, b):
+        return False
+    if _denies_what_other_says(a, b) or _denies_what_other_says(b, a):
+        return True
+    return (figures.conflict(a.quantities, b.quantities)
+            and matching._predicates_agree(a.properties, b.properties, weight))
