@@ -32,7 +32,7 @@ _FRACTIONS = {"half": 50.0, "third": 100 / 3, "thirds": 100 / 3, "quarter": 25.0
 _FRACTION = re.compile(  # "6 in 10", "two-thirds", "one in five", "half": a share, in percent
     r"(?<![\w.])(?:(?P<qual>" + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + r")\s+)?"
     r"(?:(?P<n>\d+|one|" + "|".join(NUMBER_WORDS) + r")\s+(?:in|out of)\s+(?P<d>\d+|" + "|".join(NUMBER_WORDS)
-    + r"|five)\b|(?P<k>one|two|three)[- ](?P<part>half|thirds?|quarters?)\b|\b(?P<half>half)\b(?=\s+(?:of|the)\b))",
+    + r"|five)\b|(?P<k>one|two|three)[- ](?P<part>half|thirds?|quarters?)\b|(?<!first )(?<!second )(?<!latter )(?<!other )\b(?P<half>half)\b(?=\s+(?:of|the)\b))",
     re.IGNORECASE)
 _DATE = re.compile(  # a month's full name, or its abbreviation with a full stop ("Sept. 27")
     r"\b(?P<month>" + "|".join(_MONTHS) + "|" + "|".join(m[:3] + r"\." for m in _MONTHS)

@@ -18,3 +18,8 @@ from annotator.figures import Quantity, quantities
 ])
 def test_quantities_are_normalized(text, expected):
     assert quantities(text.lower())[0] == expected
+
+
+def test_half_of_is_a_share_but_not_the_first_half_of_a_year():
+    assert quantities("half of the voters")[0] == {Quantity(50.0, "pct", "~")}
+    assert quantities("in the first half of 2015 the PAC raised money")[0] == set()
