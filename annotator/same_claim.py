@@ -9,8 +9,9 @@ releasing transcripts") or a distinctive figure ("$916 million", "$1.1 trillion"
 share a topic and a predicate, said of something else (two memos released by one campaign
 manager, "build a wall" promised and quoted at a rally). So:
 
-- below :data:`WORDS_ENOUGH` word agreement, the two must share a distinctive figure (a share
-  or sum, or a count of at least 100), or a stretch of at least :data:`LONG_RUN` words in
+- below :data:`WORDS_ENOUGH` word agreement, the two must share a distinctive figure (a sum of
+  at least a million, a count of at least 1,000: a fifth blind sample's wrong pairs shared "$15
+  an hour", "$27" or "nearly half"), or a stretch of at least :data:`LONG_RUN` words in
   order (a passage repeated), or of :data:`MIN_RUN` with a predicate main in both or said of a
   subject both name (a fourth blind sample, from other articles, held right pairs in this band
   only so: "turn the tables on Sanders" and "did not return a request for comment" were not);
@@ -60,7 +61,10 @@ def longest_run(a: str, b: str) -> int:
 
 
 def _distinctive(f: Features) -> set[str]:
-    return {q.key() for q in f.quantities if q.unit or q.value >= 100}
+    """Its figures that few unrelated sentences share: a sum of at least a million, a count of at
+    least 1,000 ("$916 million", "2,383 delegates"; not "$15 an hour", "nearly half")."""
+    return {q.key() for q in f.quantities
+            if (q.unit not in ("", "pct") and q.value >= 1e6) or (q.unit == "" and q.value >= 1000)}
 
 
 def _said_alike(a: Features, b: Features) -> bool:
