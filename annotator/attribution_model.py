@@ -21,9 +21,9 @@ few dozen array reads per candidate.
 """
 
 import json
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -136,7 +136,7 @@ def _bucket(n: int) -> str:
     return str(n) if n < 4 else "4-7" if n < 8 else "8-15" if n < 16 else "16+"
 
 
-def _features(t: Token, source: Span, claim: Span, quotes: list[tuple[int, int]]) -> list[str]:
+def _features(t: Token, source: Span, claim: Span, quotes: Sequence[tuple[int, int]]) -> list[str]:
     """Parse features of ``t`` read as ``claim``'s cue with ``source`` as its speaker."""
     doc = claim.doc
     root = claim.root
@@ -168,7 +168,7 @@ def _features(t: Token, source: Span, claim: Span, quotes: list[tuple[int, int]]
     return f
 
 
-def _rule_features(cue: Token, source: Span, claim: Span, quotes: list[tuple[int, int]]) -> list[str]:
+def _rule_features(cue: Token, source: Span, claim: Span, quotes: Sequence[tuple[int, int]]) -> list[str]:
     """The features of the rules' own attribution of ``claim``: those of a candidate, each also
     marked as the rules' (so the model learns how far to trust each kind of rule decision), and
     what the source phrase is like."""
@@ -191,11 +191,6 @@ def _rule_features(cue: Token, source: Span, claim: Span, quotes: list[tuple[int
 QUOTE_CHARS = '"“”'
 
 
-@lru_cache(maxsize=16)
-def _quotes(text: str) -> list[tuple[int, int]]:
-    return quotation_spans(text)
-
-
 def candidates(claim: Span, lemmas: Container[str], guide: bool = True) -> Iterator[Candidate]:
     """The words of ``claim``'s sentences that may be its cue, each with a source and features;
     with ``guide``, only those that are cues of the whole claim in the guide's scheme
@@ -216,7 +211,7 @@ def candidates(claim: Span, lemmas: Container[str], guide: bool = True) -> Itera
         if source is None or source.start <= t.i < source.end:
             continue
         if quotes is None:
-            quotes = _quotes(text_of(doc))
+            quotes = quotation_spans(text_of(doc))
         yield Candidate(t, source, _features(t, source, claim, quotes), in_guide)
 
 
@@ -225,7 +220,7 @@ def rule_candidate(claim: Span, found: "rules.Attribution") -> Candidate | None:
     if found.source is None or found.cue is None:
         return None
     return Candidate(found.cue.root, found.source,
-                     _rule_features(found.cue.root, found.source, claim, _quotes(text_of(claim.doc))), True)
+                     _rule_features(found.cue.root, found.source, claim, quotation_spans(text_of(claim.doc))), True)
 
 
 def guide_only(claim: Span, cue: Span) -> bool:

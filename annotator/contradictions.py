@@ -60,11 +60,7 @@ def subjects(f: Features, predicate: str) -> set[str]:
 def _said_of_one_subject(a: Features, b: Features, predicate: str) -> bool:
     """Whether ``predicate`` is said of a subject both name, and of the same objects where both
     give one."""
-    if not subjects(a, predicate) & subjects(b, predicate):
-        return False
-    ours = {o for p, o in a.objects if p == predicate}
-    theirs = {o for p, o in b.objects if p == predicate}
-    return not ours or not theirs or bool(ours & theirs)
+    return bool(subjects(a, predicate) & subjects(b, predicate)) and matching.same_objects(a, b, predicate)
 
 
 def denial(a: Features, b: Features) -> bool:

@@ -332,13 +332,18 @@ def _same_subject(a: Features, b: Features, predicate: str) -> bool:
     return not ours or not theirs or bool(ours & theirs)
 
 
+def same_objects(a: Features, b: Features, predicate: str) -> bool:
+    """Whether a predicate is said of the same noun objects in both, where both give one
+    ("released a memo" is "a memo released"; "released a memo" is not "released the video")."""
+    ours = {o for p, o in a.objects if p == predicate}
+    theirs = {o for p, o in b.objects if p == predicate}
+    return not ours or not theirs or bool(ours & theirs)
+
+
 def _same_arguments(a: Features, b: Features, predicate: str) -> bool:
     """Whether a predicate is said of the same things in both: its noun subjects and its noun
-    objects agree, where both give them ("released a memo" is "a memo released"; "released a
-    memo" is not "released the video")."""
-    ours = {s for p, s in a.objects if p == predicate}
-    theirs = {s for p, s in b.objects if p == predicate}
-    return _same_subject(a, b, predicate) and (not ours or not theirs or bool(ours & theirs))
+    objects agree, where both give them."""
+    return _same_subject(a, b, predicate) and same_objects(a, b, predicate)
 
 
 def _structures_agree(a: Features, b: Features) -> bool:

@@ -24,8 +24,10 @@ _QUOTE_MARK = re.compile("''|[\"“”«»„‹›]")  # '' : two apostrophes, 
 CLOSERS = {"”", "»", "›"}
 
 
-def quotation_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` character offsets of the quotations in ``text``, marks included.
+@lru_cache(maxsize=16)
+def quotation_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """``(start, end)`` character offsets of the quotations in ``text``, marks included,
+    remembered for the few paragraphs being attributed at a time (every rule asks for them).
 
     Straight double quotes alternate; curly and angle quotes pair; an unbalanced mark opens a
     quotation that runs to the end of the text, and never raises. News mixes its marks
@@ -33,7 +35,8 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
     another style closes the quotation where it stands as a closing mark does, after a word and
     before a space, punctuation or the end.
     """
-    spans, stack_start, closer = [], None, None
+    spans: list[tuple[int, int]] = []
+    stack_start, closer = None, None
     for m in _QUOTE_MARK.finditer(text):
         i, ch = m.start(), m.group(0).replace("''", '"')
         if stack_start is None:
@@ -47,7 +50,7 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
             stack_start = None
     if stack_start is not None:
         spans.append((stack_start, len(text)))
-    return spans
+    return tuple(spans)
 
 
 def _closing(text: str, start: int, end: int) -> bool:
