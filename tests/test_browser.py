@@ -70,6 +70,26 @@ def screenshot(browser, name: str, width: int = 1280) -> Path:
     return path
 
 
+def replaced(old):
+    """A wait condition: the element ``old`` has left the page (the page was replaced). Like
+    selenium's ``staleness_of``, and also when chromedriver, asked mid-navigation, answers that
+    the node no longer belongs to the document instead of calling it stale."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def gone(_driver):
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as e:
+            if "does not belong to the document" in str(e):
+                return True
+            raise
+        return False
+
+    return gone
+
+
 class Reviewer:
     """A reviewer at the keyboard of a real browser: signs in, presses keys, waits for pages."""
 
@@ -86,11 +106,10 @@ class Reviewer:
 
     def reloaded(self, action):
         """Run ``action`` and wait until it has replaced the page."""
-        from selenium.webdriver.support import expected_conditions as ec
 
         old = self.find("html")
         action()
-        self.wait.until(ec.staleness_of(old))
+        self.wait.until(replaced(old))
         self.wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def keys(self, *keys):
@@ -122,7 +141,6 @@ def test_a_reviewer_works_through_the_queue(server, browser, db_copy):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     wait = WebDriverWait(browser, 15)
@@ -131,7 +149,7 @@ def test_a_reviewer_works_through_the_queue(server, browser, db_copy):
         """Run ``action`` and wait until it has replaced the page."""
         old = browser.find_element(By.TAG_NAME, "html")
         action()
-        wait.until(ec.staleness_of(old))
+        wait.until(replaced(old))
         wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def press(key):
