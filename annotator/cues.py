@@ -351,7 +351,7 @@ def _attached_cue(head: Token) -> CueMatch | None:
         # "X reconstructed the skull and hypothesised that …": a coordinated cue, same subject
         if c.dep_ == "conj" and c.pos_ == "VERB" and not any(g.dep_ in SUBJ for g in c.children):
             m = cue_match(c)
-            if m is not None and m.content is not None:
+            if m is not None and (m.content is not None or characterises(m.cue)):  # "… and blamed Y"
                 return m
         if c.dep_ == "advcl" and c.i < head.i + 50:
             m = cue_match(c)
@@ -360,23 +360,28 @@ def _attached_cue(head: Token) -> CueMatch | None:
             # "Police released a statement, saying that …": the participle's subject is the head's
             cue = lookup(c)
             subj = subject_of(head)
-            if cue and c.tag_ == "VBG" and subj is not None and head.i < c.i:
+            # "X defended the vote, calling it a fraud": a characterisation with its object alone
+            if cue and c.tag_ == "VBG" and subj is not None and head.i < c.i and not any(
+                    g.dep_ in SUBJ or g.dep_ == "aux" for g in c.children):  # not "what some are criticizing
                 ok, content = complement(c, cue)
-                if ok and content is not None:
+                if ok and (content is not None or characterises(cue)):
                     return CueMatch(cue, cue_span(c), span_of(subj), content, negated(c))
-        # "Trump took to Twitter to accuse …", "Sexton was quick to point out …"
+        # "Trump took to Twitter to accuse …", "Sexton was quick to point out …", "X went on to
+        # criticize …" (the parse may read the to-infinitive as an adverbial clause)
         for through in [c] + [g for g in c.children if c.dep_ == "acomp"]:
-            if through.dep_ == "xcomp" and c.dep_ in ("xcomp", "acomp"):
+            if through.dep_ == "xcomp" and c.dep_ in ("xcomp", "acomp") or through.dep_ == "advcl" \
+                    and through.tag_ == "VB" and head.lemma_.lower() in lexicon.words("say_through.txt"):
                 m = cue_match(through)
                 if m is not None:
                     return m
-        # "X released a statement saying …", "X responded by saying …": the participle speaks for X
+        # "X released a statement saying …", "X responded by saying …", "X issued a statement calling
+        # the test a violation": the participle speaks for X
         for said in _participles(head, c):
             cue = lookup(said)
             subj = subject_of(head)
             if cue is not None and subj is not None:
                 ok, content = complement(said, cue)
-                if ok and content is not None:
+                if ok and (content is not None or characterises(cue)):
                     return CueMatch(cue, cue_span(said), span_of(subj), content, negated(said))
         if c.dep_ in ("parataxis", "ccomp") and c.i > head.i or c.dep_ == "parataxis" and _set_off(c):
             cue = lookup(c)
@@ -388,11 +393,19 @@ def _attached_cue(head: Token) -> CueMatch | None:
     return None
 
 
+def characterises(cue: lexicon.Cue) -> bool:
+    """``cue`` names, describes or charges (``calling it a fraud``, ``accusing X of Y``): after a
+    clause with no cue of its own, it speaks for that clause's subject with its object alone."""
+    return "characterisation" in cue.frames
+
+
 def _participles(head: Token, child: Token) -> list[Token]:
     """Participles under ``child`` that report for ``head``'s subject: ``a statement saying``
     (on the object), ``by saying`` (on a preposition)."""
     if child.dep_ == "dobj" and child.i > head.i:
         return [g for g in child.children if g.dep_ == "acl" and g.tag_ == "VBG"]
     if child.dep_ == "prep" and child.lower_ in ("by", "in") and child.i > head.i:
-        return [g for g in child.children if g.dep_ == "pcomp" and g.tag_ == "VBG"]
+        # not "in what some are criticizing as …": a clause with a speaker of its own
+        return [g for g in child.children if g.dep_ == "pcomp" and g.tag_ == "VBG"
+                and not any(k.dep_ in SUBJ or k.dep_ == "aux" for k in g.children)]
     return []

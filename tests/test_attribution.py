@@ -191,6 +191,25 @@ CASES = [
     # a quoted predicate after the object's last noun, wherever the parse hung it
     ('The former governor called the use of emergency powers "quite dangerous."', "The former governor",
      "called", "reported"),
+    # characterisations and charges (the guide's described, criticized, accused): as a participle
+    # or a coordinated verb after a clause with no cue of its own, the clause's subject speaks
+    ('The mayor defended the decision on Monday, calling the protesters "a small and noisy crowd."',
+     "The mayor", "calling", "reported"),
+    ("The senator lamented the state of the race and criticized the tone of the debate.", "The senator",
+     "criticized", "reported"),
+    ("The minister backtracked on his forecast and blamed the fall in copper prices.", "The minister",
+     "blamed", "alleged"),
+    ("The coach left the pitch early, accusing the referee of bias.", "The coach", "accusing", "alleged"),
+    ("The governor went on to criticize the council for its failure to act.", "The governor", "criticize",
+     "reported"),
+    # a request, an act or a call without a predicate is no characterisation
+    ("She left the room, calling for her lawyer.", "", "", "asserted"),
+    ("He opened the door, calling his dog.", "", "", "asserted"),
+    ("The mayor closed the park and called on residents to stay at home.", "", "", "asserted"),
+    ("The minister arrived in Paris with her usual entourage in what some are criticizing as a pointless visit.",
+     "", "", "asserted"),
+    ("The union issued a statement calling the agreement \"a betrayal of the workers.\"", "The union", "calling",
+     "reported"),
 ]
 
 

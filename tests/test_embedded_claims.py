@@ -53,9 +53,12 @@ WHOLE = [
      ("Benford", "says", "reported")),
     # a participle after a clause with no cue of its own attributes the whole sentence, as before
     ("Police released a statement on Friday, saying that the suspect had fled.", ("Police", "saying", "reported")),
-    # no finite verb in the participle's part: a fragment, not split
-    ("The Clinton campaign pushed back against the attack on her qualifications, calling it the mark of a desperate candidate.",
-     ("", "", "asserted")),
+    # no finite verb in the participle's part: a fragment, not split; a characterisation after a
+    # clause with no cue of its own speaks for that clause's subject (the guide's cue "described")
+    ("The union pushed back against the proposal on Monday, calling it an insult to every worker in the plant.",
+     ("The union", "calling", "reported")),
+    ("The ferry company cut its winter timetable, blaming the rising price of fuel.",
+     ("The ferry company", "blaming", "alleged")),
     # inside a quotation: the quoted speaker's words
     ('"We went to file the case in Richmond, where experts say the judges are fast," he said.', ("he", "said", "reported")),
 ]
