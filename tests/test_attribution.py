@@ -210,6 +210,9 @@ CASES = [
      "", "", "asserted"),
     ("The union issued a statement calling the agreement \"a betrayal of the workers.\"", "The union", "calling",
      "reported"),
+    # a name opening the sentence that the parse reads as a verb ("trump") is still the subject
+    ("Trump subsequently defended the speech, calling the heckler “a rude and angry man.”", "Trump", "calling",
+     "reported"),
 ]
 
 
