@@ -88,15 +88,19 @@ def _document_frequencies(db: Conn, words: Iterable[str]) -> dict[str, int]:
         [json.dumps(words)]).fetchall())
 
 
-# A claim's candidates: the claims of other documents (not in ``:own``, the document's own keys)
-# that hold the most weight of its query words (``:query``: each word with its IDF), best first.
+# A claim's candidates: the claims of other documents that hold the most weight of its query words
+# (``:query``: each word with its IDF), best first. The document's own keys are the ids from
+# ``:lo`` to ``:hi`` (stored by one statement, so one run of ids), less those in ``:inside``,
+# the ids of other documents' keys in that range (none, unless a document's keys were stored
+# apart): a range test per posting, where a list of the own ids took a lookup per posting (-17%).
 _CANDIDATES = """
     with query(word, weight) as materialized (
       select json_extract(value, '$[0]'), json_extract(value, '$[1]') from json_each(:query))
     select k.claim_id, k.features from (
-      select p.key_id, sum(q.weight) as score from query q join claim_match_postings p on p.word = q.word
-      where p.key_id not in (select value from json_each(:own))
-      group by p.key_id order by score desc, p.key_id limit :limit) best
+      select key_id, sum(weight) as score from (
+        select p.key_id, q.weight from query q join claim_match_postings p on p.word = q.word
+        where p.key_id not between :lo and :hi or p.key_id in (select value from json_each(:inside)))
+      group by key_id order by score desc, key_id limit :limit) best
     join claim_match_keys k on k.id = best.key_id order by best.score desc, best.key_id"""
 
 
@@ -117,12 +121,16 @@ def candidates(db: Conn, found: dict[str, matching.Features], document_id: str,
     they share, and only the best :data:`CANDIDATES` are read from the table. (One query for
     the whole document, ranking with a window function, took half as long again.)
     """
-    own = json.dumps([r[0] for r in db.execute(
-        "select id from claim_match_keys where document_id = ?", [document_id])])
+    lo, hi = db.execute("select min(id), max(id) from claim_match_keys where document_id = ?",
+                        [document_id]).fetchone()
+    inside = json.dumps([r[0] for r in db.execute(
+        "select id from claim_match_keys where id between ? and ? and document_id != ?",
+        [lo, hi, document_id])] if lo is not None else [])
+    own = {"lo": lo if lo is not None else 0, "hi": hi if hi is not None else -1, "inside": inside}
     result: dict[str, list[tuple[str, matching.Features]]] = {}
     for cid, f in found.items():
         query = [(w, weight[w]) for w in query_words(f, df)]
-        rows = db.execute(_CANDIDATES, {"query": json.dumps(query), "own": own, "limit": CANDIDATES}) if query else []
+        rows = db.execute(_CANDIDATES, {"query": json.dumps(query), **own, "limit": CANDIDATES}) if query else []
         result[cid] = [(other, _parsed(other, data)) for other, data in rows]
     return result
 
