@@ -13,10 +13,13 @@ it says what is measured or asserted, and of whom, closely enough:
   name (a noun, or a personal pronoun standing for a person the claim names: "she neither sent
   nor received" is said of Clinton in a sentence about Clinton), and of the same objects where
   both give one. A claim whose parse gave no predicate contradicts nothing;
-- **a figure** of one unit with incompatible values (:func:`figures.conflict`), the rest of what
-  both measure agreeing, anchored by a figure, a month or a day both give ("67 delegates to reach the
-  2,383" against "71 delegates short of the 2,383"), and neither of them a poll's figure
-  (``lexicons/match_polls.txt``: polls differ without contradicting each other);
+- **a figure** of one unit with incompatible values (:func:`figures.conflict`; a count's unit is
+  the noun it counts: "four Americans" killed and "three security agents" on site that night
+  are no conflict), the rest of what both measure agreeing, anchored by a figure, a month or a
+  day both give ("67 delegates to reach the 2,383" against "71 delegates short of the 2,383"),
+  neither of them a poll's figure (``lexicons/match_polls.txt``: polls differ without
+  contradicting each other) nor said on a condition or as a possibility ("he would need 69
+  percent if he loses Ohio");
 - **a denial anchored by a figure**: one denies all the words a negation of it bears on, which
   the other says, and both give the same distinctive figure ("Obama wanted to take in 250,000 Syrian
   refugees" against "Obama is not admitting ... 250,000 Syrian refugees"), neither a poll's.
@@ -92,9 +95,19 @@ def contradicts(a: Features, b: Features, weight: Weight | None, agree: bool) ->
     of one bears on what the other says."""
     if agree and matching._polarity_conflict(a, b) and denial(a, b):
         return True
-    if is_poll(a) or is_poll(b) or not _anchor(a, b):
-        return False
+    if is_poll(a) or is_poll(b) or a.hedged or b.hedged or not _anchor(a, b):
+        return False  # a figure said on a condition, as a possibility or asked gives no value
     if _denies_what_other_says(a, b) or _denies_what_other_says(b, a):
         return True
-    return (figures.conflict(a.quantities, b.quantities)
+    return (figures.conflict(_measured(a), _measured(b))
             and matching._predicates_agree(a.properties, b.properties, weight))
+
+
+def _measured(f: Features) -> frozenset[figures.Quantity]:
+    """Its quantities, a count's unit the noun it counts where the parse gives it ("67
+    delegates" against "71 delegates", not "four Americans" against "three security agents")."""
+    nouns = dict(f.counted)
+    if sum(q.unit == "" for q in f.quantities) > 2:  # a table of counts ("Cruz has 370, Kasich 129 ..."): as it is
+        return f.quantities
+    return frozenset(figures.Quantity(q.value, f"n{nouns[q.key()]}", q.qualifier) if q.key() in nouns else q
+                     for q in f.quantities)

@@ -136,12 +136,16 @@ def _each_unit_covered(a: frozenset[Quantity], b: frozenset[Quantity],
 
 
 def conflict(a: frozenset[Quantity], b: frozenset[Quantity]) -> bool:
-    """A unit that both claims give one or two values for, and a value of one compatible with
-    none of the other's. More values of one unit are a table of figures (a poll's shares for
-    four candidates), whose rows a bag of words cannot pair."""
+    """A unit that both claims give one or two values for, none of them in common, and a value
+    of one compatible with none of the other's. More values of one unit are a table of figures
+    (a poll's shares for four candidates), whose rows a bag of words cannot pair; and where two
+    claims share a value of a unit, their other values of it are of something else ("18 percent
+    ... compared with its 25 percent" against "54% ... compared to only 18%")."""
     def few(qs: frozenset[Quantity]) -> frozenset[Quantity]:
         return frozenset(q for unit, values in _by_unit(qs).items() if len(values) <= 2 for q in values)
-    return not _each_unit_covered(few(a), few(b), compatible)
+    shared = {q.unit for q in a for r in b if q.unit == r.unit and q.value == r.value}
+    return not _each_unit_covered(frozenset(q for q in few(a) if q.unit not in shared),
+                                  frozenset(q for q in few(b) if q.unit not in shared), compatible)
 
 
 def _agree(x: Quantity, y: Quantity) -> bool:

@@ -29,7 +29,7 @@ from functools import cache, lru_cache
 
 from spacy.tokens import Span, Token
 
-from . import contradictions, lexicon, matching
+from . import contradictions, figures, lexicon, matching
 
 # Verbs whose object says what is done ("give remarks", "take credit", "hold a rally").
 LIGHT_VERBS = frozenset({"give", "make", "take", "have", "deliver", "hold", "do", "get", "offer"})
@@ -38,6 +38,12 @@ EMPTY_VERBS = LIGHT_VERBS | {"be", "go", "come", "seem", "become", "continue", "
 _SUBJECT_OBJECT = frozenset({"dobj", "nsubjpass"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _QUESTION = frozenset({"whether", "if"})
+# What makes a main predicate no plain assertion of fact: a modal ("would need", "could raise",
+# "will have accumulated": a prediction, a possibility) or a condition on it ("if he loses Ohio").
+# Only modals of possibility: "will", "would" and "can" also pledge and plan ("I would bring back
+# waterboarding", "the speech will be delivered"), which the development gold counts as claims.
+_MODALS = frozenset({"could", "may", "might"})
+_CONDITIONS = frozenset({"if", "unless"})
 _MAIN = frozenset({"conj", "ccomp", "xcomp", "parataxis", "pcomp", "prep", "pobj"})  # keep a clause main
 _BACKGROUND = frozenset({"relcl", "acl", "appos"})  # what modifies a noun: background
 _INTRODUCING = frozenset({"advcl", "acl", "relcl"})  # ... unless it is an attribution cue
@@ -95,12 +101,15 @@ def _level(token: Token, span: Span, root: int) -> int:
 def predicates(span: Span) -> dict:
     """What a claim asserts, as its parse gives it (stems, sorted): ``m`` its main predicates,
     ``c`` its clausal ones, ``b`` its background ones, ``v`` the number of its verbs (none: a
-    fragment), ``n`` the main and clausal predicates it denies, ``s`` and ``o`` pairs of
+    fragment), ``k`` pairs of [a count's key, the noun it counts] ("67 delegates": [q67,
+    deleg]), ``h`` 1 when a main predicate is hedged (a modal, a condition: :func:`_hedged`)
+    or the claim is a question, ``n`` the main and clausal predicates it denies, ``s`` and ``o`` pairs of
     [predicate, subject] and [predicate, object] where these are nouns (a subject may be a
     personal pronoun; a passive's subject is its object)."""
     found: tuple[set[str], set[str], set[str]] = (set(), set(), set())
     denied: set[str] = set()
     verbs = 0  # the verbs it has, empty ones too (none: a fragment)
+    hedged = span.text.rstrip(" \"'”’)").endswith("?")
     subjects: set[tuple[str, str]] = set()  # (predicate, the stem of its subject), when a noun
     objects: set[tuple[str, str]] = set()  # (predicate, its object: a passive's subject), when a noun
     root = span.root.i  # spaCy finds it anew at each call
@@ -112,11 +121,12 @@ def predicates(span: Span) -> dict:
         if t.lemma_ == "be":  # "X is director of Y": director
             head = next((c for c in t.children if c.dep_ in ("attr", "acomp")), t)
         words = {_stem(head)} if head.lemma_ not in EMPTY_VERBS else set()
-        if t.lemma_ in LIGHT_VERBS:
+        if t.lemma_ in LIGHT_VERBS or t.lemma_ in _cue_verbs():  # "claimed a loss": loss too
             words.update(_stem(c) for c in t.children if c.dep_ in _SUBJECT_OBJECT and c.pos_ == "NOUN")
         if level < 2 and any(c.dep_ == "mark" and c.lower_ in _QUESTION for c in t.children):
             level = 2  # "whether he has paid taxes" asks, asserts nothing
         verbs += 1
+        hedged = hedged or (level == 0 and _hedged(t))
         found[level].update(words)
         if level < 2:
             if _denied(t, head):
@@ -127,9 +137,29 @@ def predicates(span: Span) -> dict:
             objects.update((w, _stem(c)) for w in words for c in t.children
                            if c.dep_ in _SUBJECT_OBJECT and c.pos_ in ("NOUN", "PROPN"))
     main, clausal, background = (sorted(s - {""}) for s in found)
-    return {"m": main, "c": clausal, "b": background, "v": verbs, "n": sorted(denied - {""}),
+    return {"m": main, "c": clausal, "b": background, "v": verbs, "h": int(hedged), "k": _counted(span), "n": sorted(denied - {""}),
             "s": sorted([w, subject] for w, subject in subjects if w and subject),
             "o": sorted([w, thing] for w, thing in objects if w and thing)}
+
+
+def _counted(span: Span) -> list[list[str]]:
+    """What each count of the claim counts: [the count's key (figures.Quantity.key), the stem of
+    the noun it modifies] ("four Americans" and "three security agents" count different things)."""
+    found: set[tuple[str, str]] = set()
+    for t in span:
+        if t.dep_ == "nummod" and t.like_num and t.head.pos_ in ("NOUN", "PROPN"):
+            found.update((q.key(), _stem(t.head)) for q in figures.quantities(
+                " ".join(x.text for x in t.subtree))[0] if q.unit == "")
+    return sorted([k, noun] for k, noun in found if noun)
+
+
+def _hedged(verb: Token) -> bool:
+    """Whether a main predicate is said as possible, predicted or conditional rather than as
+    fact: a modal on it ("would need to win", "will have accumulated") or a condition ("if he
+    loses Ohio")."""
+    return any((c.dep_ == "aux" and c.lower_ in _MODALS) or (
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITIONS for m in c.children))
+        for c in verb.children)
 
 
 def _subject(verb: Token) -> Token | None:

@@ -50,7 +50,7 @@ NEAR_VERBATIM = 0.65  # word agreement from which few predicate words can make t
 NEGATION_SCOPE = 3  # content words after a negation that it bears on
 # The shape of the features stored in claim_match_keys: a database whose features have another
 # (matched by an older annotator) has them redone before it is matched again (relations.stale).
-FEATURES_VERSION = 4
+FEATURES_VERSION = 5
 # The key of a claim row (pipeline.paragraph_rows) that holds its predicates, read from the parse
 # (match_structure.predicates): stored in its match features, not in the claims table.
 MATCH_STRUCTURE = "match_structure"
@@ -82,6 +82,8 @@ class Features:
     clauses: frozenset[str] = frozenset()
     background: frozenset[str] = frozenset()  # and those of relative clauses, appositions, questions
     verbs: int = 0  # how many verbs it has (none: a fragment, or no parse)
+    hedged: bool = False  # a main predicate said as possible or on a condition; a question
+    counted: frozenset[tuple[str, str]] = frozenset()  # (a count's key, the noun it counts)
     denied: frozenset[str] = frozenset()  # those of its main and clausal predicates it denies
     subjects: frozenset[tuple[str, str]] = frozenset()  # (predicate, its subject) when a noun
     objects: frozenset[tuple[str, str]] = frozenset()  # (predicate, its object) when a noun
@@ -137,7 +139,7 @@ class Features:
     def parse(self) -> dict:
         """What it holds of its parse, as :func:`match_structure.predicates` gives it."""
         return {"m": sorted(self.mains), "c": sorted(self.clauses), "b": sorted(self.background),
-                "v": self.verbs, "n": sorted(self.denied), "s": sorted(self.subjects), "o": sorted(self.objects)}
+                "v": self.verbs, "h": int(self.hedged), "k": sorted(self.counted), "n": sorted(self.denied), "s": sorted(self.subjects), "o": sorted(self.objects)}
 
     @classmethod
     def from_json(cls, data: dict) -> "Features":
@@ -246,7 +248,9 @@ def _parsed(structure: Mapping | None) -> dict:
     if not structure:
         return {}
     return {"mains": frozenset(structure["m"]), "clauses": frozenset(structure["c"]),
-            "background": frozenset(structure["b"]), "verbs": structure["v"], "denied": frozenset(structure["n"]),
+            "background": frozenset(structure["b"]), "verbs": structure["v"],
+            "hedged": bool(structure.get("h")), "denied": frozenset(structure["n"]),
+            "counted": frozenset((k, noun) for k, noun in structure.get("k", ())),
             "subjects": frozenset((p, s) for p, s in structure["s"]),
             "objects": frozenset((p, o) for p, o in structure["o"])}
 

@@ -11,10 +11,15 @@ manager, "build a wall" promised and quoted at a rally). So:
 
 - below :data:`WORDS_ENOUGH` word agreement, the two must share a distinctive figure (a sum of
   at least a million, a count of at least 1,000: a fifth blind sample's wrong pairs shared "$15
-  an hour", "$27" or "nearly half"), or a stretch of at least :data:`LONG_RUN` words in
+  an hour", "$27" or "nearly half") with a predicate said alike (:func:`_said_alike`: "it takes
+  1,237 delegates to win" is not "no one is on pace to get 1,237 delegates", nor "Obama asked
+  for $1.9 billion" "Rubio supported Obama's call for $1.9 billion"), or a stretch of at least :data:`LONG_RUN` words in
   order (a passage repeated), or of :data:`MIN_RUN` with a predicate main in both or said of a
   subject both name (a fourth blind sample, from other articles, held right pairs in this band
   only so: "turn the tables on Sanders" and "did not return a request for comment" were not);
+- a claim **hedged** (a main predicate under *could*, *may*, *might* or an *if* clause, or a
+  question: :func:`match_structure.predicates`) is not the same claim as one that is not: "he
+  would need to win 69 percent if he loses Ohio" is not "he would need to win 69 percent";
 - a **fragment** (a piece of a sentence: it starts in lower case and ends without a full stop,
   "political violence and is a serial liar, rampant xenophobe,") is related to nothing: what it
   claims, if anything, is in the sentence it was cut from.
@@ -77,11 +82,15 @@ def _said_alike(a: Features, b: Features) -> bool:
 
 
 def enough_shared(a: Features, b: Features, score: float) -> bool:
-    """Whether two claims that agree in all else share enough to be the same claim: near-verbatim
-    (``score``, their word agreement, at least :data:`WORDS_ENOUGH`), or a distinctive figure, or
-    a stretch of :data:`LONG_RUN` words in order, or of :data:`MIN_RUN` with a predicate said
-    alike (:func:`_said_alike`)."""
-    if score >= WORDS_ENOUGH or _distinctive(a) & _distinctive(b):
+    """Whether two claims that agree in all else share enough to be the same claim: both hedged or
+    neither, and near-verbatim (``score``, their word agreement, at least :data:`WORDS_ENOUGH`),
+    or a distinctive figure with a predicate said alike (:func:`_said_alike`), or a stretch of
+    :data:`LONG_RUN` words in order, or of :data:`MIN_RUN` with a predicate said alike."""
+    if a.hedged != b.hedged:
+        return False
+    if score >= WORDS_ENOUGH:
+        return True
+    if _distinctive(a) & _distinctive(b) and _said_alike(a, b):
         return True
     run = longest_run(a.sequence, b.sequence)
     return run >= LONG_RUN or (run >= MIN_RUN and _said_alike(a, b))

@@ -116,3 +116,41 @@ def test_features_with_their_parse_round_trip_through_json(nlp):
     f = parsed(nlp, "Trump did not pay federal income taxes, the Times reported.")
     assert f.mains and f.denied and f.subjects and f.objects
     assert type(f).from_json(f.to_json()) == f
+
+
+def test_below_near_verbatim_a_shared_figure_needs_a_predicate_said_alike(nlp):
+    """Sharing "1,237 delegates" is not enough when one says what it takes to win and the other
+    who is on pace to get them; what it takes, said with *take* and *need*, is."""
+    takes = parsed(nlp, "It takes 1,237 delegates to win the Republican nomination for president.")
+    pace = parsed(nlp, "He says no one in the race is on pace to get 1,237 delegates, the number needed to"
+                       " secure the Republican nomination.")
+    assert compare(takes, pace)[0] is None
+    needs = parsed(nlp, "A candidate needs 2,383 delegates to win the nomination.")
+    democratic = parsed(nlp, "It takes 2,383 delegates to win the Democratic nomination for president.")
+    assert compare(needs, democratic)[1] < WORDS_ENOUGH
+    assert compare(needs, democratic)[0] == "same"
+
+
+def test_a_possibility_or_a_condition_is_not_the_claim_of_fact(nlp):
+    """A main predicate under *could*, *may*, *might* or an *if* clause, or a question, is hedged;
+    a pledge (*would*, *will*) is not."""
+    assert predicates(nlp("Clinton could raise taxes on the middle class.")[:])["h"] == 1
+    assert predicates(nlp("Trump will lose the nomination if he loses Ohio.")[:])["h"] == 1
+    assert predicates(nlp("Did Trump pay federal income taxes?")[:])["h"] == 1
+    assert predicates(nlp("I would bring back waterboarding.")[:])["h"] == 0
+    fact = parsed(nlp, "Trump would need to win 69 percent of the remaining delegates after March 15.")
+    condition = parsed(nlp, "Trump would need to win 69 percent of the remaining delegates if he loses Ohio and Florida.")
+    assert fact.hedged is False and condition.hedged is True
+    assert compare(fact, condition)[0] is None
+
+
+def test_counts_contradict_only_when_they_count_the_same_thing(nlp):
+    """"Four Americans" and "three security agents" on one night are counts of different things;
+    "67 delegates" to reach the 2,383 against "71 delegates" short of it are of one."""
+    assert ["q67", "deleg"] in predicates(nlp("Clinton needs 67 delegates to reach the 2,383 needed to win.")[:])["k"]
+    dead = parsed(nlp, "Four Americans were killed in the attack in Benghazi on Sept. 11, 2012, Petraeus said.")
+    agents = parsed(nlp, "Three security agents were at the compound in Benghazi on Sept. 11, 2012, Petraeus said.")
+    assert compare(dead, agents)[0] is None
+    needs = parsed(nlp, "Clinton needs 67 delegates to reach the 2,383 needed to win.")
+    short = parsed(nlp, "Clinton is 71 delegates short of the 2,383 needed to win, according to the AP.")
+    assert compare(needs, short)[0] == "contradicts"
