@@ -17,6 +17,9 @@ manager, "build a wall" promised and quoted at a rally). So:
   order (a passage repeated), or of :data:`MIN_RUN` with a predicate main in both or said of a
   subject both name (a fourth blind sample, from other articles, held right pairs in this band
   only so: "turn the tables on Sanders" and "did not return a request for comment" were not);
+- a claim about a **poll** (``lexicons/match_polls.txt``) below it is the same claim only as a
+  repeated passage (:data:`LONG_RUN` words in order): two polls' margins of error, samples and
+  averages share their wording ("the margin of error is plus or minus 3.4 percentage points");
 - a claim **hedged** (a main predicate under *could*, *may*, *might* or an *if* clause, or a
   question: :func:`match_structure.predicates`) is not the same claim as one that is not: "he
   would need to win 69 percent if he loses Ohio" is not "he would need to win 69 percent";
@@ -84,12 +87,14 @@ def _said_alike(a: Features, b: Features) -> bool:
 def enough_shared(a: Features, b: Features, score: float) -> bool:
     """Whether two claims that agree in all else share enough to be the same claim: both hedged or
     neither, and near-verbatim (``score``, their word agreement, at least :data:`WORDS_ENOUGH`),
-    or a distinctive figure with a predicate said alike (:func:`_said_alike`), or a stretch of
-    :data:`LONG_RUN` words in order, or of :data:`MIN_RUN` with a predicate said alike."""
+    or a stretch of :data:`LONG_RUN` words in order, or (neither about a poll) a distinctive
+    figure or a stretch of :data:`MIN_RUN` words, with a predicate said alike (:func:`_said_alike`)."""
     if a.hedged != b.hedged:
         return False
     if score >= WORDS_ENOUGH:
         return True
+    if contradictions.is_poll(a) or contradictions.is_poll(b):  # two polls share their wording
+        return longest_run(a.sequence, b.sequence) >= LONG_RUN
     if _distinctive(a) & _distinctive(b) and _said_alike(a, b):
         return True
     run = longest_run(a.sequence, b.sequence)
