@@ -7,7 +7,9 @@ so a fresh sample is drawn from a database of all of them (`annotator extract --
 train and dev), keeping only pairs whose two articles were never in one earlier database: no
 earlier matcher compared them, and no rule was written looking at them. ``--between`` chooses
 which: ``ab`` pairs an article of the first database with one of the second, ``ac`` and ``bc``
-one of the third (or the one article left) with one of the first or the second. Pairs judged before are left out.
+one of the third (or the one article left) with one of the first or the second. ``bb`` and
+``cc`` are pairs within the second or third database: their matchers compared them, but only
+the pairs their samples drew were judged or read. Pairs judged before are left out.
 
 Each wording is drawn once: of the pairs with the same two texts, spaces aside (an editor's note
 under many articles), the first only. (`w16p-1` and `w16p-2` were drawn telling a no-break space
@@ -69,7 +71,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("db")
     p.add_argument("articles", type=Path)
-    p.add_argument("--between", choices=("ab", "ac", "bc"), required=True)
+    p.add_argument("--between", choices=("ab", "ac", "bc", "bb", "cc"), required=True)
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--same", type=int, default=20)
     p.add_argument("--contradicts", type=int, default=12)
