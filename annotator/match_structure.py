@@ -38,8 +38,8 @@ EMPTY_VERBS = LIGHT_VERBS | {"be", "go", "come", "seem", "become", "continue", "
 _SUBJECT_OBJECT = frozenset({"dobj", "nsubjpass"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _QUESTION = frozenset({"whether", "if"})
-# What makes a main predicate no plain assertion of fact: a modal ("would need", "could raise",
-# "will have accumulated": a prediction, a possibility) or a condition on it ("if he loses Ohio").
+# What makes a main predicate no plain assertion of fact: a modal of possibility ("could raise",
+# "might have paid") or a condition on it ("if he loses Ohio").
 # Only modals of possibility: "will", "would" and "can" also pledge and plan ("I would bring back
 # waterboarding", "the speech will be delivered"), which the development gold counts as claims.
 _MODALS = frozenset({"could", "may", "might"})
@@ -109,11 +109,14 @@ def predicates(span: Span) -> dict:
     found: tuple[set[str], set[str], set[str]] = (set(), set(), set())
     denied: set[str] = set()
     verbs = 0  # the verbs it has, empty ones too (none: a fragment)
-    hedged = span.text.rstrip(" \"'”’)").endswith("?")
+    hedged = any(t.text == "?" for t in span[-3:])  # a question (before its closing quotes)
     subjects: set[tuple[str, str]] = set()  # (predicate, the stem of its subject), when a noun
     objects: set[tuple[str, str]] = set()  # (predicate, its object: a passive's subject), when a noun
     root = span.root.i  # spaCy finds it anew at each call
+    numbers = []  # the figures that modify a noun ("67 delegates")
     for t in span:
+        if t.dep_ == "nummod":
+            numbers.append(t)
         if t.pos_ not in ("VERB", "AUX") or t.dep_ in ("aux", "auxpass", "prep") or _is_cue(t):
             continue
         level = _level(t, span, root)
@@ -137,26 +140,27 @@ def predicates(span: Span) -> dict:
             objects.update((w, _stem(c)) for w in words for c in t.children
                            if c.dep_ in _SUBJECT_OBJECT and c.pos_ in ("NOUN", "PROPN"))
     main, clausal, background = (sorted(s - {""}) for s in found)
-    return {"m": main, "c": clausal, "b": background, "v": verbs, "h": int(hedged), "k": _counted(span), "n": sorted(denied - {""}),
+    return {"m": main, "c": clausal, "b": background, "v": verbs, "h": int(hedged), "k": _counted(numbers), "n": sorted(denied - {""}),
             "s": sorted([w, subject] for w, subject in subjects if w and subject),
             "o": sorted([w, thing] for w, thing in objects if w and thing)}
 
 
-def _counted(span: Span) -> list[list[str]]:
-    """What each count of the claim counts: [the count's key (figures.Quantity.key), the stem of
-    the noun it modifies] ("four Americans" and "three security agents" count different things)."""
+def _counted(numbers: list[Token]) -> list[list[str]]:
+    """What each count of a claim (``numbers``: its tokens that modify a noun) counts: [the
+    count's key (figures.Quantity.key), the stem of the noun] ("four Americans" and "three
+    security agents" count different things)."""
     found: set[tuple[str, str]] = set()
-    for t in span:
-        if t.dep_ == "nummod" and t.like_num and t.head.pos_ in ("NOUN", "PROPN"):
+    for t in numbers:
+        if t.like_num and t.head.pos_ in ("NOUN", "PROPN"):
             found.update((q.key(), _stem(t.head)) for q in figures.quantities(
                 " ".join(x.text for x in t.subtree))[0] if q.unit == "")
     return sorted([k, noun] for k, noun in found if noun)
 
 
 def _hedged(verb: Token) -> bool:
-    """Whether a main predicate is said as possible, predicted or conditional rather than as
-    fact: a modal on it ("would need to win", "will have accumulated") or a condition ("if he
-    loses Ohio")."""
+    """Whether a main predicate is said as possible or on a condition rather than as fact: a
+    modal of possibility on it ("could raise", "may have paid") or a condition ("if he loses
+    Ohio")."""
     return any((c.dep_ == "aux" and c.lower_ in _MODALS) or (
         c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITIONS for m in c.children))
         for c in verb.children)
