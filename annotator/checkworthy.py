@@ -213,7 +213,8 @@ class Model:
     (tuned on the gold sets, each scored by a model trained without it), a debate sentence with
     its plain features and ``bias`` (tuned for macro-F1 on held-out ClaimBuster folds). The
     ``bias`` vectors shift the log-probabilities before the class is chosen; ``calibration`` (a, b)
-    maps the log-odds of ``cfs`` to a calibrated probability.
+    maps the log-odds of ``cfs`` of a debate sentence to a calibrated probability,
+    ``prose_calibration`` those of a prose claim (fitted on the held-out sets' prose claims).
     """
 
     classes: tuple[str, ...]
@@ -226,6 +227,7 @@ class Model:
     genre_coef: np.ndarray  # (N_FEATURES,): positive for prose
     genre_intercept: float
     prose_bias: np.ndarray  # (classes,)
+    prose_calibration: tuple[float, float]
 
     @cached_property
     def _coef_columns(self) -> np.ndarray:
@@ -262,7 +264,8 @@ class Model:
         bias = np.where(np.asarray(prose)[:, None], self.prose_bias, self.bias)
         chosen = np.argmax(np.log(np.clip(p, 1e-12, 1)) + bias, axis=1)
         cfs = np.clip(p[:, self.classes.index("cfs")], 1e-9, 1 - 1e-9)
-        a, b = self.calibration
+        a, b = np.where(np.asarray(prose)[None, :], np.array(self.prose_calibration)[:, None],
+                        np.array(self.calibration)[:, None])
         score = 1.0 / (1.0 + np.exp(-(a * np.log(cfs / (1 - cfs)) + b)))
         return [self.classes[i] for i in chosen], score
 
@@ -280,7 +283,7 @@ class Model:
             coef=self.coef.astype(np.float16), intercept=self.intercept, bias=self.bias,
             calibration=np.array(self.calibration), meta=np.array(json.dumps({**self.meta, "features": FEATURES})),
             genre_coef=self.genre_coef.astype(np.float16), genre_intercept=np.array(self.genre_intercept),
-            prose_bias=self.prose_bias,
+            prose_bias=self.prose_bias, prose_calibration=np.array(self.prose_calibration),
         )
 
 
@@ -288,6 +291,7 @@ def read_model(path: str | Path) -> Model:
     """A weights file, read without pickle."""
     try:
         with np.load(path, allow_pickle=False) as z:
+            cal = "prose_calibration" if "prose_calibration" in z.files else "calibration"
             model = Model(
                 classes=tuple(str(c) for c in z["classes"]),
                 idf=z["idf"].astype(np.float32),
@@ -299,6 +303,8 @@ def read_model(path: str | Path) -> Model:
                 genre_coef=z["genre_coef"].astype(np.float32),
                 genre_intercept=float(z["genre_intercept"]),
                 prose_bias=z["prose_bias"],
+                # a model written before prose had a calibration of its own: the one it had
+                prose_calibration=(float(z[cal][0]), float(z[cal][1])),
             )
     except (OSError, KeyError, ValueError) as e:
         raise ModelError(f"{path}: not a check-worthiness model ({e})") from None

@@ -163,7 +163,7 @@ def refit(shipped: checkworthy.Model, features: Sequence[np.ndarray], labels: Se
     model = train.fit(features, labels, weights, prose)
     model.genre_coef, model.genre_intercept = shipped.genre_coef, shipped.genre_intercept
     model.bias, model.prose_bias = shipped.bias.copy(), shipped.prose_bias.copy()
-    model.calibration = shipped.calibration
+    model.calibration, model.prose_calibration = shipped.calibration, shipped.prose_calibration
     return model
 
 

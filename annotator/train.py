@@ -71,7 +71,8 @@ def fit(features: Sequence[np.ndarray], labels: Sequence[str], weights: Sequence
         prose: Sequence[bool], oof: np.ndarray | None = None) -> checkworthy.Model:
     """A model from features, labels and genres (``prose``: a gold claim rather than a debate
     sentence); ``oof`` (held-out-fold probabilities of the same examples) tunes the debate class
-    biases and calibrates the score, when given. The prose biases are left at zero."""
+    biases and calibrates the score, when given. The prose biases are left at zero, the prose
+    calibration that of the score (see :func:`fit_and_measure`)."""
     from sklearn.feature_extraction.text import TfidfTransformer
     from sklearn.linear_model import LogisticRegression
 
@@ -91,12 +92,12 @@ def fit(features: Sequence[np.ndarray], labels: Sequence[str], weights: Sequence
         coef=lr.coef_[order].astype(np.float16).astype(np.float32), intercept=lr.intercept_[order],
         bias=np.zeros(len(order)), calibration=(1.0, 0.0), meta={},
         genre_coef=genre_coef.astype(np.float16).astype(np.float32), genre_intercept=genre_intercept,
-        prose_bias=np.zeros(len(order)),
+        prose_bias=np.zeros(len(order)), prose_calibration=(1.0, 0.0),
     )
     if oof is not None:
         debate = ~is_prose
         model.bias = tune_bias(oof[debate], np.asarray(labels)[debate]) if debate.any() else np.zeros(3)
-        model.calibration = calibrate(oof[:, 0], np.asarray(labels) == "cfs")
+        model.calibration = model.prose_calibration = calibrate(oof[:, 0], np.asarray(labels) == "cfs")
     return model
 
 
@@ -181,24 +182,29 @@ def features_of(nlp: Language, examples: Sequence[Example]) -> list[np.ndarray]:
 def train_checkworthy(
     nlp: Language, claimbuster: Path, gold: Sequence[Path], output: Path, heldout_path: Path,
     gold_weight: float = 1.0, echo: Callable[[str], None] = print, extra: Sequence[Example] = (),
-    measured: Sequence[Example] = (),
+    measured: Sequence[Example] = (), tuning: Sequence[Example] = (),
 ) -> checkworthy.Model:
     """Train, measure, and write the model to ``output`` and the held-out split to ``heldout_path``.
 
     ``extra``: more labelled claims trained on, each group a gold set of its own (news claims
     labelled in their articles, ``annotator learn``'s reviewed claims); ``measured``: labelled
-    claims only measured, never trained on (a news test set), each group reported."""
+    claims only measured, never trained on (a news test set), each group reported; ``tuning``:
+    labelled claims never trained on that tune the prose class biases and the prose calibration
+    with the gold sets' held-out predictions (news claims)."""
     examples = load_examples(claimbuster, gold, gold_weight) + list(extra)
-    echo(f"parsing {len(examples) + len(measured)} sentences with {nlp.meta['lang']}_{nlp.meta['name']} …")
-    features = features_of(nlp, [*examples, *measured])
-    return fit_and_measure(examples, features[:len(examples)], output, heldout_path, echo, measured,
-                           features[len(examples):], gold_weight, f"{nlp.meta['lang']}_{nlp.meta['name']}")
+    echo(f"parsing {len(examples) + len(measured) + len(tuning)} sentences with "
+         f"{nlp.meta['lang']}_{nlp.meta['name']} …")
+    features = features_of(nlp, [*examples, *measured, *tuning])
+    n, m = len(examples), len(examples) + len(measured)
+    return fit_and_measure(examples, features[:n], output, heldout_path, echo, measured, features[n:m],
+                           gold_weight, f"{nlp.meta['lang']}_{nlp.meta['name']}", tuning, features[m:])
 
 
 def fit_and_measure(
     examples: list[Example], features: list[np.ndarray], output: Path, heldout_path: Path,
     echo: Callable[[str], None] = print, measured: Sequence[Example] = (),
     measured_features: Sequence[np.ndarray] = (), gold_weight: float = 1.0, spacy_model: str = "",
+    tuning: Sequence[Example] = (), tuning_features: Sequence[np.ndarray] = (),
 ) -> checkworthy.Model:
     """:func:`train_checkworthy` once the features are computed (``gold_weight`` and ``spacy_model``
     are recorded in the model's meta)."""
@@ -230,6 +236,11 @@ def fit_and_measure(
         f_g = [features[i] for i in test]
         prose = m.is_prose(f_g)
         loso[g] = (m.probabilities(f_g, prose), prose, [examples[i].label for i in test])
+    tuned = sorted({e.group for e in tuning})
+    for g in tuned:  # never trained on: the model's own predictions are held out
+        f_g = [f for f, e in zip(tuning_features, tuning) if e.group == g]
+        prose = model.is_prose(f_g)
+        loso[g] = (model.probabilities(f_g, prose), prose, [e.label for e in tuning if e.group == g])
 
     def prose_bias(names) -> np.ndarray:
         """Class biases for prose tuned on the held-out predictions of the sets ``names``."""
@@ -237,7 +248,15 @@ def fit_and_measure(
         y = [lab for n in names for lab, pr in zip(loso[n][2], loso[n][1]) if pr]
         return tune_bias(np.vstack(p), y) if y else np.zeros(len(checkworthy.CLASSES))
 
-    model.prose_bias = prose_bias(groups)
+    def prose_calibration(names) -> tuple[float, float]:
+        """The score's calibration for prose, fitted on the held-out predictions of the sets ``names``
+        (ClaimBuster's folds, nearly all debate, make it run high on news prose)."""
+        p = [loso[n][0][loso[n][1], 0] for n in names]
+        y = [lab == "cfs" for n in names for lab, pr in zip(loso[n][2], loso[n][1]) if pr]
+        return calibrate(np.concatenate(p), np.array(y)) if len(set(y)) == 2 else model.calibration
+
+    model.prose_bias = prose_bias(groups + tuned)
+    model.prose_calibration = prose_calibration(groups + tuned)
     rows = [("TF-IDF + linear SVM (baseline)",
              baseline([examples[i] for i in cb_train], [examples[i] for i in heldout])),
             ("this model", scores_of(model, [features[i] for i in heldout], [examples[i] for i in heldout]))]
@@ -251,14 +270,16 @@ def fit_and_measure(
              f"({r['sentences']} claims)")
 
     if groups:
-        echo("\ngold sets, each scored by a model trained without it (its prose class biases tuned "
-             "on the other sets):")
+        echo("\ngold sets, each scored by a model trained without it (its prose class biases and "
+             "calibration tuned on the other sets)" + (", then the news sets that only tune them:" if tuned else ":"))
         pooled: dict[bool, tuple[list, list, list]] = {}
-        for g in groups:
+        for g in groups + tuned:
             p, prose, labels = loso[g]
-            scorer = replace(model, prose_bias=prose_bias([h for h in groups if h != g]))
+            others = [h for h in groups + tuned if h != g]
+            scorer = replace(model, prose_bias=prose_bias(others), prose_calibration=prose_calibration(others))
             classes, scores = scorer.decide(p, prose)
-            for got, more in zip(pooled.setdefault(g in news, ([], [], [])), (classes, list(scores), labels)):
+            for got, more in zip(pooled.setdefault(g in news or g in tuned, ([], [], [])),
+                                 (classes, list(scores), labels)):
                 got += more
             line(f"{g} ({prose.mean():.0%} read as prose)", classes, list(scores), labels)
         for is_news, name in ((False, "the gold sets, pooled"), (True, "the news labels, pooled")):
@@ -289,8 +310,10 @@ def fit_and_measure(
     model.meta = {
         "trained_on": {"claimbuster": len(cb_train), **{g: sum(1 for i in train if examples[i].group == g)
                                                         for g in groups}},
+        "prose_tuned_on": {g: len(loso[g][2]) for g in tuned},
         "gold_weight": gold_weight, "C": C, "seed": SEED, "heldout": rows[1][1], "baseline": rows[0][1],
-        "brier": round(brier, 4), "prose_bias": model.prose_bias.tolist(), "spacy_model": spacy_model,
+        "brier": round(brier, 4), "prose_bias": model.prose_bias.tolist(),
+        "prose_calibration": list(model.prose_calibration), "spacy_model": spacy_model,
     }
     output.parent.mkdir(parents=True, exist_ok=True)
     model.save(output)

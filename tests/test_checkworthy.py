@@ -124,15 +124,18 @@ def test_a_file_that_is_not_a_model_is_refused_naming_it(tmp_path):
         checkworthy.read_model(bad)
 
 
-def test_prose_and_debate_choose_their_class_with_their_own_biases():
-    """Same probabilities, two genres: each row takes the class biases of the genre it reads as."""
+def test_prose_and_debate_choose_their_class_with_their_own_biases_and_calibration():
+    """Same probabilities, two genres: each row takes the class biases and the score calibration of
+    the genre it reads as."""
     n, k = checkworthy.N_FEATURES, len(checkworthy.CLASSES)
     model = checkworthy.Model(
         classes=checkworthy.CLASSES, idf=np.ones(n), coef=np.zeros((k, n)), intercept=np.zeros(k),
         bias=np.array([0.0, 0.0, 1.0]), calibration=(1.0, 0.0), meta={},
         genre_coef=np.zeros(n), genre_intercept=0.0, prose_bias=np.array([1.0, 0.0, 0.0]),
+        prose_calibration=(1.0, -1.0),
     )
     p = np.array([[0.4, 0.2, 0.4], [0.4, 0.2, 0.4]])
     classes, scores = model.decide(p, np.array([False, True]))
     assert classes == ["nfs", "cfs"]
-    assert scores[0] == scores[1]  # the score is the genre's own probability, not shifted by biases
+    assert scores[0] == pytest.approx(0.4)  # the probability, not shifted by the class biases
+    assert scores[1] == pytest.approx(1 / (1 + np.exp(-(np.log(0.4 / 0.6) - 1.0))))

@@ -90,3 +90,12 @@ def test_train_writes_a_model_that_the_pipeline_loads(tmp_path, monkeypatch):
     got = next(iter(doc.spans[SPANS_KEY]))
     assert got._.annotator_checkworthy in checkworthy.CLASSES
     assert 0 <= got._.annotator_checkworthy_score <= 1
+    # claims that only tune the prose biases and calibration are not trained on, and are reported
+    result = CliRunner().invoke(cli, ["train", "checkworthy", "--data", str(data), "--gold", str(gold),
+                                      "-o", str(model), "--heldout", str(heldout), "--news-tune", str(news),
+                                      "--news-test", str(test), "--articles", str(articles)],
+                                catch_exceptions=False)
+    assert "then the news sets that only tune them" in result.output and "news-a (" in result.output
+    tuned = checkworthy.read_model(model)
+    assert tuned.meta["trained_on"] == {"claimbuster": 43, "set": 1}
+    assert tuned.meta["prose_tuned_on"] == {"news-a": 2}

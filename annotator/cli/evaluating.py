@@ -102,19 +102,23 @@ def train():
               "without them, see the README).")
 @click.option("--news-test", "news_test", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="The same, only measured (repeatable; default: data/news-labels/test.tsv).")
+@click.option("--news-tune", "news_tune", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="The same, never trained on, tuning the prose class biases and calibration with the "
+              "gold sets (repeatable; default, without --news: data/news-labels/train.tsv).")
 @click.option("--news-weight", default=1.0, show_default=True,
               help="Weight of a labelled news claim against a ClaimBuster sentence.")
 @click.option("--articles", type=click.Path(file_okay=False), default="../shared/eval/polnear",
               show_default=True, help="Where the labelled news claims' articles are (NAME.txt, here "
               "or in train/ or dev/); without it they are left out.")
 def train_checkworthy(data, gold_files, gold_weight, heldout, output, model, news_files, news_test,
-                      news_weight, articles):
+                      news_tune, news_weight, articles):
     """Train the check-worthiness model and measure it, with a baseline, in the same run.
 
     A fixed fifth of the ClaimBuster sentences is held out and written to --heldout, for
     'annotator eval --sentences'. News claims labelled as offsets (--news-test, by default
-    data/news-labels/test.tsv) are measured, read in their articles (--articles). Deterministic:
-    the same data gives the same model.
+    data/news-labels/test.tsv) are measured, read in their articles (--articles); those of
+    --news-tune (by default data/news-labels/train.tsv) tune the class biases and the calibration
+    of the score for prose. Deterministic: the same data gives the same model.
 
     Example:
 
@@ -138,7 +142,8 @@ def train_checkworthy(data, gold_files, gold_weight, heldout, output, model, new
 
     run(nlp, claimbuster, gold, target, Path(heldout), gold_weight, echo=click.echo,
         extra=labelled(news_files, "", news_weight),
-        measured=labelled(news_test, "data/news-labels/test.tsv", 1.0))
+        measured=labelled(news_test, "data/news-labels/test.tsv", 1.0),
+        tuning=labelled(news_tune, "" if news_files else "data/news-labels/train.tsv", 1.0))
 
 
 
