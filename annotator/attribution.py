@@ -40,15 +40,14 @@ from spacy.tokens import Doc, Span, Token
 
 from . import lexicon
 from .claims import FINITE_TAGS, SPANS_KEY, has_finite_verb, headline, text_of
+from .cue_chain import chain_from, nested_cue
 from .cues import (
     QUOTE_MARKS,
     SUBJ,
     CueMatch,
-    chain_from,
     cue_span,
     lookup,
     negated,
-    nested_cue,
     passive,
     span_of,
     subject_of,

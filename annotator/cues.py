@@ -2,8 +2,8 @@
 
 Token-level reading for the attribution rules (:mod:`.attribution`) and the learned attribution model
 (:mod:`.attribution_model`): a word is a cue by the lexicon (``lexicons/cues.tsv``) and its frame;
-:func:`cue_match` reads one word heading a clause, :func:`chain_from` the chain of cues from a
-claim's head inward (the innermost speaker is the source).
+:func:`cue_match` reads one word heading a clause (:mod:`.cue_chain` the chain of cues from a claim's
+head inward).
 """
 
 from dataclasses import dataclass
@@ -262,19 +262,6 @@ def cue_match(token: Token) -> CueMatch | None:
     return CueMatch(cue, cue_span(token), source, content, negated(token))
 
 
-def _set_off(token: Token) -> bool:
-    """``token``'s phrase stands between commas or dashes: ``The vote, officials said, was …``."""
-    doc = token.doc
-    left, right = token.left_edge.i, token.right_edge.i
-    marks = (",", "--", "—", "–")
-    before = doc[left].text in marks or left > 0 and doc[left - 1].text in marks
-    # "In other words, he said, ''the era … is over.''": the comma may come before a quotation mark
-    while right > left and doc[right].text in QUOTE_MARKS:
-        right -= 1
-    after = doc[right].text in marks or right + 1 < len(doc) and doc[right + 1].text in marks
-    return before and after
-
-
 def _noun_phrase_before(token: Token) -> Span | None:
     """The names and nouns right before ``token``, where the parse lost the subject."""
     doc = token.doc
@@ -317,96 +304,3 @@ def passive(token: Token, cue: lexicon.Cue) -> CueMatch | None:
     aux = [c.i for c in token.children if c.dep_ in ("auxpass", "aux", "neg") and c.i < token.i]
     cue_span = token.doc[min(aux, default=token.i):token.i + 1]
     return CueMatch(cue, cue_span, span_of(by) if by is not None else None, content, negated(token))
-
-
-# --- the chain of cues -----------------------------------------------------------------------
-
-
-def chain_from(head: Token) -> list[CueMatch]:
-    """Cues heading ``head``'s clause, then nested ones inside each clausal complement."""
-    chain: list[CueMatch] = []
-    node: Token | None = head
-    while node is not None:
-        m = cue_match(node) or _attached_cue(node) if not chain else nested_cue(node)
-        if m is None:
-            break
-        chain.append(m)
-        node = m.content
-    return chain
-
-
-def nested_cue(node: Token) -> CueMatch | None:
-    m = cue_match(node)
-    if m is not None:
-        return m
-    for c in node.children:  # "Al-Fayed had approached the paper and accused Greer of ..."
-        if c.dep_ == "conj":
-            m = cue_match(c)
-            if m is not None and m.cue.cls != "hedged":
-                return m
-    return None
-
-
-def _attached_cue(head: Token) -> CueMatch | None:
-    for c in head.children:
-        # "X reconstructed the skull and hypothesised that …": a coordinated cue, same subject
-        if c.dep_ == "conj" and c.pos_ == "VERB" and not any(g.dep_ in SUBJ for g in c.children):
-            m = cue_match(c)
-            if m is not None and (m.content is not None or characterises(m.cue)):  # "… and blamed Y"
-                return m
-        if c.dep_ == "advcl" and c.i < head.i + 50:
-            m = cue_match(c)
-            if m is not None and m.content is not None:
-                return m
-            # "Police released a statement, saying that …": the participle's subject is the head's
-            cue = lookup(c)
-            subj = subject_of(head)
-            # "X defended the vote, calling it a fraud": a characterisation with its object alone
-            if cue and c.tag_ == "VBG" and subj is not None and head.i < c.i and not any(
-                    g.dep_ in SUBJ or g.dep_ == "aux" for g in c.children):  # not "what some are criticizing
-                ok, content = complement(c, cue)
-                if ok and (content is not None or characterises(cue)):
-                    return CueMatch(cue, cue_span(c), span_of(subj), content, negated(c))
-        # "Trump took to Twitter to accuse …", "Sexton was quick to point out …", "X went on to
-        # criticize …" (the parse may read the to-infinitive as an adverbial clause)
-        for through in [c] + [g for g in c.children if c.dep_ == "acomp"]:
-            if through.dep_ == "xcomp" and c.dep_ in ("xcomp", "acomp") or through.dep_ == "advcl" \
-                    and through.tag_ == "VB" and head.lemma_.lower() in lexicon.words("say_through.txt"):
-                m = cue_match(through)
-                if m is not None:
-                    return m
-        # "X released a statement saying …", "X responded by saying …", "X issued a statement calling
-        # the test a violation": the participle speaks for X
-        for said in _participles(head, c):
-            cue = lookup(said)
-            subj = subject_of(head)
-            if cue is not None and subj is not None:
-                ok, content = complement(said, cue)
-                if ok and (content is not None or characterises(cue)):
-                    return CueMatch(cue, cue_span(said), span_of(subj), content, negated(said))
-        if c.dep_ in ("parataxis", "ccomp") and c.i > head.i or c.dep_ == "parataxis" and _set_off(c):
-            cue = lookup(c)
-            subj = subject_of(c)
-            ok, inner = complement(c, cue) if cue else (False, None)
-            # "…, he said, ''the era … is over.''": the quotation the cue opens is the head's clause
-            if cue and subj is not None and (not ok or inner is None and head.i > c.right_edge.i):
-                return CueMatch(cue, cue_span(c), span_of(subj), head, negated(c))
-    return None
-
-
-def characterises(cue: lexicon.Cue) -> bool:
-    """``cue`` names, describes or charges (``calling it a fraud``, ``accusing X of Y``): after a
-    clause with no cue of its own, it speaks for that clause's subject with its object alone."""
-    return "characterisation" in cue.frames
-
-
-def _participles(head: Token, child: Token) -> list[Token]:
-    """Participles under ``child`` that report for ``head``'s subject: ``a statement saying``
-    (on the object), ``by saying`` (on a preposition)."""
-    if child.dep_ == "dobj" and child.i > head.i:
-        return [g for g in child.children if g.dep_ == "acl" and g.tag_ == "VBG"]
-    if child.dep_ == "prep" and child.lower_ in ("by", "in") and child.i > head.i:
-        # not "in what some are criticizing as …": a clause with a speaker of its own
-        return [g for g in child.children if g.dep_ == "pcomp" and g.tag_ == "VBG"
-                and not any(k.dep_ in SUBJ or k.dep_ == "aux" for k in g.children)]
-    return []

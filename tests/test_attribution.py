@@ -210,6 +210,11 @@ CASES = [
      "", "", "asserted"),
     ("The union issued a statement calling the agreement \"a betrayal of the workers.\"", "The union", "calling",
      "reported"),
+    # a relative clause on the object speaks for the subject, as the participle does
+    ("The senator has released a web video that accuses his rival of welcoming refugees.", "The senator",
+     "accuses", "alleged"),
+    ("Police released a statement that said two men had been arrested.", "Police", "said", "reported"),
+    ("The firm sold a product that claims to cure baldness.", "", "", "asserted"),
     # a name opening the sentence that the parse reads as a verb ("trump") is still the subject
     ("Trump subsequently defended the speech, calling the heckler “a rude and angry man.”", "Trump", "calling",
      "reported"),
