@@ -27,6 +27,7 @@ it says what is measured or asserted, and of whom, closely enough:
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -105,8 +106,10 @@ def contradicts(a: Features, b: Features, weight: Weight | None, agree: bool) ->
 
 def _measured(f: Features) -> frozenset[figures.Quantity]:
     """Its quantities, a count's unit the noun it counts where the parse gives it ("67
-    delegates" against "71 delegates", not "four Americans" against "three security agents")."""
-    nouns = dict(f.counted)
+    delegates" against "71 delegates", not "four Americans" against "three security agents"). A
+    value that counts two nouns ("three weeks and three days") says no one thing it counts: as it is."""
+    counts = Counter(key for key, _ in f.counted)
+    nouns = {key: noun for key, noun in f.counted if counts[key] == 1}
     if sum(q.unit == "" for q in f.quantities) > 2:  # a table of counts ("Cruz has 370, Kasich 129 ..."): as it is
         return f.quantities
     return frozenset(figures.Quantity(q.value, f"n{nouns[q.key()]}", q.qualifier) if q.key() in nouns else q
