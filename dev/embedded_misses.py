@@ -68,6 +68,19 @@ def why(verb, claim):
     return "size limit (the clause is longer than the main clause) or the model"
 
 
+def cue_verb(docs, g):
+    """The speech word of gold attribution ``g``'s cue in its paragraph's parse (``docs``: (start,
+    doc, claims)), and the claim holding it: (None, None) where the cue is in no parsed paragraph."""
+    start, doc, claims = next(((s, d, c) for s, d, c in docs if s <= g["cue_start"] < s + len(d.text)),
+                              (None, None, None))
+    if doc is None:
+        return None, None
+    span = doc.char_span(g["cue_start"] - start, g["cue_start"] - start + len(g["cue"]), alignment_mode="expand")
+    words = [t for t in span if t.lower_ in ps.SPEECH] if span is not None else []
+    verb = words[0] if words else None
+    return verb, next((c for c in claims if verb is not None and c.start <= verb.i < c.end), None)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("split")
@@ -76,21 +89,9 @@ def main():
     ap.add_argument("--show")
     a = ap.parse_args()
     nlp = pipeline.build_nlp()
-    comps = [nlp.get_pipe(n) for n in pipeline.COMPONENTS]
     items = loop.parsed(nlp, a.split, loop.sample_files(a.split, a.sample, a.heldout))
     reasons, examples = Counter(), {}
-    for document, blocks, pairs in items:
-        state = pipeline._Parsing(pipeline.DocumentResult(document, blocks), len(pairs))
-        docs = []
-        for b, doc in pairs:
-            doc = doc.copy()
-            for c in comps:
-                doc = c(doc)
-            docs.append((b.start, doc, list(doc.spans["annotator_claims"])))
-            state.add(b, doc)
-        rows = [{**r, "source": r.get("source") or "", "cue": r.get("cue") or "",
-                 "source_canonical": r.get("source_canonical") or ""}
-                for r in pipeline.finish(state.result, state.entities).claims]
+    for document, docs, rows in loop.annotated(nlp, items):
         for g in gold_with_cue_offsets(loop.SHARED / "polnear" / a.split / (document.path[:-4] + ".ann")):
             if not ps.tokens(g["cue"]) & ps.SPEECH:
                 continue
@@ -98,15 +99,7 @@ def main():
             if best is None or not ps.covers(best, g) or ps.names(best, g) and ps.overlap_ok(
                     ps.tokens(best["cue"]), ps.tokens(g["cue"])):
                 continue
-            start, doc, claims = next(((s, d, c) for s, d, c in docs if s <= g["cue_start"] < s + len(d.text)),
-                                      (None, None, None))
-            if doc is None:
-                continue
-            span = doc.char_span(g["cue_start"] - start, g["cue_start"] - start + len(g["cue"]),
-                                 alignment_mode="expand")
-            words = [t for t in span if t.lower_ in ps.SPEECH] if span is not None else []
-            verb = words[0] if words else None
-            claim = next((c for c in claims if verb is not None and c.start <= verb.i < c.end), None)
+            verb, claim = cue_verb(docs, g)
             if verb is None or claim is None or lookup(verb) is None or verb.dep_ not in ("relcl", "advcl", "conj"):
                 continue
             reason = ("PolNeAR's source is a relative pronoun" if g["source"].strip().lower() in RELATIVE_PRONOUNS

@@ -27,7 +27,7 @@ import embedded_misses as em
 import polnear_loop as loop
 import polnear_score as ps
 
-from annotator import attribution_model, pipeline
+from annotator import pipeline
 from annotator.cues import lookup
 
 CHARACTERISE = {"call", "describe", "label", "brand", "term", "dub"}
@@ -87,27 +87,11 @@ def main():
     ap.add_argument("--kind", help="only this kind of miss")
     ap.add_argument("--n", type=int, default=20)
     a = ap.parse_args()
-    nlp = pipeline.build_nlp()
-    if a.rules_only:
-        nlp.get_pipe("annotator_attribution").model = None
-    elif a.model:
-        nlp.get_pipe("annotator_attribution").model = attribution_model.read_model(a.model)
-    comps = [nlp.get_pipe(n) for n in pipeline.COMPONENTS]
+    nlp = loop.with_model(pipeline.build_nlp(), a.rules_only, a.model)
     items = loop.parsed(nlp, a.split, loop.sample_files(a.split, a.sample, a.heldout))
     table: Counter = Counter()
     examples: dict[str, list] = {}
-    for document, blocks, pairs in items:
-        state = pipeline._Parsing(pipeline.DocumentResult(document, blocks), len(pairs))
-        docs = []
-        for b, doc in pairs:
-            doc = doc.copy()
-            for c in comps:
-                doc = c(doc)
-            docs.append((b.start, doc, list(doc.spans["annotator_claims"])))
-            state.add(b, doc)
-        rows = [{**r, "source": r.get("source") or "", "cue": r.get("cue") or "",
-                 "source_canonical": r.get("source_canonical") or ""}
-                for r in pipeline.finish(state.result, state.entities).claims]
+    for document, docs, rows in loop.annotated(nlp, items):
         for g in em.gold_with_cue_offsets(loop.SHARED / "polnear" / a.split / (document.path[:-4] + ".ann")):
             if not ps.tokens(g["cue"]) & ps.SPEECH:
                 continue
@@ -120,15 +104,7 @@ def main():
                 kind = "right source, other cue"
             else:
                 kind = "no source" if not best["source"].strip() else "wrong source"
-            start, doc, claims = next(((s, d, c) for s, d, c in docs if s <= g["cue_start"] < s + len(d.text)),
-                                      (None, None, None))
-            verb = claim = None
-            if doc is not None:
-                span = doc.char_span(g["cue_start"] - start, g["cue_start"] - start + len(g["cue"]),
-                                     alignment_mode="expand")
-                words = [t for t in span if t.lower_ in ps.SPEECH] if span is not None else []
-                verb = words[0] if words else None
-                claim = next((c for c in claims if verb is not None and c.start <= verb.i < c.end), None)
+            verb, claim = em.cue_verb(docs, g)
             key = f"{category(verb, g['cue'])} / {position(verb, claim, g['source'])}"
             table[(kind, key)] += 1
             if (not a.kind or a.kind == kind) and verb is not None:

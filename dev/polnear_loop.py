@@ -78,20 +78,36 @@ def parsed(nlp, split: str, names: list[str]):
     return [(d, blocks, [(b, next(it)) for b in ps_]) for d, blocks, ps_ in zip(docs, blocks_all, paragraphs)]
 
 
-def run(nlp, items):
+def annotated(nlp, items):
+    """Each parsed document of ``items`` through the annotator's components: (document, its
+    paragraphs as (start, doc, claims), its claim rows with '' for no source, cue or canonical)."""
     comps = [nlp.get_pipe(n) for n in pipeline.COMPONENTS]
-    rows = []
     for document, blocks, pairs in items:
         state = pipeline._Parsing(pipeline.DocumentResult(document, blocks), len(pairs))
+        docs = []
         for b, doc in pairs:
             doc = doc.copy()
             for c in comps:
                 doc = c(doc)
+            docs.append((b.start, doc, list(doc.spans["annotator_claims"])))
             state.add(b, doc)
-        res = pipeline.finish(state.result, state.entities)
-        for r in res.claims:
-            rows.append({"doc": document.path, **r})
-    return rows
+        rows = [{**r, "source": r.get("source") or "", "cue": r.get("cue") or "",
+                 "source_canonical": r.get("source_canonical") or ""}
+                for r in pipeline.finish(state.result, state.entities).claims]
+        yield document, docs, rows
+
+
+def run(nlp, items):
+    return [{"doc": document.path, **r} for document, _, rows in annotated(nlp, items) for r in rows]
+
+
+def with_model(nlp, rules_only: bool, model: str | None):
+    """``nlp`` with its attribution model left out (``rules_only``) or read from ``model``."""
+    if rules_only:
+        nlp.get_pipe("annotator_attribution").model = None
+    elif model:
+        nlp.get_pipe("annotator_attribution").model = attribution_model.read_model(model)
+    return nlp
 
 
 def write_csv(rows, path):
@@ -170,11 +186,7 @@ def main():
     ap.add_argument("--rules-only", action="store_true", help="without the learned model")
     ap.add_argument("--model", help="an attribution model file other than the shipped one")
     a = ap.parse_args()
-    nlp = pipeline.build_nlp()
-    if a.rules_only:
-        nlp.get_pipe("annotator_attribution").model = None
-    elif a.model:
-        nlp.get_pipe("annotator_attribution").model = attribution_model.read_model(a.model)
+    nlp = with_model(pipeline.build_nlp(), a.rules_only, a.model)
     names = sample_files(a.split, a.sample, a.heldout)
     items = parsed(nlp, a.split, names)
     rows = run(nlp, items)
