@@ -62,9 +62,9 @@ def _attached_cue(head: Token) -> CueMatch | None:
             # "X defended the vote, calling it a fraud": a characterisation with its object alone
             if cue and c.tag_ == "VBG" and subj is not None and head.i < c.i and not any(
                     g.dep_ in SUBJ or g.dep_ == "aux" for g in c.children):  # not "what some are criticizing
-                ok, content = complement(c, cue)
-                if ok and (content is not None or characterises(cue)):
-                    return CueMatch(cue, cue_span(c), span_of(subj), content, negated(c))
+                m = _speaking_for(subj, c, cue)
+                if m is not None:
+                    return m
         # "Trump took to Twitter to accuse …", "Sexton was quick to point out …", "X went on to
         # criticize …" (the parse may read the to-infinitive as an adverbial clause)
         for through in [c] + [g for g in c.children if c.dep_ == "acomp"]:
@@ -79,9 +79,9 @@ def _attached_cue(head: Token) -> CueMatch | None:
             cue = lookup(said)
             subj = subject_of(head)
             if cue is not None and subj is not None:
-                ok, content = complement(said, cue)
-                if ok and (content is not None or characterises(cue)):
-                    return CueMatch(cue, cue_span(said), span_of(subj), content, negated(said))
+                m = _speaking_for(subj, said, cue)
+                if m is not None:
+                    return m
         if c.dep_ in ("parataxis", "ccomp") and c.i > head.i or c.dep_ == "parataxis" and _set_off(c):
             cue = lookup(c)
             subj = subject_of(c)
@@ -89,6 +89,15 @@ def _attached_cue(head: Token) -> CueMatch | None:
             # "…, he said, ''the era … is over.''": the quotation the cue opens is the head's clause
             if cue and subj is not None and (not ok or inner is None and head.i > c.right_edge.i):
                 return CueMatch(cue, cue_span(c), span_of(subj), head, negated(c))
+    return None
+
+
+def _speaking_for(subj: Token, said: Token, cue: lexicon.Cue) -> CueMatch | None:
+    """``said`` (a participle or a relative clause with cue ``cue``) speaking for ``subj``: with
+    the clause or quotation it opens, or a characterisation with its object alone."""
+    ok, content = complement(said, cue)
+    if ok and (content is not None or characterises(cue)):
+        return CueMatch(cue, cue_span(said), span_of(subj), content, negated(said))
     return None
 
 
