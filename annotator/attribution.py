@@ -40,7 +40,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import lexicon
 from .claims import FINITE_TAGS, SPANS_KEY, has_finite_verb, headline, text_of
-from .cue_chain import chain_from, nested_cue
+from .cue_chain import chain_from, nested_cue, quoted_by
 from .cues import (
     QUOTE_MARKS,
     SUBJ,
@@ -383,6 +383,8 @@ def attribute(claim: Span) -> Attribution:
         # "advisers said he had rejected the idea": an inner cue with no clause of its own is
         # part of what the outer speaker says, not a new speaker
         if m.content is None and m.source is not None and m.cue.cls in ("factive", "reported"):
+            continue
+        if quoted_by(speaker, m):
             continue
         speaker = m
     content = chain[-1].content or head

@@ -6,6 +6,7 @@ calling it a fraud``), a cue through ``take to``, ``go on to``."""
 from spacy.tokens import Token
 
 from . import lexicon
+from .claims import text_of
 from .cues import (
     QUOTE_MARKS,
     SUBJ,
@@ -18,6 +19,7 @@ from .cues import (
     span_of,
     subject_of,
 )
+from .quotations import quotation_spans
 
 
 def chain_from(head: Token) -> list[CueMatch]:
@@ -127,8 +129,21 @@ def _set_off(token: Token) -> bool:
     left, right = token.left_edge.i, token.right_edge.i
     marks = (",", "--", "—", "–")
     before = doc[left].text in marks or left > 0 and doc[left - 1].text in marks
+    # "At times last year, people close to him said, …": a phrase opening the sentence, then the tag
+    subject = subject_of(token)
+    if not before and subject is not None and left == token.sent.start and subject.left_edge.i > left:
+        before = doc[subject.left_edge.i - 1].text in marks
     # "In other words, he said, ''the era … is over.''": the comma may come before a quotation mark
     while right > left and doc[right].text in QUOTE_MARKS:
         right -= 1
     after = doc[right].text in marks or right + 1 < len(doc) and doc[right + 1].text in marks
     return before and after
+
+
+def quoted_by(outer: CueMatch, inner: CueMatch) -> bool:
+    """``inner``'s cue stands in a quotation that ``outer``'s speaker opens after its cue
+    (``X said Y "says whatever he needs to say"``, ``X wrote that Y "said he's been impressed …``):
+    the quoted words are ``outer``'s, the cue in them too, as a cue inside a whole quotation is."""
+    doc = inner.cue_span.doc
+    at, after = inner.cue_span.start_char, outer.cue_span.end_char
+    return any(after <= a <= at < b for a, b in quotation_spans(text_of(doc)))

@@ -218,6 +218,13 @@ CASES = [
     # a name opening the sentence that the parse reads as a verb ("trump") is still the subject
     ("Trump subsequently defended the speech, calling the heckler “a rude and angry man.”", "Trump", "calling",
      "reported"),
+    # a cue inside a quotation the outer speaker opens is the outer speaker's words
+    ('The senator said his rival "says whatever he needs to say to win."', "The senator", "said", "reported"),
+    ("The senator said his rival says whatever he needs to say to win.", "his rival", "says", "reported"),
+    # a tag set off by commas after a phrase opening the sentence
+    ("At times last year, people close to the governor said, the mere mention of the mayor could make him "
+     "angry.", "people close to the governor", "said", "hedged"),
+    ("In the end, officials said, the vote was rigged.", "officials", "said", "reported"),
 ]
 
 
