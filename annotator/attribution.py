@@ -270,14 +270,15 @@ def _tag_at(claim: Span, t: Token, quote: bool) -> CueMatch | None:
         if source is None:
             return None
         # "…," Melanne Verveer, a State Department official, wrote: the parse's subject
-        subject = next((k for k in doc[source.end:min(claim.end, source.end + 30)]
+        subject = next((k for k in doc[source.start:min(claim.end, source.end + 30)]
                         if k.dep_ in ("nsubj",) and k.left_edge.i == t.i + 1
                         and lookup(k.head) is not None), None)
         if subject is not None and source.end < subject.head.i:
             source = span_of(subject)
         i = source.end
         while i < claim.end and (doc[i].dep_ in ("advmod", "aux", "neg") and doc[i].pos_ != "VERB"
-                                 or doc[i].is_space):  # "the judge\xa0said"
+                                 or doc[i].is_space  # "the judge\xa0said"
+                                 or subject is not None and doc[i].is_punct and i < subject.head.i):
             i += 1
         verb = doc[i] if i < claim.end else None
         cue = lookup(verb) if verb is not None else None

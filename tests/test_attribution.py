@@ -225,6 +225,9 @@ CASES = [
     ("At times last year, people close to the governor said, the mere mention of the mayor could make him "
      "angry.", "people close to the governor", "said", "hedged"),
     ("In the end, officials said, the vote was rigged.", "officials", "said", "reported"),
+    # a tag the parse split off a quotation, its subject set off by an apposition
+    ('"Will the mayor resign? If he does not, he should be removed from office!" the party leader, John Smith, '
+     "wrote Sunday.", "the party leader, John Smith", "wrote", "reported"),
 ]
 
 
