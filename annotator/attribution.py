@@ -40,7 +40,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import lexicon
 from .claims import FINITE_TAGS, SPANS_KEY, has_finite_verb, headline, text_of
-from .cue_chain import chain_from, nested_cue, quoted_by
+from .cue_chain import chain_from, nested_cue, quoted_by, unsaid
 from .cues import (
     QUOTE_MARKS,
     SUBJ,
@@ -298,7 +298,7 @@ def _tag_at(claim: Span, t: Token, quote: bool) -> CueMatch | None:
                     claim.end)
         # a clause the cue takes (after "…, X said" only after it: the one before is what X said)
         if has_finite_verb(doc[after:stop]) or any(c.dep_ in ("ccomp", "dobj") and (
-                c.i > verb.i or verb.i == t.i + 1) for c in verb.children) or t.i < claim.start + 3 \
+                c.i > verb.i or verb.i == t.i + 1) for c in verb.children) or t.i < claim.start + 3 or unsaid(verb) \
                 or verb.dep_ in ("relcl", "acl"):  # "…, a plan announced earlier this year"
             return None
     inside = doc[claim.start:t.i].root  # the quotation's own head: its hedges, nested cues
@@ -385,7 +385,7 @@ def attribute(claim: Span) -> Attribution:
         # part of what the outer speaker says, not a new speaker
         if m.content is None and m.source is not None and m.cue.cls in ("factive", "reported"):
             continue
-        if quoted_by(speaker, m):
+        if quoted_by(speaker, m) or unsaid(m.cue_span.root):
             continue
         speaker = m
     content = chain[-1].content or head

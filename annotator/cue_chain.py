@@ -147,3 +147,9 @@ def quoted_by(outer: CueMatch, inner: CueMatch) -> bool:
     doc = inner.cue_span.doc
     at, after = inner.cue_span.start_char, outer.cue_span.end_char
     return any(after <= a <= at < b for a, b in quotation_spans(text_of(doc)))
+
+
+def unsaid(verb: Token) -> bool:
+    """The cue ``verb`` under a modal (``X said Y should have insisted on …``, ``… would deny``):
+    a speech not made, so an inner cue is the outer speaker's words, and no tag after a comma."""
+    return any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)

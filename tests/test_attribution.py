@@ -225,6 +225,11 @@ CASES = [
     ("At times last year, people close to the governor said, the mere mention of the mayor could make him "
      "angry.", "people close to the governor", "said", "hedged"),
     ("In the end, officials said, the vote was rigged.", "officials", "said", "reported"),
+    # a cue under a modal is a speech not made: the outer speaker's words, and no tag after a comma
+    ("The former senator said that if the president opted for a deal, he should have insisted on a full "
+     "release.", "The former senator", "said", "reported"),
+    ("The analysts agreed that the plan would add so many rules that it would be a boon for lawyers.",
+     "The analysts", "agreed", "reported"),
     # a tag the parse split off a quotation, its subject set off by an apposition
     ('"Will the mayor resign? If he does not, he should be removed from office!" the party leader, John Smith, '
      "wrote Sunday.", "the party leader, John Smith", "wrote", "reported"),
