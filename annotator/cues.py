@@ -157,6 +157,9 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
             if nxt is not None and nxt.lower_ == "that" and nxt.dep_ == "mark" and nxt.head != token \
                     and nxt.head.i > token.i:
                 return True, nxt.head
+            # "writes in The Atlantic that Trump exhibits …": the clause's verb read as a noun
+            if nxt is not None and nxt.lower_ == "that" and nxt.head.dep_ == "ccomp" and nxt.head.head == token:
+                return True, nxt.head
         for dobj in (c for c in kids if c.dep_ == "dobj"):  # "told the meeting that …" read as a clause of "meeting"
             for clause in dobj.children:
                 if clause.dep_ == "acl" and any(g.dep_ == "mark" and g.lower_ == "that" for g in clause.children):
