@@ -143,8 +143,11 @@ def _set_off(token: Token) -> bool:
 def quoted_by(outer: CueMatch, inner: CueMatch) -> bool:
     """``inner``'s cue stands in a quotation that ``outer``'s speaker opens after its cue
     (``X said Y "says whatever he needs to say"``, ``X wrote that Y "said he's been impressed …``):
-    the quoted words are ``outer``'s, the cue in them too, as a cue inside a whole quotation is."""
+    the quoted words are ``outer``'s, the cue in them too, as a cue inside a whole quotation is; not
+    where its subject is a pronoun, most often the outer speaker (``X said it "strongly rejects" …``)."""
     doc = inner.cue_span.doc
+    if inner.source is None or inner.source.root.pos_ == "PRON":
+        return False
     at, after = inner.cue_span.start_char, outer.cue_span.end_char
     return any(after <= a <= at < b for a, b in quotation_spans(text_of(doc)))
 
