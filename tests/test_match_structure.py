@@ -154,3 +154,14 @@ def test_counts_contradict_only_when_they_count_the_same_thing(nlp):
     needs = parsed(nlp, "Clinton needs 67 delegates to reach the 2,383 needed to win.")
     short = parsed(nlp, "Clinton is 71 delegates short of the 2,383 needed to win, according to the AP.")
     assert compare(needs, short)[0] == "contradicts"
+
+
+def test_two_polls_margins_of_error_are_not_one_claim_unless_one_poll_is_named(nlp):
+    """Near-verbatim, but of two polls (which?): not the same claim; named alike, it is."""
+    national = parsed(nlp, "The poll has a margin of error of 3 percentage points.")
+    states = parsed(nlp, "The margin of error for the two state polls was plus or minus 3 percentage points.")
+    assert compare(national, states)[1] >= WORDS_ENOUGH
+    assert compare(national, states)[0] is None
+    named = ("The Quinnipiac poll has a margin of error of plus or minus 3 percentage points.",
+             "The Quinnipiac University poll has a margin of error of plus or minus 3 percentage points.")
+    assert compare(parsed(nlp, named[0]), parsed(nlp, named[1]))[0] == "same"
