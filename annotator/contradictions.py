@@ -20,6 +20,11 @@ it says what is measured or asserted, and of whom, closely enough:
   neither of them a poll's figure (``lexicons/match_polls.txt``: polls differ without
   contradicting each other) nor said on a condition or as a possibility ("he would need 69
   percent if he loses Ohio");
+- a claim that reports what it says as someone's claim, or calls it false or unsupported
+  (``lexicons/match_disputed.txt``: "claiming without any evidence that Obama wanted to take in
+  250,000 Syrian refugees", "his claim that ...") asserts none of it: it contradicts nothing (four
+  of the nine wrong contradictions of the blind samples `w16p-2`..`w16p-4`, and a gold pair that
+  two independent judges read as neither);
 - **a denial anchored by a figure**: one denies all the words a negation of it bears on, which
   the other says, and both give the same distinctive figure ("Obama wanted to take in 250,000 Syrian
   refugees" against "Obama is not admitting ... 250,000 Syrian refugees"), neither a poll's.
@@ -50,6 +55,17 @@ def _polls() -> frozenset[str]:
 def is_poll(f: Features) -> bool:
     """Whether a claim reports a poll's figures (a poll, survey, average of polls, voters' shares)."""
     return bool(f.terms & _polls())
+
+
+@cache
+def _disputing() -> tuple[str, ...]:
+    return tuple(f" {' '.join(matching.fold(phrase).split())} " for phrase in sorted(lexicon.words("match_disputed.txt")))
+
+
+def disputes(f: Features) -> bool:
+    """Whether a claim reports what it says as someone's claim, or calls it false or unsupported
+    (``lexicons/match_disputed.txt``)."""
+    return any(phrase in f.sequence for phrase in _disputing())
 
 
 def subjects(f: Features, predicate: str) -> set[str]:
@@ -94,14 +110,31 @@ def contradicts(a: Features, b: Features, weight: Weight | None, agree: bool) ->
     """Whether two claims that name a subject in common contradict each other (see the module);
     ``agree``: their predicates agree (:func:`matching._predicates_agree`), so that a negation
     of one bears on what the other says."""
+    if disputes(a) or disputes(b):
+        return False
     if agree and matching._polarity_conflict(a, b) and denial(a, b):
         return True
     if is_poll(a) or is_poll(b) or a.hedged or b.hedged or not _anchor(a, b):
         return False  # a figure said on a condition, as a possibility or asked gives no value
     if _denies_what_other_says(a, b) or _denies_what_other_says(b, a):
         return True
-    return (figures.conflict(_measured(a), _measured(b))
+    return (figures.conflict(*_measured_apart(a, b))
             and matching._predicates_agree(a.properties, b.properties, weight))
+
+
+def _measured_apart(a: Features, b: Features) -> tuple[frozenset[figures.Quantity], frozenset[figures.Quantity]]:
+    """What each measures (:func:`_measured`), less their counts when both give one count alike,
+    whatever noun it counts: their other counts are then of something else, or of another day
+    ("needs 2,383 delegates" against "within 150 delegates of the 2,383 needed"; "67 delegates to
+    reach the 2,383" on June 4 against "71 delegates short of the 2,383" on June 3)."""
+    ours, theirs = _measured(a), _measured(b)
+    def counts(f: Features) -> set[float]:
+        return {q.value for q in f.quantities if q.unit == ""}
+    if counts(a) & counts(b):
+        def uncounted(qs: frozenset[figures.Quantity]) -> frozenset[figures.Quantity]:
+            return frozenset(q for q in qs if q.unit != "" and not q.unit.startswith("n"))
+        return uncounted(ours), uncounted(theirs)
+    return ours, theirs
 
 
 def _measured(f: Features) -> frozenset[figures.Quantity]:

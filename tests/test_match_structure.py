@@ -146,14 +146,34 @@ def test_a_possibility_or_a_condition_is_not_the_claim_of_fact(nlp):
 
 def test_counts_contradict_only_when_they_count_the_same_thing(nlp):
     """"Four Americans" and "three security agents" on one night are counts of different things;
-    "67 delegates" to reach the 2,383 against "71 delegates" short of it are of one."""
+    "67 delegates" needed and "71 delegates" needed on one day are of one."""
     assert ["q67", "deleg"] in predicates(nlp("Clinton needs 67 delegates to reach the 2,383 needed to win.")[:])["k"]
     dead = parsed(nlp, "Four Americans were killed in the attack in Benghazi on Sept. 11, 2012, Petraeus said.")
     agents = parsed(nlp, "Three security agents were at the compound in Benghazi on Sept. 11, 2012, Petraeus said.")
     assert compare(dead, agents)[0] is None
+    needs = parsed(nlp, "Clinton needs 67 delegates to win the nomination, the AP said on June 4.")
+    more = parsed(nlp, "Clinton needs 71 delegates to win the nomination, the AP said on June 4.")
+    assert compare(needs, more)[0] == "contradicts"
+
+
+def test_counts_beside_a_count_both_give_are_of_something_else(nlp):
+    """Both give the 2,383 needed: "67 delegates" to reach it and "71 delegates" short of it are
+    counts of another day (two judges read this gold pair as no contradiction)."""
     needs = parsed(nlp, "Clinton needs 67 delegates to reach the 2,383 needed to win.")
     short = parsed(nlp, "Clinton is 71 delegates short of the 2,383 needed to win, according to the AP.")
-    assert compare(needs, short)[0] == "contradicts"
+    assert compare(needs, short)[0] is None
+
+
+def test_a_claim_reported_as_a_claim_or_called_false_contradicts_nothing(nlp):
+    """"Trump said Obama was admitting 250,000" against "Obama is not admitting 250,000" is a
+    contradiction between sources; a sentence that reports it as an unsupported claim asserts
+    none of it."""
+    denial = parsed(nlp, "Obama is not admitting 250,000 Syrian refugees.")
+    said = parsed(nlp, "Trump said Obama was admitting 250,000 Syrian refugees.")
+    assert compare(denial, said)[0] == "contradicts"
+    for text in ("Trump claimed without any evidence that Obama was admitting 250,000 Syrian refugees.",
+                 "Trump never cited a source for his claim that Obama was admitting 250,000 Syrian refugees."):
+        assert compare(denial, parsed(nlp, text))[0] is None
 
 
 def test_two_polls_margins_of_error_are_not_one_claim_unless_one_poll_is_named(nlp):
