@@ -26,8 +26,10 @@ it says what is measured or asserted, and of whom, closely enough:
   of the nine wrong contradictions of the blind samples `w16p-2`..`w16p-4`, and a gold pair that
   two independent judges read as neither);
 - **a denial anchored by a figure**: one denies all the words a negation of it bears on, which
-  the other says, and both give the same distinctive figure ("Obama wanted to take in 250,000 Syrian
-  refugees" against "Obama is not admitting ... 250,000 Syrian refugees"), neither a poll's.
+  the other says, and both give the same distinctive figure ("Obama wanted to take in 250,000
+  Syrian refugees" against "Obama is not admitting ... 250,000 Syrian refugees"), neither a
+  poll's; a month both name is not enough ("a rally against the Iran nuclear deal" last
+  September is no denial of a sentence on another speech at that rally).
 """
 
 from __future__ import annotations
@@ -116,7 +118,8 @@ def contradicts(a: Features, b: Features, weight: Weight | None, agree: bool) ->
         return True
     if is_poll(a) or is_poll(b) or a.hedged or b.hedged or not _anchor(a, b):
         return False  # a figure said on a condition, as a possibility or asked gives no value
-    if _denies_what_other_says(a, b) or _denies_what_other_says(b, a):
+    figure = _anchor(a, b) - {d for d in a.dates if d.startswith("m")}  # a month is no figure
+    if figure and (_denies_what_other_says(a, b) or _denies_what_other_says(b, a)):
         return True
     return (figures.conflict(*_measured_apart(a, b))
             and matching._predicates_agree(a.properties, b.properties, weight))

@@ -188,11 +188,12 @@ def _subject(verb: Token) -> Token | None:
 
 def _denied(verb: Token, head: Token) -> bool:
     """Whether a predicate is denied: a negation on it or its object ("did not pay", "paid no
-    taxes", "paid nothing"), or a word that denies a concept ("opposed": not support); two
-    cancel out."""
+    taxes", "paid nothing"), *without* before it ("without raising taxes"), or a word that
+    denies a concept ("opposed": not support); two cancel out."""
     negations = matching.negation_words()
     count = sum(1 for c in verb.children if c.dep_ == "neg" or (
         c.dep_ != "prep" and c.pos_ not in ("VERB", "AUX") and c.lower_ in negations))
+    count += verb.dep_ == "pcomp" and verb.head.lower_ == "without"
     count += sum(1 for c in verb.children if c.dep_ == "dobj" for d in c.children if d.dep_ == "det" and d.lower_ == "no")
     count += head.lower_ in matching.antonyms()
     return count % 2 == 1

@@ -185,3 +185,20 @@ def test_two_polls_margins_of_error_are_not_one_claim_unless_one_poll_is_named(n
     named = ("The Quinnipiac poll has a margin of error of plus or minus 3 percentage points.",
              "The Quinnipiac University poll has a margin of error of plus or minus 3 percentage points.")
     assert compare(parsed(nlp, named[0]), parsed(nlp, named[1]))[0] == "same"
+
+
+def test_without_denies_what_it_bears_on(nlp):
+    """"Pay for it without raising taxes" and "would not raise taxes" both deny the raise."""
+    assert "rais" in predicates(nlp("Clinton will pay for the plan without raising taxes on the middle class.")[:])["n"]
+    a = parsed(nlp, "Clinton said she will pay for the plan without raising taxes on the middle class.")
+    b = parsed(nlp, "Clinton said she would not raise taxes on the middle class.")
+    assert compare(a, b)[0] is None
+
+
+def test_a_month_both_name_does_not_tie_a_denial_to_one_occasion(nlp):
+    """"A rally against the Iran deal" in September denies nothing another sentence about that
+    rally says; a figure both give would tie them (test_a_claim_reported_as_a_claim...)."""
+    a = parsed(nlp, "Mark Levin was an organizer of the September rally against the Iran nuclear deal in Washington.")
+    b = parsed(nlp, "In September, Mark Levin spoke at a rally in Washington on the Iran nuclear deal.")
+    assert a.negations and a.dates & b.dates
+    assert compare(a, b)[0] is None
