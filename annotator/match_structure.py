@@ -43,6 +43,7 @@ _QUESTION = frozenset({"whether", "if"})
 # Only modals of possibility: "will", "would" and "can" also pledge and plan ("I would bring back
 # waterboarding", "the speech will be delivered"), which the development gold counts as claims.
 _MODALS = frozenset({"could", "may", "might"})
+_POSSIBLY = frozenset({"maybe", "perhaps", "possibly"})  # adverbs that say as much ("Maybe the rules apply")
 _CONDITIONS = frozenset({"if", "unless"})
 _MAIN = frozenset({"conj", "ccomp", "xcomp", "parataxis", "pcomp", "prep", "pobj"})  # keep a clause main
 _BACKGROUND = frozenset({"relcl", "acl", "appos"})  # what modifies a noun: background
@@ -159,9 +160,9 @@ def _counted(numbers: list[Token]) -> list[list[str]]:
 
 def _hedged(verb: Token) -> bool:
     """Whether a main predicate is said as possible or on a condition rather than as fact: a
-    modal of possibility on it ("could raise", "may have paid") or a condition ("if he loses
-    Ohio")."""
-    return any((c.dep_ == "aux" and c.lower_ in _MODALS) or (
+    modal of possibility on it ("could raise", "may have paid"), an adverb that says as much
+    ("maybe the rules still apply") or a condition ("if he loses Ohio")."""
+    return any((c.dep_ == "aux" and c.lower_ in _MODALS) or (c.dep_ == "advmod" and c.lower_ in _POSSIBLY) or (
         c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITIONS for m in c.children))
         for c in verb.children)
 

@@ -132,12 +132,14 @@ def test_below_near_verbatim_a_shared_figure_needs_a_predicate_said_alike(nlp):
 
 
 def test_a_possibility_or_a_condition_is_not_the_claim_of_fact(nlp):
-    """A main predicate under *could*, *may*, *might* or an *if* clause, or a question, is hedged;
-    a pledge (*would*, *will*) is not."""
+    """A main predicate under *could*, *may*, *might*, *maybe* or an *if* clause, or a question,
+    is hedged; a pledge (*would*, *will*) is not."""
     assert predicates(nlp("Clinton could raise taxes on the middle class.")[:])["h"] == 1
     assert predicates(nlp("Trump will lose the nomination if he loses Ohio.")[:])["h"] == 1
     assert predicates(nlp("Did Trump pay federal income taxes?")[:])["h"] == 1
     assert predicates(nlp("I would bring back waterboarding.")[:])["h"] == 0
+    assert predicates(nlp("Maybe the old rules of politics still apply.")[:])["h"] == 1
+    assert predicates(nlp("The old rules of politics still apply.")[:])["h"] == 0
     fact = parsed(nlp, "Trump would need to win 69 percent of the remaining delegates after March 15.")
     condition = parsed(nlp, "Trump would need to win 69 percent of the remaining delegates if he loses Ohio and Florida.")
     assert fact.hedged is False and condition.hedged is True
