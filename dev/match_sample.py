@@ -7,7 +7,9 @@ so a fresh sample is drawn from a database of all of them (`annotator extract --
 train and dev), keeping only pairs whose two articles were never in one earlier database: no
 earlier matcher compared them, and no rule was written looking at them. ``--between`` chooses
 which: ``ab`` pairs an article of the first database with one of the second, ``ac`` and ``bc``
-one of the third (or the one article left) with one of the first or the second. ``bb`` and
+one of the third (or the one article left) with one of the first or the second; with
+``--new-article-pairs``, no pair of articles that any judged pair came from (every population
+has been sampled once: `w16p-5` drew from ``ac`` so). ``bb`` and
 ``cc`` are pairs within the second or third database: their matchers compared them, but only
 the pairs their samples drew were judged or read. Pairs judged before are left out.
 
@@ -50,10 +52,12 @@ def earlier_database(folder: Path) -> dict[str, str]:
     return held
 
 
-def judged_before() -> set[frozenset]:
+def judged_before() -> tuple[set[frozenset], set[frozenset]]:
+    """The pairs of claims judged before, and the pairs of articles they came from."""
     with PAIRS.open(encoding="utf-8") as f:
-        return {frozenset({(r["article_a"], int(r["start_a"])), (r["article_b"], int(r["start_b"]))})
-                for r in csv.DictReader(f, delimiter="\t")}
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    return ({frozenset({(r["article_a"], int(r["start_a"])), (r["article_b"], int(r["start_b"]))}) for r in rows},
+            {frozenset({r["article_a"], r["article_b"]}) for r in rows})
 
 
 def context(text: str, start: int, end: int) -> str:
@@ -71,30 +75,38 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("db")
     p.add_argument("articles", type=Path)
-    p.add_argument("--between", choices=("ab", "ac", "bc", "bb", "cc"), required=True)
+    p.add_argument("--between", required=True, type=lambda x: x.split(","),
+                   help="ab, ac, bc, bb or cc, or several of them with commas (ac,bc)")
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--same", type=int, default=20)
     p.add_argument("--contradicts", type=int, default=12)
     p.add_argument("--band", type=int, default=0,
                    help="this many more `same` pairs below near-verbatim (word agreement under 0.75)")
     p.add_argument("--total", type=int, default=40)
+    p.add_argument("--new-article-pairs", action="store_true",
+                   help="leave out every pair of articles that a pair judged before came from")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--key", type=Path, required=True)
     args = p.parse_args()
     held = earlier_database(args.articles)
 
+    if not set(args.between) <= {"ab", "ac", "bc", "bb", "cc"}:
+        p.error(f"--between: {','.join(args.between)}: each must be one of ab, ac, bc, bb, cc")
+
     def fresh(doc_a: str, doc_b: str) -> bool:
         groups = {held[doc_a], held[doc_b]}
-        return groups == set(args.between)
+        return any(groups == set(between) for between in args.between)
 
     db = sqlite3.connect(args.db)
     claims = {cid: (doc, start, end) for cid, doc, start, end in
               db.execute("select id, doc, start, end from claims where superseded = 0")}
     wording = dict(db.execute("select id, text from claims where superseded = 0"))
-    before = judged_before()
+    before, articles_before = judged_before()
 
     def usable(a: str, b: str) -> bool:
         (da, sa, _), (dbb, sb, _) = claims[a], claims[b]
+        if args.new_article_pairs and frozenset({da, dbb}) in articles_before:
+            return False
         return fresh(da, dbb) and frozenset({(da, sa), (dbb, sb)}) not in before
 
     predicted, seen = [], set()
@@ -106,7 +118,7 @@ def main() -> None:
     rng = random.Random(args.seed)
     same = [r for r in predicted if r[2] == "same"]
     contra = [r for r in predicted if r[2] == "contradicts"]
-    print(f"fresh predicted pairs ({args.between}): {len(same)} same, {len(contra)} contradicts")
+    print(f"fresh predicted pairs ({','.join(args.between)}): {len(same)} same, {len(contra)} contradicts")
     chosen = rng.sample(same, min(args.same, len(same)))
     band = [r for r in same if r[3] < same_claim.WORDS_ENOUGH and r not in chosen]
     print(f"of which below near-verbatim: {sum(r[3] < same_claim.WORDS_ENOUGH for r in same)}")
