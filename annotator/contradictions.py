@@ -112,8 +112,12 @@ def contradicts(a: Features, b: Features, weight: Weight | None, agree: bool) ->
     """Whether two claims that name a subject in common contradict each other (see the module);
     ``agree``: their predicates agree (:func:`matching._predicates_agree`), so that a negation
     of one bears on what the other says."""
-    if disputes(a) or disputes(b):
-        return False
+    return _conflict(a, b, weight, agree) and not (disputes(a) or disputes(b))  # rare: checked last
+
+
+def _conflict(a: Features, b: Features, weight: Weight | None, agree: bool) -> bool:
+    """A denial or a figure conflict between the two (see the module), whether they dispute what
+    they report or not."""
     if agree and matching._polarity_conflict(a, b) and denial(a, b):
         return True
     if is_poll(a) or is_poll(b) or a.hedged or b.hedged or not _anchor(a, b):
