@@ -282,9 +282,11 @@ def _tag_at(claim: Span, t: Token, quote: bool) -> CueMatch | None:
             i += 1
         verb = doc[i] if i < claim.end else None
         cue = lookup(verb) if verb is not None else None
-        if cue is None and quote and doc[t.i - 1].text in (",", "?", "!") and len(source) >= 2 \
+        ends = all(k.is_punct for k in doc[source.end:claim.end])  # "…, campaign records show."
+        if cue is None and (quote and doc[t.i - 1].text in (",", "?", "!") or ends) and len(source) >= 2 \
                 and any(k.pos_ in ("NOUN", "PROPN", "PRON") for k in source[:-1]):
-            # "…," the Saudis state in the paper: the parse read the verb as the phrase's noun
+            # "…," the Saudis state in the paper, "…, O'Keefe notes.": the parse read the verb as the
+            # phrase's noun
             verb, cue = source[-1], _verb_read_as_noun(source[-1])
             source = source[:-1]
         if cue is None or "clause" not in cue.frames:

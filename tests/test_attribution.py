@@ -230,6 +230,10 @@ CASES = [
      "release.", "The former senator", "said", "reported"),
     ("The analysts agreed that the plan would add so many rules that it would be a boon for lawyers.",
      "The analysts", "agreed", "reported"),
+    # a tag after a comma whose verb the parse read as the phrase's noun
+    ("The company paid $5,000 to the group in 2014, campaign finance records show.", "campaign finance records",
+     "show", "asserted"),
+    ("He cannot expect to win the state without their support, O'Hara notes.", "O'Hara", "notes", "reported"),
     # a tag the parse split off a quotation, its subject set off by an apposition
     ('"Will the mayor resign? If he does not, he should be removed from office!" the party leader, John Smith, '
      "wrote Sunday.", "the party leader, John Smith", "wrote", "reported"),
