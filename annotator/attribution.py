@@ -202,7 +202,8 @@ def quotation_speaker(doc: Doc, q_start: int, q_end: int) -> Attribution | None:
     claim attributes: a cue right after its closing mark (``"…?" he said.``, ``…’” Sexton said in
     an interview.``, a sentence of its own where the parse split it), or the nearest cue before
     its opening mark and a comma or colon, nothing finite between (``X tweeted Sunday: "Is …?``, a
-    question, which is no claim; ``X responded pointedly, with a smile: “…``), or a sentence that
+    question, which is no claim; ``X responded pointedly, with a smile: “…``; a participle speaking
+    for its head's subject: ``X went on the attack, saying, "Is …? …"``), or a sentence that
     is only a tag right before it (``X said in a statement. “…``)."""
     close = doc.char_span(q_end - 1, q_end, alignment_mode="expand")
     opening = doc.char_span(q_start, q_start + 1, alignment_mode="expand")
@@ -226,6 +227,8 @@ def quotation_speaker(doc: Doc, q_start: int, q_end: int) -> Attribution | None:
     for k in (doc[j] for j in words):
         cue = lookup(k)
         subject = subject_of(k) if cue is not None and "clause" in cue.frames else None
+        if cue is not None and subject is None and k.tag_ == "VBG" and k.dep_ == "advcl":
+            subject = subject_of(k.head)  # "X went on the attack, saying, "Is …? …""
         if cue is not None and subject is not None and subject.i < k.i and subject.dep_ != "nsubjpass" \
                 and not any(a <= subject.idx < b for a, b in quoted):
             if subject.tag_ in ("WDT", "WP") and k.dep_ == "relcl":  # "Rikkie Wells, who tweeted, “…"

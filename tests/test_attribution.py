@@ -234,6 +234,9 @@ CASES = [
     ("The company paid $5,000 to the group in 2014, campaign finance records show.", "campaign finance records",
      "show", "asserted"),
     ("He cannot expect to win the state without their support, O'Hara notes.", "O'Hara", "notes", "reported"),
+    # a quotation opened by a participle speaks for the head's subject, also after a question
+    ('And then the senator went fully on the attack, saying, "Is the mayor going to admit the error? If he '
+     "doesn't he should resign at once!\"", "the senator", "saying", "reported"),
     # a tag the parse split off a quotation, its subject set off by an apposition
     ('"Will the mayor resign? If he does not, he should be removed from office!" the party leader, John Smith, '
      "wrote Sunday.", "the party leader, John Smith", "wrote", "reported"),
