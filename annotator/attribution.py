@@ -55,7 +55,7 @@ from .cues import (
 )
 from .embedded_claims import piece_cue
 from .quotations import FIRST_PERSON, quotation_links, quotation_spans
-from .subjects import as_clause_cue, outer_conjunct, set_off_cue
+from .subjects import as_clause_cue, outer_conjunct, set_off_cue, without_dateline
 from .tags import after_quotation, tag_at
 
 RULES = "annotator.attribution_rules.v2"
@@ -108,7 +108,7 @@ class Attributor:
         if self.model is not None:
             found = [self.model.decide(claim, a) for claim, a in zip(claims, found)]
         for claim, a in zip(claims, found):
-            claim._.annotator_source = a.source
+            claim._.annotator_source = without_dateline(a.source)
             claim._.annotator_cue = a.cue
             claim._.annotator_cue_classes = list(a.classes)
             claim._.annotator_content = a.content.i if a.content is not None else None

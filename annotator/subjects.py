@@ -169,3 +169,36 @@ def as_clause_cue(head: Token) -> CueMatch | None:
         if subject is not None and subject.lower_ not in ("it", "which", "that", "you", "i", "we"):
             return CueMatch(cue, cue_span(c), span_of(subject), head, negated(c))
     return None
+
+
+def _dash(token: Token) -> bool:
+    """A dash setting a dateline off (a hyphen only with spaces: not ``(I-Vt.)``)."""
+    return token.text != "," and is_mark(token)
+
+
+def _dateline(words: Span) -> bool:
+    """``words`` open a paragraph as a dateline does: capitals (a place, not an organisation) or a
+    news agency in brackets, names and numbers only (``WASHINGTON``, ``Dec 29 (Reuters)``)."""
+    names = [t for t in words if not t.is_punct]
+    agency = any(t.text == "(" for t in words) and words[-1].text == ")"
+    capitals = any(t.is_upper and len(t) > 2 for t in names) and not any(t.ent_type_ == "ORG" for t in names)
+    return bool(names) and (agency or capitals) and all(t.pos_ in ("PROPN", "NUM") or t.is_upper for t in names)
+
+
+def without_dateline(source: Span | None) -> Span | None:
+    """``source`` without a dateline the parse took into it (``WASHINGTON -- President Obama``,
+    ``Dec 29 (Reuters) - U.S. Democratic presidential candidate Hillary Clinton``), or the subject
+    after the dateline where the parse took the dateline for the subject (``SPRINGFIELD, Ill. — Gov.
+    X … blamed``): words opening the paragraph up to its one dash (not ``NATO -- the alliance --``)."""
+    if source is None or source.start != 0:
+        return source
+    doc = source.doc
+    if source.end < len(doc) and _dash(doc[source.end]) and _dateline(source):
+        after = next((c for c in source.root.head.children if c.dep_ in ("nsubj", "nsubjpass")
+                      and c.i > source.end), None)
+        return span_of(after) if after is not None and source.root.dep_ in ("nsubj", "nsubjpass") else source
+    dashes = [t.i for t in source if _dash(t) and t.i > source.start]
+    dash = dashes[0] if len(dashes) == 1 and dashes[0] < 12 else None
+    if dash is not None and dash + 1 < source.end and _dateline(doc[source.start:dash]):
+        return doc[dash + 1:source.end]
+    return source

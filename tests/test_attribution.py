@@ -277,3 +277,16 @@ def test_a_that_clause_whose_verb_the_parse_read_as_a_noun(nlp):
               heads=[1, 2, 2, 2, 5, 3, 7, 2, 7, 8, 2],
               lemmas=["Ann", "Kerr", "write", "in", "the", "Nation", "that", "Jones", "exhibit", "caution", "."])
     assert complement(doc[2], lookup(doc[2])) == (True, doc[7])
+
+
+@pytest.mark.parametrize("text,source", [
+    ("WASHINGTON -- The president said the talks had failed.", "The president"),
+    ("Dec 29 (Reuters) - The presidential candidate Jane Doe said on Tuesday she would win.",
+     "The presidential candidate Jane Doe"),
+    ("SPRINGFIELD, Ill. — Gov. John Roe on Thursday blamed the press for the story.", "Gov. John Roe"),
+    ("NATO -- the alliance -- said the talks had failed.", "NATO -- the alliance"),
+    ("Sen. Jane Roe (D-Vt.) said the bill would pass.", "Sen. Jane Roe (D-Vt.)"),
+])
+def test_a_dateline_is_no_part_of_the_source(nlp, text, source):
+    claim = first_claim(nlp, text)[0]
+    assert claim._.annotator_source is not None and claim._.annotator_source.text == source
