@@ -50,6 +50,10 @@ def lookup(token: Token) -> lexicon.Cue | None:
             return found
     if token.pos_ in ("ADJ", "VERB"):
         return cues.get((token.lower_, "ADJ"))
+    # "But Trump claims that he …": a cue verb the parse tagged as a noun, with a subject and a clause
+    if token.pos_ == "NOUN" and token.is_lower and any(c.dep_ == "nsubj" for c in token.children) \
+            and any(c.dep_ == "ccomp" for c in token.children):
+        return cues.get((token.lemma_.lower(), "VERB"))
     return None
 
 

@@ -290,3 +290,24 @@ def test_a_that_clause_whose_verb_the_parse_read_as_a_noun(nlp):
 def test_a_dateline_is_no_part_of_the_source(nlp, text, source):
     claim = first_claim(nlp, text)[0]
     assert claim._.annotator_source is not None and claim._.annotator_source.text == source
+
+
+
+def test_the_rules_read_a_cue_verb_the_parse_tagged_as_a_noun(nlp):
+    """``But Roe claims that he should be the exception``, with ``claims`` tagged as a plural noun
+    yet given a subject and a clause, as the small parser sometimes reads it. The parse is given,
+    not the parser's, so that the rule is tested (the rules alone, without the learned model)."""
+    from spacy.tokens import Doc
+
+    from annotator.attribution import attribute
+
+    words = ["But", "Roe", "claims", "that", "he", "should", "be", "the", "exception", "."]
+    doc = Doc(nlp.vocab, words=words, spaces=[True] * 8 + [False, False],
+              tags=["CC", "NNP", "NNS", "IN", "PRP", "MD", "VB", "DT", "NN", "."],
+              pos=["CCONJ", "PROPN", "NOUN", "SCONJ", "PRON", "AUX", "AUX", "DET", "NOUN", "PUNCT"],
+              deps=["cc", "nsubj", "ROOT", "mark", "nsubj", "aux", "ccomp", "det", "attr", "punct"],
+              heads=[2, 2, 2, 6, 6, 6, 2, 8, 6, 2],
+              lemmas=["but", "Roe", "claim", "that", "he", "should", "be", "the", "exception", "."])
+    found = attribute(doc[:])
+    assert found.source is not None and found.source.text == "Roe"
+    assert found.cue is not None and found.cue.text == "claims"
