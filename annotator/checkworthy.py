@@ -236,13 +236,25 @@ class Model:
 
     def _tfidf(self, features: Sequence[np.ndarray]) -> sparse.csr_matrix:
         """The TF-IDF rows of many spans' features: sublinear tf × idf, each row's l2 norm 1."""
-        indptr = np.concatenate([[0], np.cumsum([len(f) for f in features])])
-        x = sparse.csr_matrix((np.ones(indptr[-1]), np.concatenate([*features, np.zeros(0, np.int64)]),
-                               indptr), shape=(len(features), N_FEATURES))
-        x.sum_duplicates()  # counts
+        # Each (row, feature) pair as one number, counted by one sort of the whole batch, where
+        # scipy's sum_duplicates sorted row by row, and scaled by the norm in place, where a
+        # product with diag(1 / norm) built a new matrix: half the time. The entries are then
+        # put in the order that product left them (each row's from its last feature), so that
+        # the sums of the products with the weights are the same to the last bit.
+        n = len(features)
+        lengths = np.array([len(f) for f in features], dtype=np.int64)
+        pairs = np.repeat(np.arange(n, dtype=np.int64), lengths) * N_FEATURES + np.concatenate(
+            [*features, np.zeros(0, np.int64)])
+        pairs, counts = np.unique(pairs, return_counts=True)
+        rows = pairs // N_FEATURES
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))])
+        x = sparse.csr_matrix((counts.astype(np.float64), (pairs - rows * N_FEATURES).astype(np.int32),
+                               indptr), shape=(n, N_FEATURES))
         x.data = (1.0 + np.log(x.data)) * self.idf[x.indices]
         norm = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-        return sparse.diags(1.0 / np.where(norm > 0, norm, 1.0)) @ x
+        x.data *= (1.0 / np.where(norm > 0, norm, 1.0))[rows]
+        backwards = indptr[rows] + indptr[rows + 1] - 1 - np.arange(len(rows))
+        return sparse.csr_matrix((x.data[backwards], x.indices[backwards], indptr), shape=(n, N_FEATURES))
 
     def is_prose(self, features: Sequence[np.ndarray]) -> np.ndarray:
         """Whether each span reads as prose rather than debate speech."""
