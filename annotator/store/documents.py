@@ -25,9 +25,14 @@ from .schema import ALL_CLAIMS, FACET_COLUMNS
 if TYPE_CHECKING:  # importing spaCy costs half a second, and an unchanged re-run needs none of it
     from ..pipeline import DocumentResult
 
+def mention_id(m: dict) -> str:
+    """The id of an entity mention's row in ``claim_entities``."""
+    return stable_id(m["claim_id"], m["start"], m["end"])
+
+
 def entity_list(mentions: list[dict]) -> str | None:
     """``text (LABEL)`` of each mention, in document order, as ``claims.entities`` stores them."""
-    ordered = sorted(mentions, key=lambda m: (m["start"], stable_id(m["claim_id"], m["start"], m["end"])))
+    ordered = sorted(mentions, key=lambda m: (m["start"], m.get("id") or mention_id(m)))
     return "; ".join(f"{m['text']} ({m['label']})" for m in ordered) or None
 
 
@@ -103,6 +108,8 @@ def save_document(db: sqlite_utils.Database, result: "DocumentResult", run_id: s
             doc.path, result.claims, [c for c in stored if not c["superseded"]],
             [c for c in stored if c["superseded"]], lambda ids: _reviewed(db, ids))
         mentions_rows = [{**m, "claim_id": renamed[m["claim_id"]]} for m in result.mentions]
+        for m in mentions_rows:  # the entity list sorts by it too
+            m["id"] = mention_id(m)
         old_ids = {c["id"] for c in stored if not c["superseded"]}
         new_ids = {c["id"] for c in result.claims}
         if keep:  # their page shows the text they were found in
@@ -194,11 +201,13 @@ def _upsert_sources(db: sqlite_utils.Database, claims: list[dict], doc: str) -> 
 
 def _insert_mentions(db: sqlite_utils.Database, mentions: list[dict]) -> None:
     rows: list[dict] = []
-    entities: dict[str, dict] = {}
+    entities: dict[tuple[str, str], dict] = {}  # by text and label, which its id hashes
     for m in mentions:
-        eid = stable_id(m["text"], m["label"])
-        entities.setdefault(eid, {"id": eid, "text": m["text"], "label": m["label"]})
-        rows.append({"id": stable_id(m["claim_id"], m["start"], m["end"]), "entity_id": eid, **m})
+        entity = entities.get((m["text"], m["label"]))
+        if entity is None:
+            eid = stable_id(m["text"], m["label"])
+            entity = entities[m["text"], m["label"]] = {"id": eid, "text": m["text"], "label": m["label"]}
+        rows.append({"id": m.get("id") or mention_id(m), "entity_id": entity["id"], **m})
     _insert_rows(db, "entities", list(entities.values()), verb="insert or ignore")
     _insert_rows(db, "claim_entities", rows, verb="insert or replace")
 
