@@ -123,6 +123,10 @@ class Features:
 
     def bag(self) -> tuple:
         """What it says, less its parse and word order: equal for a repeated claim."""
+        return self._bag
+
+    @functools.cached_property
+    def _bag(self) -> tuple:  # compare asks for it at each of a claim's candidates
         return (self.terms, self.quantities, self.persons, self.entities, self.dates,
                 self.negations, self.names)
 
@@ -207,6 +211,31 @@ def features(text: str, entities: Iterable[tuple[str, str]] = (),
              structure: Mapping | None = None) -> Features:
     """The match features of a claim's text, its named entities ``(text, label)`` and the
     predicates of its parse (:func:`match_structure.predicates`; none: a fragment)."""
+    terms, found, days, scopes, sequence, fragment = _text_features(text)
+    stop = _stopwords()
+    persons, others, names = set(), set(), set()
+    for name, label in entities:
+        if label not in NAMED_LABELS:
+            continue
+        parts = [w for w in _WORD.findall(fold(name)) if w not in stop]
+        if not parts:
+            continue
+        names.update(stems(parts))
+        if label == "PERSON":
+            persons.add(stems([parts[-1]])[0])
+        else:
+            others.update(stems(parts))  # "Iraq" is named in "the Iraq War"
+    return Features(terms, found, frozenset(persons), frozenset(others), days, scopes,
+                    frozenset(names), sequence=sequence, fragment=fragment, **_parsed(structure))
+
+
+# A sentence comes back: wire copy repeated by outlets, a quotation in several articles, the
+# bench's recombined paragraphs. What its words give is read once.
+@functools.lru_cache(maxsize=4096)
+def _text_features(text: str) -> tuple[frozenset[str], frozenset[figures.Quantity], frozenset[str],
+                                       tuple[frozenset[str], ...], str, bool]:
+    """What :func:`features` reads from the text alone: its terms, quantities, dates (years
+    included), negation scopes, folded word sequence and whether it is a fragment."""
     folded = fold(text)
     sequence = " " + " ".join(_WORD.findall(folded)) + " "
     folded = _AGE.sub(" ", folded)  # "a 40-year-old man" says who, not what
@@ -225,22 +254,8 @@ def features(text: str, entities: Iterable[tuple[str, str]] = (),
             scopes.append([w])
     words = [w for w in words if w not in _BREAKS]
     terms = frozenset(stems([w for w in words if w not in stop and w not in negations]))
-    persons, others, names = set(), set(), set()
-    for name, label in entities:
-        if label not in NAMED_LABELS:
-            continue
-        parts = [w for w in _WORD.findall(fold(name)) if w not in stop]
-        if not parts:
-            continue
-        names.update(stems(parts))
-        if label == "PERSON":
-            persons.add(stems([parts[-1]])[0])
-        else:
-            others.update(stems(parts))  # "Iraq" is named in "the Iraq War"
-    return Features(terms, frozenset(found), frozenset(persons), frozenset(others),
-                    frozenset(days | years), tuple(frozenset(stems(x)) for x in scopes),
-                    frozenset(names), sequence=sequence, fragment=same_claim.is_fragment(text),
-                    **_parsed(structure))
+    return (terms, frozenset(found), frozenset(days | years), tuple(frozenset(stems(x)) for x in scopes),
+            sequence, same_claim.is_fragment(text))
 
 
 def _parsed(structure: Mapping | None) -> dict:
@@ -365,6 +380,12 @@ def _structures_agree(a: Features, b: Features) -> bool:
     (main_a, all_a), (main_b, all_b) = a.asserted, b.asserted
     agreeing = main_a & all_b | main_b & all_a
     return any(_same_arguments(a, b, p) for p in agreeing)
+
+
+def relatable(f: Features) -> bool:
+    """Whether :func:`compare` can relate ``f`` to any claim (its first test): a fragment, or a
+    claim of fewer than :data:`MIN_SHARED` words, needs no candidates."""
+    return len(f.words) >= MIN_SHARED and not f.fragment
 
 
 def compare(a: Features, b: Features, weight: Weight | None = None) -> tuple[str | None, float]:

@@ -129,6 +129,9 @@ def candidates(db: Conn, found: dict[str, matching.Features], document_id: str,
     own = {"lo": lo if lo is not None else 0, "hi": hi if hi is not None else -1, "inside": inside}
     result: dict[str, list[tuple[str, matching.Features]]] = {}
     for cid, f in found.items():
+        if not matching.relatable(f):
+            result[cid] = []
+            continue
         query = [(w, weight[w]) for w in query_words(f, df)]
         rows = db.execute(_CANDIDATES, {"query": json.dumps(query), **own, "limit": CANDIDATES}) if query else []
         result[cid] = [(other, _parsed(other, data)) for other, data in rows]
