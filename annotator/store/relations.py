@@ -153,7 +153,8 @@ def _relate(db: Conn, document_id: str,
     df = _document_frequencies(db, {k for f in found.values() for k in f.keys()})  # noqa: SIM118 -- Features.keys(), not a dict
     weight = matching.idf(df, n)
     compared = candidates(db, found, document_id, df, weight)
-    unknown = set().union(*(g.words for cands in compared.values() for _o, g in cands)) - df.keys()
+    distinct = {other: g for cands in compared.values() for other, g in cands}  # a candidate of many
+    unknown = set().union(*(g.words for g in distinct.values())) - df.keys()
     df.update(_document_frequencies(db, unknown))
     pairs: dict[tuple[str, str], tuple[str, float]] = {}
     for cid, cands in compared.items():
