@@ -180,17 +180,17 @@ def _source_id(claim: dict, doc: str) -> str | None:
 
 def _upsert_sources(db: sqlite_utils.Database, claims: list[dict], doc: str) -> None:
     """One row per source named in ``claims``: the last spelling and label win, aliases add up."""
+    named = [(c, sid) for c in claims if c.get("source_canonical") and (sid := _source_id(c, doc))]
+    stored = dict(db.execute(  # the aliases stored so far, in one query for the document
+        "select id, aliases from sources where id in (select value from json_each(?))",
+        [json.dumps(sorted({sid for _c, sid in named}))]).fetchall()) if named else {}
     found: dict[str, dict] = {}
-    for c in claims:
-        canon = c.get("source_canonical")
-        sid = _source_id(c, doc)
-        if not canon or sid is None:
-            continue
+    for c, sid in named:
         row = found.get(sid)
         if row is None:
-            old = db.execute("select aliases from sources where id = ?", [sid]).fetchone()
-            row = found[sid] = {"aliases": set(json.loads(old[0])) if old and old[0] else set()}
-        row.update(canonical=canon, label=c.get("source_label"))
+            old = stored.get(sid)
+            row = found[sid] = {"aliases": set(json.loads(old)) if old else set()}
+        row.update(canonical=c["source_canonical"], label=c.get("source_label"))
         row["aliases"].add(c["source"])
     _insert_rows(db, "sources", [
         {"id": sid, "canonical": r["canonical"], "label": r["label"],
