@@ -16,7 +16,7 @@ The ``annotator_checkworthy`` component sets ``span._.annotator_checkworthy``,
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import cast
@@ -28,8 +28,9 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
-from . import lexicon, models
+from . import char_ngrams, models
 from .claim_features import content_span, judgement
+from .claim_type import claim_type
 from .claims import SPANS_KEY, trim
 from .labels import CHECKWORTHY
 
@@ -81,9 +82,10 @@ class CheckworthyTagger:
 
 N_FEATURES = 2**18
 # The layout of the features a model was trained on, in its meta: 2 since a prose claim is read
-# by its content and the symbolic features of claim_features (a model of another layout would score
-# the wrong features without an error, so it is refused).
-FEATURES = 2
+# by its content and the symbolic features of claim_features, 3 since the claim's character n-grams
+# follow them (a model of another layout would score the wrong features without an error, so it is
+# refused).
+FEATURES = 3
 ATTRS = [LOWER, LEMMA, SUFFIX, PREFIX, SHAPE, TAG, DEP, ENT_TYPE, HEAD]
 # dependency relations whose word is a feature of its own (dep + lemma): the verb, its subject,
 # auxiliaries, negation, adverbs, object and predicate say most about the kind of statement
@@ -108,17 +110,20 @@ def feature_ids(claim: Span) -> np.ndarray:
 
 
 def claim_features(claims: Sequence[Span]) -> list[np.ndarray]:
-    """Both readings of each claim, in one array: the words and parse of the whole claim (ids below
+    """The readings of each claim, in one array: the words and parse of the whole claim (ids below
     ``N_FEATURES``: the debate reading, and what the genre gate reads), then, shifted by
     ``N_FEATURES``, those of its content (an attributed claim's attributed clause) with its symbolic
-    features (see :mod:`.claim_features`): the prose reading. :func:`debate_ids` and
-    :func:`prose_ids` take them apart."""
+    features (see :mod:`.claim_features`): the prose reading; then, shifted by ``2 * N_FEATURES``,
+    the character n-grams of the whole claim (:mod:`.char_ngrams`), which a prose claim is read by
+    too. :func:`debate_ids`, :func:`prose_ids` and :func:`text_ids` take them apart."""
     whole = span_features(claims)
     contents = [content_span(c) for c in claims]
     attributed = [i for i, (c, s) in enumerate(zip(claims, contents)) if s is not c]
     content = dict(zip(attributed, span_features([contents[i] for i in attributed])))
-    return [np.concatenate([w, np.concatenate([content.get(i, w), _hashed(judgement(c))]) + N_FEATURES])
-            for i, (w, c) in enumerate(zip(whole, claims))]
+    chars = char_ngrams.ngram_ids([c.text for c in claims])
+    return [np.concatenate([w, np.concatenate([content.get(i, w), _hashed(judgement(c))]) + N_FEATURES,
+                            t + 2 * N_FEATURES])
+            for i, (w, c, t) in enumerate(zip(whole, claims, chars))]
 
 
 def _hashed(names: list[str]) -> np.ndarray:
@@ -199,8 +204,37 @@ def prose_ids(ids: np.ndarray) -> np.ndarray:
     prose copy what differs in news and encyclopedia text (a prediction or a judgement reported in
     prose is ``nfs`` more often than a debate sentence with the same words is).
     """
-    content = ids[ids >= N_FEATURES] - N_FEATURES
+    content = ids[(ids >= N_FEATURES) & (ids < 2 * N_FEATURES)] - N_FEATURES
     return np.concatenate([content, (content * 40503 + 12345) % N_FEATURES])
+
+
+def text_ids(ids: np.ndarray) -> np.ndarray:
+    """The character n-grams of the whole claim (columns of :data:`.char_ngrams.N_COLUMNS`)."""
+    return ids[ids >= 2 * N_FEATURES] - 2 * N_FEATURES
+
+
+def tfidf_rows(features: Sequence[np.ndarray], idf: np.ndarray) -> sparse.csr_matrix:
+    """The TF-IDF rows of many spans' features (columns of ``idf``): sublinear tf × idf, each row's
+    l2 norm 1."""
+    # Each (row, feature) pair as one number, counted by one sort of the whole batch, where
+    # scipy's sum_duplicates sorted row by row, and scaled by the norm in place, where a
+    # product with diag(1 / norm) built a new matrix: half the time. The entries are then
+    # put in the order that product left them (each row's from its last feature), so that
+    # the sums of the products with the weights are the same to the last bit.
+    n, columns = len(features), len(idf)
+    lengths = np.array([len(f) for f in features], dtype=np.int64)
+    pairs = np.repeat(np.arange(n, dtype=np.int64), lengths) * columns + np.concatenate(
+        [*features, np.zeros(0, np.int64)])
+    pairs, counts = np.unique(pairs, return_counts=True)
+    rows = pairs // columns
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))])
+    x = sparse.csr_matrix((counts.astype(np.float64), (pairs - rows * columns).astype(np.int32),
+                           indptr), shape=(n, columns))
+    x.data = (1.0 + np.log(x.data)) * idf[x.indices]
+    norm = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    x.data *= (1.0 / np.where(norm > 0, norm, 1.0))[rows]
+    backwards = indptr[rows] + indptr[rows + 1] - 1 - np.arange(len(rows))
+    return sparse.csr_matrix((x.data[backwards], x.indices[backwards], indptr), shape=(n, columns))
 
 
 @dataclass
@@ -215,6 +249,11 @@ class Model:
     ``bias`` vectors shift the log-probabilities before the class is chosen; ``calibration`` (a, b)
     maps the log-odds of ``cfs`` of a debate sentence to a calibrated probability,
     ``prose_calibration`` those of a prose claim (fitted on the held-out sets' prose claims).
+
+    A prose claim's class probabilities are mixed with those of a second multinomial logistic
+    regression over its character n-grams (``text_*``): ``text_weight`` of the first, the rest of
+    the second (a plain average; 1.0, the default, leaves the second out). Read on its own, the
+    claim as written transfers to news better than its parse does; mixed, each corrects the other.
     """
 
     classes: tuple[str, ...]
@@ -228,33 +267,22 @@ class Model:
     genre_intercept: float
     prose_bias: np.ndarray  # (classes,)
     prose_calibration: tuple[float, float]
+    text_idf: np.ndarray = field(default_factory=lambda: np.ones(char_ngrams.N_COLUMNS))
+    text_coef: np.ndarray = field(default_factory=lambda: np.zeros((len(CLASSES), char_ngrams.N_COLUMNS)))
+    text_intercept: np.ndarray = field(default_factory=lambda: np.zeros(len(CLASSES)))
+    text_weight: float = 1.0
 
     @cached_property
     def _coef_columns(self) -> np.ndarray:
         """``coef`` transposed and contiguous, as the sparse product wants it."""
         return np.ascontiguousarray(self.coef.T)
 
+    @cached_property
+    def _text_columns(self) -> np.ndarray:
+        return np.ascontiguousarray(self.text_coef.T)
+
     def _tfidf(self, features: Sequence[np.ndarray]) -> sparse.csr_matrix:
-        """The TF-IDF rows of many spans' features: sublinear tf × idf, each row's l2 norm 1."""
-        # Each (row, feature) pair as one number, counted by one sort of the whole batch, where
-        # scipy's sum_duplicates sorted row by row, and scaled by the norm in place, where a
-        # product with diag(1 / norm) built a new matrix: half the time. The entries are then
-        # put in the order that product left them (each row's from its last feature), so that
-        # the sums of the products with the weights are the same to the last bit.
-        n = len(features)
-        lengths = np.array([len(f) for f in features], dtype=np.int64)
-        pairs = np.repeat(np.arange(n, dtype=np.int64), lengths) * N_FEATURES + np.concatenate(
-            [*features, np.zeros(0, np.int64)])
-        pairs, counts = np.unique(pairs, return_counts=True)
-        rows = pairs // N_FEATURES
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))])
-        x = sparse.csr_matrix((counts.astype(np.float64), (pairs - rows * N_FEATURES).astype(np.int32),
-                               indptr), shape=(n, N_FEATURES))
-        x.data = (1.0 + np.log(x.data)) * self.idf[x.indices]
-        norm = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-        x.data *= (1.0 / np.where(norm > 0, norm, 1.0))[rows]
-        backwards = indptr[rows] + indptr[rows + 1] - 1 - np.arange(len(rows))
-        return sparse.csr_matrix((x.data[backwards], x.indices[backwards], indptr), shape=(n, N_FEATURES))
+        return tfidf_rows(features, self.idf)
 
     def is_prose(self, features: Sequence[np.ndarray]) -> np.ndarray:
         """Whether each span reads as prose rather than debate speech."""
@@ -266,10 +294,14 @@ class Model:
         if prose is None:
             prose = self.is_prose(features)
         x = self._tfidf([prose_ids(f) if p else debate_ids(f) for f, p in zip(features, prose)])
-        logits = np.asarray(x @ self._coef_columns, dtype=np.float64) + self.intercept
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        return p / p.sum(axis=1, keepdims=True)
+        p = _softmax(np.asarray(x @ self._coef_columns, dtype=np.float64) + self.intercept)
+        prose = np.asarray(prose, dtype=bool)
+        if self.text_weight < 1.0 and prose.any():
+            rows = np.flatnonzero(prose)
+            t = tfidf_rows([text_ids(f) for f, p_ in zip(features, prose) if p_], self.text_idf)
+            q = _softmax(np.asarray(t @ self._text_columns, dtype=np.float64) + self.text_intercept)
+            p[rows] = self.text_weight * p[rows] + (1.0 - self.text_weight) * q
+        return p
 
     def decide(self, p: np.ndarray, prose: np.ndarray) -> tuple[list[str], np.ndarray]:
         """The classes and calibrated cfs scores for rows of probabilities."""
@@ -296,7 +328,14 @@ class Model:
             calibration=np.array(self.calibration), meta=np.array(json.dumps({**self.meta, "features": FEATURES})),
             genre_coef=self.genre_coef.astype(np.float16), genre_intercept=np.array(self.genre_intercept),
             prose_bias=self.prose_bias, prose_calibration=np.array(self.prose_calibration),
+            text_idf=self.text_idf.astype(np.float16), text_coef=self.text_coef.astype(np.float16),
+            text_intercept=self.text_intercept, text_weight=np.array(self.text_weight),
         )
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return p / p.sum(axis=1, keepdims=True)
 
 
 def read_model(path: str | Path) -> Model:
@@ -317,13 +356,17 @@ def read_model(path: str | Path) -> Model:
                 prose_bias=z["prose_bias"],
                 # a model written before prose had a calibration of its own: the one it had
                 prose_calibration=(float(z[cal][0]), float(z[cal][1])),
+                **({"text_idf": z["text_idf"].astype(np.float32), "text_coef": z["text_coef"].astype(np.float32),
+                    "text_intercept": z["text_intercept"], "text_weight": float(z["text_weight"])}
+                   if "text_coef" in z.files else {}),
             )
     except (OSError, KeyError, ValueError) as e:
         raise ModelError(f"{path}: not a check-worthiness model ({e})") from None
     if (set(model.classes) != set(CLASSES) or model.coef.shape != (len(CLASSES), N_FEATURES)
-            or model.genre_coef.shape != (N_FEATURES,)):
+            or model.genre_coef.shape != (N_FEATURES,)
+            or model.text_coef.shape != (len(CLASSES), char_ngrams.N_COLUMNS)):
         raise ModelError(f"{path}: a model for other classes or features than this version's")
-    if model.meta.get("features", 1) != FEATURES:
+    if model.meta.get("features", 1) not in (2, FEATURES):  # layout 2: 3 less the n-grams it does not read
         raise ModelError(f"{path}: a model of an older annotator's features (layout "
                          f"{model.meta.get('features', 1)}, this version reads {FEATURES}): train it again")
     return model
@@ -335,47 +378,7 @@ def load_model(path: str | None = None) -> Model:
     return models.load(path, MODEL_FILE, read_model)
 
 
-# --- claim type ----------------------------------------------------------------------------------
-
-QUANTITY_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
-FIRST_PERSON = frozenset({"i", "we", "my", "our", "me", "us"})
-FUTURE = frozenset({"will", "shall", "'ll"})
-
-
-def _content(claim: Span) -> list:
-    """The claim's own words: its tokens less the source and cue that attribute it."""
-    skip: set[int] = set()
-    for name in ("annotator_source", "annotator_cue"):
-        part = claim._.get(name) if Span.has_extension(name) else None
-        if part is not None:
-            skip.update(range(part.start, part.end))
-    return [t for t in claim if t.i not in skip]
-
-
-def claim_type(claim: Span) -> str:
-    """Full Fact's claim typology, judged on the claim's own content.
-
-    A number counts when it is an amount the claim states, not one that counts the people who
-    say it (``Two engineers told …``) or a date; a schedule or an expectation (``is expected
-    to address the council``) is a prediction.
-    """
-    words = _content(claim)
-    types = lexicon.grouped("claim_types.tsv")
-    if any(t.lower_ in FIRST_PERSON and t.dep_ in ("nsubj", "nsubjpass") for t in words):
-        return "personal_experience"
-    if any(t.lower_ in FUTURE and t.tag_ == "MD" for t in words) or any(
-        t.lemma_.lower() in types["prediction"] and any(c.dep_ == "xcomp" for c in t.children)
-        for t in words
-    ):
-        return "prediction"
-    if any(t.ent_type_ in QUANTITY_LABELS or t.like_num and not t.ent_type_ for t in words):
-        return "quantity"
-    if any(t.lemma_.lower() in types["causation"] and (t.pos_ == "VERB" or t.lower_ in ("because", "due"))
-           for t in words):
-        return "correlation_causation"
-    if any(t.lower_ in types["law"] or t.lemma_.lower() in types["law"] for t in words):
-        return "laws_rules"
-    return "other"
+# --- claims scored as texts ---------------------------------------------------------------------
 
 
 ATTRIBUTION = ("annotator_source", "annotator_cue", "annotator_cue_classes", "annotator_content",

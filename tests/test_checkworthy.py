@@ -3,10 +3,12 @@ written for the test. Its training command is tested in test_train.py, ``annotat
 --sentences`` in test_evaluate.py."""
 
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from annotator import checkworthy
+from annotator import char_ngrams, checkworthy
 from annotator.claims import SPANS_KEY
 
 
@@ -84,7 +86,7 @@ def test_features_are_the_same_on_every_parse(nlp):
     a = checkworthy.feature_ids(claim(nlp, "Prices fell sharply in May."))
     b = checkworthy.feature_ids(claim(nlp, "Prices fell sharply in May."))
     assert len(a) and (a == b).all()
-    assert ((0 <= a) & (a < 2 * checkworthy.N_FEATURES)).all()  # two readings, see test_claim_features
+    assert ((0 <= a) & (a < 3 * checkworthy.N_FEATURES)).all()  # three readings, see test_claim_features
 
 
 @pytest.mark.parametrize(
@@ -139,3 +141,34 @@ def test_prose_and_debate_choose_their_class_with_their_own_biases_and_calibrati
     assert classes == ["nfs", "cfs"]
     assert scores[0] == pytest.approx(0.4)  # the probability, not shifted by the class biases
     assert scores[1] == pytest.approx(1 / (1 + np.exp(-(np.log(0.4 / 0.6) - 1.0))))
+
+
+def test_only_a_prose_claim_mixes_in_its_character_ngram_model():
+    """The character n-gram model's probabilities are averaged into a prose claim's, with the
+    model's weight; a debate sentence is read by its words and parse alone."""
+    n, k, m = checkworthy.N_FEATURES, len(checkworthy.CLASSES), char_ngrams.N_COLUMNS
+    plain = checkworthy.Model(
+        classes=checkworthy.CLASSES, idf=np.ones(n), coef=np.zeros((k, n)), intercept=np.zeros(k),
+        bias=np.zeros(k), calibration=(1.0, 0.0), meta={}, genre_coef=np.zeros(n), genre_intercept=0.0,
+        prose_bias=np.zeros(k), prose_calibration=(1.0, 0.0),
+    )
+    text_coef = np.zeros((k, m))
+    text_coef[checkworthy.CLASSES.index("nfs")] = 5.0  # every n-gram says nfs
+    mixed = replace(plain, text_idf=np.ones(m), text_coef=text_coef, text_weight=0.7)
+    features = [np.array([1, n + 1, 2 * n + 3, 2 * n + 7])] * 2
+    prose = np.array([False, True])
+    assert np.allclose(plain.probabilities(features, prose), 1 / 3)  # no text model: weight 1
+    p = mixed.probabilities(features, prose)
+    assert np.allclose(p[0], 1 / 3)
+    q = np.exp(5.0 * np.sqrt(2) * (text_coef[:, 0] > 0))  # two n-grams, each 1/sqrt(2) of the row
+    assert np.allclose(p[1], 0.7 / 3 + 0.3 * q / q.sum())
+
+
+def test_character_ngrams_of_a_batch_are_each_texts_own():
+    texts = ["Ab c.", "The  senator LIED.", "", "x"]
+    batch = char_ngrams.ngram_ids(texts)
+    assert [len(ids) for ids in batch] == [18, sum(len(" the senator lied. ") - n + 1 for n in (2, 3, 4, 5)), 1, 3]
+    for text, ids in zip(texts, batch):
+        assert (np.sort(char_ngrams.ngram_ids([text])[0]) == np.sort(ids)).all()
+    assert (np.sort(batch[1]) == np.sort(char_ngrams.ngram_ids(["the senator lied."])[0])).all()  # case, spaces
+    assert ((0 <= batch[1]) & (batch[1] < char_ngrams.N_COLUMNS)).all()

@@ -82,21 +82,25 @@ def test_news_examples_carry_their_text_label_set_weight_and_features(nlp, tmp_p
 
 def test_the_shipped_labels_point_into_polnear_and_no_article_is_both_trained_and_tested_on():
     """Offsets only in the repository; training articles from PolNeAR train, test ones from dev
-    (news-blind-2, drawn when dev's were nearly all used, also from train articles no training
-    set uses), never an article in both; the second judge's labels are news-test-1's claims."""
+    (news-blind-2 and news-blind-3, drawn when dev's were nearly all used, also from train articles
+    no training set uses), never an article in both, nor in two test sets; the second judge's labels are news-test-1's claims."""
     train = news_labels.read_labels(LABELS / "train.tsv")
     test = news_labels.read_labels(LABELS / "test.tsv")
     judge2 = news_labels.read_labels(LABELS / "test-judge-2.tsv")
-    assert len(train) == 600 and len(test) == 350
+    assert len(train) == 600 and len(test) == 500
     assert {lab.set for lab in train} == {f"news-train-{k}" for k in range(1, 5)}
-    assert {lab.set for lab in test} == {"news-test-1", "news-blind-1", "news-blind-2"}
+    assert {lab.set for lab in test} == {"news-test-1", "news-blind-1", "news-blind-2", "news-blind-3"}
     assert not {lab.article for lab in train} & {lab.article for lab in test}
+    by_set: dict[str, set[str]] = {}
+    for lab in test:
+        by_set.setdefault(lab.set, set()).add(lab.article)
+    assert sum(map(len, by_set.values())) == len(set().union(*by_set.values()))
     assert ({(lab.article, lab.start, lab.end) for lab in judge2}
             == {(lab.article, lab.start, lab.end) for lab in test if lab.set == "news-test-1"})
     if not POLNEAR.is_dir():
         pytest.skip(f"PolNeAR is not in {POLNEAR}")
     for lab in train + test:
-        splits = ("train",) if lab in train else ("dev", "train") if lab.set == "news-blind-2" else ("dev",)
+        splits = ("train",) if lab in train else ("dev", "train") if lab.set in ("news-blind-2", "news-blind-3") else ("dev",)
         path = next((POLNEAR / split / f"{lab.article}.txt" for split in splits
                      if (POLNEAR / split / f"{lab.article}.txt").is_file()), None)
         assert path is not None, lab
