@@ -11,7 +11,8 @@ files, at random with a fixed seed. No label or score of the system is written. 
 leaves out the ids (first column) of an earlier file. (It writes news-train-1 … 4 again from the
 export of the same 210 articles; news-test-1 was drawn by the same rules in the same run, from PolNeAR
 dev's articles but those of the blind set, 50 of them; news-blind-2 with ``--files 1 --articles 40 --seed
-2018`` from 67 articles no earlier set used, copied into one folder given as ARTICLES.) The labels that come back (``id	label	note``)
+2018`` from 67 articles no earlier set used, copied into one folder given as ARTICLES; news-blind-3
+with ``--files 1 --articles 50 --seed 2019`` from 70 train articles none of those used or drew from.) The labels that come back (``id	label	note``)
 become rows of data/news-labels/*.tsv (article, start, end, label, set).
 """
 
