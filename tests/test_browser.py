@@ -70,24 +70,24 @@ def screenshot(browser, name: str, width: int = 1280) -> Path:
     return path
 
 
-def replaced(old):
-    """A wait condition: the element ``old`` has left the page (the page was replaced). Like
-    selenium's ``staleness_of``, and also when chromedriver, asked mid-navigation, answers that
-    the node no longer belongs to the document instead of calling it stale."""
-    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+# How long a wait for a page, a key's effect or a saved row may take: generous, as CI runs the
+# browser, the server and pytest on two busy cores, but bounded, so a broken feature fails.
+WAIT = 60
 
-    def gone(_driver):
-        try:
-            old.is_enabled()
-        except StaleElementReferenceException:
-            return True
-        except WebDriverException as e:
-            if "does not belong to the document" in str(e):
-                return True
-            raise
+MARK = "window.__annotatorOldPage = true"
+NEW_PAGE = "return !window.__annotatorOldPage && document.readyState === 'complete'"
+
+
+def new_page(driver) -> bool:
+    """A wait condition: the marked page has been replaced by another, fully loaded. Asked of the
+    page itself (a new page is a new window object, without the mark), not of an element of the old
+    one, which chromedriver may call gone while the old page is still there."""
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        return bool(driver.execute_script(NEW_PAGE))
+    except WebDriverException:  # asked mid-navigation: ask again
         return False
-
-    return gone
 
 
 class Reviewer:
@@ -97,20 +97,37 @@ class Reviewer:
         from selenium.webdriver.support.ui import WebDriverWait
 
         self.browser, self.server = browser, server
-        self.wait = WebDriverWait(browser, 15)
+        self.wait = WebDriverWait(browser, WAIT)
 
     def find(self, css):
         from selenium.webdriver.common.by import By
 
         return self.browser.find_element(By.CSS_SELECTOR, css)
 
-    def reloaded(self, action):
-        """Run ``action`` and wait until it has replaced the page."""
+    def until(self, condition, what: str):
+        """Wait (up to WAIT seconds) until ``condition(driver)`` is true; ``what`` says, on a
+        timeout, what never happened."""
+        return self.wait.until(condition, f"{what} (after {WAIT} s)")
 
-        old = self.find("html")
+    def reloaded(self, action):
+        """Run ``action`` and wait until it has replaced the page by another, fully loaded."""
+        self.browser.execute_script(MARK)
         action()
-        self.wait.until(replaced(old))
-        self.wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+        self.until(new_page, "the page was not replaced")
+
+    def get(self, url, css="body"):
+        """Open ``url`` and wait until the element ``css`` is on it (``get`` may return early)."""
+        from selenium.webdriver.common.by import By
+
+        self.browser.get(url)
+        self.until(lambda d: d.find_elements(By.CSS_SELECTOR, css), f"{url} shows no {css}")
+
+    def focus(self, key, field_id):
+        """Press ``key``, which moves the cursor into the field ``field_id``; wait until it is there,
+        as a reviewer would before typing."""
+        self.keys(key)
+        self.until(lambda d: d.execute_script("return document.activeElement.id") == field_id,
+                   f"{key} did not move the cursor to #{field_id}")
 
     def keys(self, *keys):
         from selenium.webdriver.common.action_chains import ActionChains
@@ -127,41 +144,24 @@ class Reviewer:
         self.reloaded(lambda: self.keys(Keys.ESCAPE, key))
 
     def sign_in(self, name="alice"):
-        self.browser.get(f"{self.server}/-/login")
+        self.get(f"{self.server}/-/login", "#id_username")
         self.find("#id_username").send_keys(name)
         self.find("#id_password").send_keys(PASSWORD)
         self.reloaded(lambda: self.find("form.password-login input[type=submit]").click())
         assert self.find(".actor").text == name
 
     def open_claim(self, claim_id):
-        self.browser.get(f"{self.server}/-/annotator/claim/{claim_id}")
+        self.get(f"{self.server}/-/annotator/claim/{claim_id}", ".annotator-review")
 
 
 def test_a_reviewer_works_through_the_queue(server, browser, db_copy):
-    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
-    wait = WebDriverWait(browser, 15)
+    me = Reviewer(browser, server)
+    reloaded, press = me.reloaded, me.press
 
-    def reloaded(action):
-        """Run ``action`` and wait until it has replaced the page."""
-        old = browser.find_element(By.TAG_NAME, "html")
-        action()
-        wait.until(replaced(old))
-        wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-    def press(key):
-        """Leave any field (Escape), as a reviewer would, then press ``key``."""
-        reloaded(lambda: ActionChains(browser).send_keys(Keys.ESCAPE).send_keys(key).perform())
-
-    # sign in with the reviewer's password
-    browser.get(f"{server}/-/login")
-    browser.find_element(By.ID, "id_username").send_keys("alice")
-    browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
-    reloaded(lambda: browser.find_element(By.CSS_SELECTOR, "form.password-login input[type=submit]").click())
-    assert browser.find_element(By.CSS_SELECTOR, ".actor").text == "alice"
+    me.sign_in()  # with the reviewer's password
 
     # from the home page to the queue, and the first claim: the one full of markup
     reloaded(lambda: browser.find_element(By.LINK_TEXT, "Review claims →").click())
@@ -178,9 +178,9 @@ def test_a_reviewer_works_through_the_queue(server, browser, db_copy):
     assert browser.execute_script("return window.__annotatorPwned") is None
 
     # the queue of reported claims: a claim with a source and a cue
-    browser.get(f"{server}/-/annotator/queue")
+    me.get(f"{server}/-/annotator/queue", "#annotator-queue-stance")
     assert browser.execute_script("return window.__annotatorPwned") is None
-    Select(browser.find_element(By.ID, "annotator-queue-stance")).select_by_value("reported")
+    reloaded(lambda: Select(browser.find_element(By.ID, "annotator-queue-stance")).select_by_value("reported"))
     reloaded(lambda: browser.find_element(By.ID, "annotator-start").click())
     claim_id = browser.current_url.split("/claim/")[1].split("?")[0]
     claim = rows(db_copy, "select * from claims where id = ?", [claim_id])[0]
@@ -256,7 +256,8 @@ def test_a_verdict_key_keeps_the_note(server, browser, db_copy):
     claim = reported_claim(db_copy)
     me.open_claim(claim["id"])
     note = "The ministry's own figures say 4%, not 5%."
-    me.keys("c", note, Keys.ESCAPE)
+    me.focus("c", "annotator-note")
+    me.keys(note, Keys.ESCAPE)
     me.press("t")
     assert me.find("#annotator-note").get_property("value") == note  # the box shows the saved note
     me.press("u")
@@ -302,7 +303,10 @@ def test_a_draft_note_survives_adding_evidence(server, browser, db_copy):
     claim = reported_claim(db_copy)
     me.open_claim(claim["id"])
     draft = "Check the 2023 budget, table 4."
-    me.keys("c", draft, Keys.ESCAPE, "e", "https://example.org/budget-2023")
+    me.focus("c", "annotator-note")
+    me.keys(draft, Keys.ESCAPE)
+    me.focus("e", "annotator-evidence-url")
+    me.keys("https://example.org/budget-2023")
     me.reloaded(lambda: me.find("button.annotator-add-evidence").click())
 
     assert rows(db_copy, "select url from evidence where claim_id = ?", [claim["id"]]) == [
@@ -342,7 +346,7 @@ def test_the_queue_shows_what_its_filters_choose(server, browser, db_copy):
 
     me = Reviewer(browser, server)
     me.sign_in()
-    browser.get(f"{server}/-/annotator/queue")
+    me.get(f"{server}/-/annotator/queue", "#annotator-queue-stance")
     me.reloaded(lambda: Select(me.find("#annotator-queue-stance")).select_by_value("alleged"))
     stances = {td.text for td in browser.find_elements("css selector", ".annotator-upcoming td:nth-child(4)")}
     assert stances == {"alleged"}
@@ -358,7 +362,7 @@ def test_the_claims_table_reads_claim_first(server, browser, db_copy):
     claim = reported_claim(db_copy)
     me.open_claim(claim["id"])
     me.press("f")
-    browser.get(f"{server}/claims/claims")
+    me.get(f"{server}/claims/claims", "table.rows-and-columns th")
     headers = [th.get_attribute("data-column")
                for th in browser.find_elements("css selector", "table.rows-and-columns th")]
     assert headers[:8] == ["text", "source", "cue", "stance", "checkworthy", "checkworthy_score",
@@ -373,5 +377,5 @@ def test_the_claims_table_reads_claim_first(server, browser, db_copy):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # the rows: the facets above them are Datasette's
     browser.find_element("css selector", ".table-wrapper").screenshot(str(SCREENSHOTS / "claims-table.png"))
 
-    browser.get(f"{server}/-/annotator/queue")
+    me.get(f"{server}/-/annotator/queue", ".annotator-upcoming")
     screenshot(browser, "queue.png")

@@ -5,7 +5,7 @@ import os
 
 import pytest
 from reviewing import serving
-from test_browser import CHROMIUM, browser  # noqa: F401 -- browser is a fixture
+from test_browser import CHROMIUM, Reviewer, browser  # noqa: F401 -- browser is a fixture
 from test_relations import JOBLESS, UNEMPLOYMENT, claim_id, db_path, matching_db  # noqa: F401
 
 from annotator import store
@@ -30,18 +30,19 @@ def test_prior_verdict_and_contradiction_map(server, browser, db_path):  # noqa:
     checked, repeated = claim_id(db_path, JOBLESS), claim_id(db_path, UNEMPLOYMENT)
     store.add_review(store.connect(db_path), checked, "maria", "false")
 
-    browser.get(f"{server}/-/annotator/claim/{repeated}")
+    me = Reviewer(browser, server)
+    me.open_claim(repeated)
     prior = browser.find_element(By.ID, "annotator-prior-verdict")
     assert prior.is_displayed()
     assert prior.text == "already checked: false (d01.txt, by maria)"
     matches = browser.find_element(By.ID, "annotator-matches").text
     assert "the same claim" in matches and "contradicts it" in matches and "maria" in matches
     # the prior verdict links to the claim that was checked
-    prior.find_element(By.TAG_NAME, "a").click()
+    me.reloaded(lambda: prior.find_element(By.TAG_NAME, "a").click())
     assert browser.current_url.endswith(f"/-/annotator/claim/{checked}")
 
-    browser.get(f"{server}/-/annotator/queue")
-    browser.find_element(By.CSS_SELECTOR, "a.annotator-contradictions-link").click()
+    me.get(f"{server}/-/annotator/queue", "a.annotator-contradictions-link")
+    me.reloaded(lambda: me.find("a.annotator-contradictions-link").click())
     groups = browser.find_elements(By.CSS_SELECTOR, ".annotator-contradiction-group")
     headings = [g.find_element(By.TAG_NAME, "h2").text for g in groups]
     assert "ESISC vs European Stability Initiative (1)" in headings

@@ -42,7 +42,7 @@ def test_blind_review_then_adjudication(db_copy, tmp_path, browser):  # noqa: F8
         alice = Reviewer(browser, server)
         alice.sign_in("alice")
         # her queue is her assignments: both claims, Bob's verdict notwithstanding
-        browser.get(f"{server}/-/annotator/queue")
+        alice.get(f"{server}/-/annotator/queue", ".annotator-counts")
         counts = alice.find(".annotator-counts").text
         assert "2 of 2 claims assigned to you await your verdict" in counts
         alice.reloaded(lambda: alice.find("#annotator-start").click())
@@ -85,7 +85,7 @@ def test_blind_review_then_adjudication(db_copy, tmp_path, browser):  # noqa: F8
             {"reviewer": "alice", "verdict": "misleading", "kind": "adjudication"}]
 
         # the agreement page reads the same figures as the command
-        browser.get(f"{server}/-/annotator/agreement")
+        alice.get(f"{server}/-/annotator/agreement", "#annotator-agreement")
         verdict_row = alice.find("#annotator-agreement tr[data-field=verdict]").text
         assert verdict_row.startswith("verdict 1 0.00")
 
