@@ -26,7 +26,7 @@ from functools import cache
 
 import Stemmer
 
-from . import contradictions, figures, lexicon, same_claim
+from . import contradictions, figures, first_person, lexicon, same_claim
 
 SAME_THRESHOLD = 0.4  # word agreement (see _similarity) from which a pair can be the same claim
 # Dice from which a pair can be the same claim, however high its overlap: a short sentence whose
@@ -50,7 +50,7 @@ NEAR_VERBATIM = 0.65  # word agreement from which few predicate words can make t
 NEGATION_SCOPE = 3  # content words after a negation that it bears on
 # The shape of the features stored in claim_match_keys: a database whose features have another
 # (matched by an older annotator) has them redone before it is matched again (relations.stale).
-FEATURES_VERSION = 6
+FEATURES_VERSION = 7  # 7: a first-person subject read as the claim's source (first_person)
 # The key of a claim row (pipeline.paragraph_rows) that holds its predicates, read from the parse
 # (match_structure.predicates): stored in its match features, not in the claims table.
 MATCH_STRUCTURE = "match_structure"
@@ -89,6 +89,7 @@ class Features:
     objects: frozenset[tuple[str, str]] = frozenset()  # (predicate, its object) when a noun
     sequence: str = ""  # its words, folded, in order: " a b c " (see contains)
     fragment: bool = False  # a piece of a sentence (same_claim.is_fragment): related to nothing
+    speaker: frozenset[str] = frozenset()  # its source's name, for a claim in the first person (first_person)
 
     @functools.cached_property
     def words(self) -> frozenset[str]:
@@ -138,7 +139,7 @@ class Features:
         return {"v": FEATURES_VERSION, "t": sorted(self.terms), "q": [[q.value, q.unit, q.qualifier] for q in self.quantities],
                 "p": sorted(self.persons), "e": sorted(self.entities), "d": sorted(self.dates),
                 "n": [sorted(scope) for scope in self.negations], "w": sorted(self.names),
-                "x": self.parse(), "s": self.sequence, "f": self.fragment}
+                "x": self.parse(), "s": self.sequence, "f": self.fragment, "sp": sorted(self.speaker)}
 
     def parse(self) -> dict:
         """What it holds of its parse, as :func:`match_structure.predicates` gives it."""
@@ -150,7 +151,7 @@ class Features:
         return cls(frozenset(data["t"]), frozenset(figures.Quantity(*q) for q in data["q"]),
                    frozenset(data["p"]), frozenset(data["e"]), frozenset(data["d"]),
                    tuple(frozenset(scope) for scope in data["n"]), frozenset(data["w"]),
-                   sequence=data["s"], fragment=data["f"], **_parsed(data["x"]))
+                   sequence=data["s"], fragment=data["f"], speaker=frozenset(data["sp"]), **_parsed(data["x"]))
 
     def denies(self, words: frozenset[str]) -> bool:
         """Whether it denies what ``words`` say: an odd number of its negations bear on them."""
@@ -171,7 +172,7 @@ def _synonyms() -> tuple[re.Pattern, dict[str, str]]:
 
 
 @cache
-def _stopwords() -> frozenset[str]:
+def stopwords() -> frozenset[str]:
     words = set(lexicon.words("match_stopwords.txt"))
     for lemma, _pos in lexicon.cues():  # attribution cues: "said" and "claimed" assert alike
         words.update((lemma, lemma + "s", lemma + "d", lemma + "ed", lemma + "ing"))
@@ -208,11 +209,13 @@ def stems(words: list[str]) -> list[str]:
 
 
 def features(text: str, entities: Iterable[tuple[str, str]] = (),
-             structure: Mapping | None = None) -> Features:
-    """The match features of a claim's text, its named entities ``(text, label)`` and the
-    predicates of its parse (:func:`match_structure.predicates`; none: a fragment)."""
+             structure: Mapping | None = None, source: tuple[str | None, str | None] = (None, None)) -> Features:
+    """The match features of a claim's text, its named entities ``(text, label)``, the
+    predicates of its parse (:func:`match_structure.predicates`; none: a fragment) and its
+    source (canonical name, entity label), of whom its first-person subjects speak
+    (:mod:`annotator.first_person`)."""
     terms, found, days, scopes, sequence, fragment = _text_features(text)
-    stop = _stopwords()
+    stop = stopwords()
     persons, others, names = set(), set(), set()
     for name, label in entities:
         if label not in NAMED_LABELS:
@@ -225,8 +228,9 @@ def features(text: str, entities: Iterable[tuple[str, str]] = (),
             persons.add(stems([parts[-1]])[0])
         else:
             others.update(stems(parts))  # "Iraq" is named in "the Iraq War"
-    return Features(terms, found, frozenset(persons), frozenset(others), days, scopes,
-                    frozenset(names), sequence=sequence, fragment=fragment, **_parsed(structure))
+    return first_person.said_by(Features(
+        terms, found, frozenset(persons), frozenset(others), days, scopes, frozenset(names),
+        sequence=sequence, fragment=fragment, **_parsed(structure)), *source)
 
 
 # A sentence comes back: wire copy repeated by outlets, a quotation in several articles, the
@@ -244,7 +248,7 @@ def _text_features(text: str) -> tuple[frozenset[str], frozenset[figures.Quantit
     raw = _WORD_OR_BREAK.findall(rest)
     negations, denying = negation_words(), antonyms()
     words = [denying.get(w, w) for w in raw]  # "opposed" is "support", denied
-    stop = _stopwords()
+    stop = stopwords()
     scopes = []
     for i, w in enumerate(words):
         if w in negations:
@@ -311,7 +315,10 @@ def _similarity(a: frozenset[str], b: frozenset[str], weight: Weight | None = No
 
 
 def _shared_subject(a: Features, b: Features) -> bool | None:
-    """Whether the two name a person or entity in common; None when one of them names none."""
+    """Whether the two name a person or entity in common (the source of a claim in the first
+    person counts: first_person.speaks_of); None when one of them names none."""
+    if first_person.speaks_of(a, b):
+        return True
     if not (a.persons or a.entities) or not (b.persons or b.entities):
         return None
     return bool(a.persons & b.persons or a.entities & b.entities)

@@ -2,12 +2,14 @@
 (tests/fixtures/matching-gold/SOURCES.md). Skips when ../shared is absent."""
 
 import csv
+import functools
 import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from annotator.first_person import said_by
 from annotator.match_structure import predicates
 from annotator.matching import compare, features, idf
 
@@ -49,8 +51,38 @@ def judged_pairs(nlp, pairs: Path) -> tuple[list[dict], list]:
                 texts[article] = (POLNEAR / article).read_text(encoding="utf-8")
             spans.append(texts[article][int(r[f"start_{side}"]):int(r[f"end_{side}"])])
     assert all(s.strip() for s in spans)
-    return rows, [features(doc.text, [(e.text, e.label_) for e in doc.ents], predicates(doc[:]))
-                  for doc in nlp.pipe(spans, batch_size=64)]
+    found = [features(doc.text, [(e.text, e.label_) for e in doc.ents], predicates(doc[:]))
+             for doc in nlp.pipe(spans, batch_size=64)]
+    places = [(r[f"article_{side}"], int(r[f"start_{side}"])) for r in rows for side in ("a", "b")]
+    return rows, [said_by(f, *source_of(texts[article], start)) if first_person(f) else f
+                  for f, (article, start) in zip(found, places)]
+
+
+def first_person(f) -> bool:
+    return any(s in ("i", "we") for _p, s in f.subjects)
+
+
+@functools.cache
+def _annotated(text: str) -> list[dict]:
+    from attributions import document_claims
+
+    return document_claims(_annotator(), text)
+
+
+@functools.cache
+def _annotator():
+    from annotator.pipeline import build_nlp
+
+    return build_nlp()
+
+
+def source_of(text: str, start: int) -> tuple[str | None, str | None]:
+    """The source the annotator gives the claim at ``start`` of an article (its canonical name
+    and label), as a database of the article holds it: what a first-person subject stands for."""
+    for c in _annotated(text):
+        if c["start"] <= start < c["end"]:
+            return c["source_canonical"], c["source_label"]
+    return None, None
 
 
 def score(nlp, weight=None) -> dict:
@@ -83,7 +115,10 @@ def test_matching_gold_targets(ner):
     print(result)
     assert result["same_recall"] >= 0.80, result
     # The issue asks for 0.50; after two of the seven `contradicts` pairs were relabelled `none`
-    # by two independent judges (SOURCES.md), the matcher finds 2 of the 5 left: 0.40.
+    # by two independent judges (SOURCES.md), the matcher finds 2 of the 5 left: 0.40. Reading a
+    # first-person subject as the claim's source (first_person) does not find a third: Clinton's
+    # "I ... did not send classified material" gets no source from the annotator ("The
+    # presidential candidate reiterated: ..."; with her named as its source, it is found).
     assert result["contradicts_recall"] >= 0.40, result
     assert result["confusion"].get(("none", "contradicts"), 0) == 0, result
     assert result["none_called_same"] < 0.10, result

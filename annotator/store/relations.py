@@ -48,28 +48,33 @@ APPEARANCES_SQL = """(
       where k.claim_id = c.id and g.superseded = 0 and g.doc != c.doc order by g.doc))"""
 
 
-def _claims(db: Conn, where: str, params: Iterable) -> list[tuple[str, str, str, list]]:
-    """(id, document_id, text, [(entity text, label)]) of the current claims matching ``where``."""
+Claim = tuple[str, str, str, list, tuple[str | None, str | None]]
+
+
+def _claims(db: Conn, where: str, params: Iterable) -> list[Claim]:
+    """(id, document_id, text, [(entity text, label)], (source's canonical name, label)) of the
+    current claims matching ``where``."""
     rows = db.execute(
         f"select c.id, c.document_id, c.text, (select json_group_array(json_array(ce.text, ce.label))"
-        f" from claim_entities ce where ce.claim_id = c.id) from claims c"
+        f" from claim_entities ce where ce.claim_id = c.id), c.source_canonical, c.source_label from claims c"
         f" where c.superseded = 0 and {where}", list(params)).fetchall()
-    return [(cid, doc, text, json.loads(ents) if ents else []) for cid, doc, text, ents in rows]
+    return [(cid, doc, text, json.loads(ents) if ents else [], (canonical, label))
+            for cid, doc, text, ents, canonical, label in rows]
 
 
-def _store_keys(db: Conn, claims: list[tuple[str, str, str, list]],
+def _store_keys(db: Conn, claims: list[Claim],
                 structures: Mapping[str, dict | None] | None = None) -> dict[str, matching.Features]:
     """Store the match keys of ``claims``, which have none (forgotten, or never matched).
     ``structures``: the predicates of each claim read from its document's parse (extract); the
     claims without are parsed again from their text (``annotator match``)."""
     structures = dict(structures or {})
-    missing = [(cid, text) for cid, _doc, text, _ents in claims if structures.get(cid) is None]
+    missing = [(cid, text) for cid, _doc, text, _ents, _source in claims if structures.get(cid) is None]
     if missing:
         structures.update(zip([cid for cid, _ in missing], match_structure.parse([t for _, t in missing])))
     found = {}
     rows = []
-    for cid, doc, text, ents in claims:
-        f = found[cid] = matching.features(text, ents, structures[cid])
+    for cid, doc, text, ents, source in claims:
+        f = found[cid] = matching.features(text, ents, structures[cid], source)
         rows.append((cid, doc, json.dumps(f.keys()), json.dumps(f.to_json())))
     if rows:
         db.execute(
