@@ -38,7 +38,7 @@ from collections import Counter
 from functools import cache
 from typing import TYPE_CHECKING
 
-from . import figures, lexicon, matching
+from . import figures, lexicon, match_words, matching
 
 if TYPE_CHECKING:
     from .matching import Features, Weight
@@ -50,8 +50,8 @@ PERSONAL = frozenset({"i", "he", "she", "we", "they", "you"})
 
 @cache
 def _polls() -> frozenset[str]:
-    words = [w for word in sorted(lexicon.words("match_polls.txt")) for w in matching.fold(word).split()]
-    return frozenset(matching.stems(words))
+    words = [w for word in sorted(lexicon.words("match_polls.txt")) for w in match_words.fold(word).split()]
+    return frozenset(match_words.stems(words))
 
 
 def is_poll(f: Features) -> bool:
@@ -61,7 +61,7 @@ def is_poll(f: Features) -> bool:
 
 @cache
 def _disputing() -> tuple[str, ...]:
-    return tuple(f" {' '.join(matching.fold(phrase).split())} " for phrase in sorted(lexicon.words("match_disputed.txt")))
+    return tuple(f" {' '.join(match_words.fold(phrase).split())} " for phrase in sorted(lexicon.words("match_disputed.txt")))
 
 
 def disputes(f: Features) -> bool:

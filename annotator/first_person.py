@@ -17,7 +17,7 @@ match features change; the stored text and source do not. A source that is no na
 import dataclasses
 import re
 
-from . import matching
+from . import match_words, matching
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _GROUPS = frozenset({"ORG", "NORP", "GPE"})  # the sources that say "we" as one
@@ -30,11 +30,11 @@ def said_by(f: "matching.Features", canonical: str | None, label: str | None) ->
     pronoun = "i" if label == "PERSON" else "we" if label in _GROUPS else None
     if pronoun is None or not canonical or all(s != pronoun for _p, s in f.subjects):
         return f
-    parts = [w for w in _WORD.findall(matching.fold(canonical)) if w not in matching.stopwords()]
+    parts = [w for w in _WORD.findall(match_words.fold(canonical)) if w not in match_words.stopwords()]
     if not parts:
         return f
-    words = frozenset(matching.stems(parts))
-    name = matching.stems([parts[-1]])[0]  # a person by surname, as matching.features has them
+    words = frozenset(match_words.stems(parts))
+    name = match_words.stems([parts[-1]])[0]  # a person by surname, as matching.features has them
     subjects = frozenset((p, name if s == pronoun else s) for p, s in f.subjects)
     return dataclasses.replace(f, terms=f.terms | words, subjects=subjects, names=f.names | words,
                                speaker=frozenset({name}))

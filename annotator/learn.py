@@ -30,7 +30,7 @@ import numpy as np
 import sqlite_utils
 from spacy.language import Language
 
-from . import checkworthy, claim_features, evaluate, train
+from . import checkworthy, checkworthy_features, claim_features, evaluate, train
 from .errors import AnnotatorError
 from .labels import CHECKWORTHY
 from .store import learned, queries
@@ -150,7 +150,7 @@ def prune_cache(folder: Path, keep: int = CACHE_KEEP) -> None:
 
 
 def _parse(nlp: Language, texts: Sequence[str]) -> list[np.ndarray]:
-    return [checkworthy.feature_ids(s) for s in checkworthy.sentence_spans(nlp, texts)]
+    return [checkworthy_features.feature_ids(s) for s in checkworthy.sentence_spans(nlp, texts)]
 
 
 # --- training and comparing ----------------------------------------------------------------------
@@ -266,7 +266,7 @@ def learn(db: sqlite_utils.Database, db_path: str | Path, nlp: Language, claimbu
          f"to train on, {len(test)} held out (of {len({r.doc for r in test})} documents)")
 
     shipped = checkworthy.load_model()
-    current = learned.current(db, db_path, checkworthy.FEATURES)
+    current = learned.current(db, db_path, checkworthy_features.FEATURES)
     before_name = current["name"] if current else "shipped"
     before_model = checkworthy.read_model(current["path"]) if current else shipped
 
@@ -300,7 +300,7 @@ def learn(db: sqlite_utils.Database, db_path: str | Path, nlp: Language, claimbu
     }
     worse = [what for what in ("claimbuster", "reviews") if figures[what] and figures[what]["worse"]]
     figures["active"] = force or not worse
-    figures["features"] = checkworthy.FEATURES
+    figures["features"] = checkworthy_features.FEATURES
     model.meta = {"trained_on": {"claimbuster": len(cb_train), "gold": len(idx) - len(cb_train),
                                  "reviews": len(mine)},
                   "gold_weight": gold_weight, "review_weight": review_weight, "C": train.C,

@@ -29,7 +29,7 @@ from functools import cache, lru_cache
 
 from spacy.tokens import Span, Token
 
-from . import contradictions, figures, lexicon, matching
+from . import contradictions, figures, lexicon, match_words
 
 # Verbs whose object says what is done ("give remarks", "take credit", "hold a rally").
 LIGHT_VERBS = frozenset({"give", "make", "take", "have", "deliver", "hold", "do", "get", "offer"})
@@ -72,12 +72,12 @@ def _stem(token: Token) -> str:
 
 @lru_cache(maxsize=65536)  # the same words come back claim after claim
 def _stem_of(word: str, lemma: str, name: bool) -> str:
-    folded = matching.fold(word).split()
+    folded = match_words.fold(word).split()
     if folded == [word]:  # no synonym of the form: the lemma's (a name keeps its form)
-        folded = matching.fold(word if name else lemma).split()
+        folded = match_words.fold(word if name else lemma).split()
     if not folded:
         return ""
-    return matching.stems([matching.antonyms().get(folded[-1], folded[-1])])[0]
+    return match_words.stems([match_words.antonyms().get(folded[-1], folded[-1])])[0]
 
 
 def _level(token: Token, span: Span, root: int) -> int:
@@ -191,12 +191,12 @@ def _denied(verb: Token, head: Token) -> bool:
     """Whether a predicate is denied: a negation on it or its object ("did not pay", "paid no
     taxes", "paid nothing"), *without* before it ("without raising taxes"), or a word that
     denies a concept ("opposed": not support); two cancel out."""
-    negations = matching.negation_words()
+    negations = match_words.negation_words()
     count = sum(1 for c in verb.children if c.dep_ == "neg" or (
         c.dep_ != "prep" and c.pos_ not in ("VERB", "AUX") and c.lower_ in negations))
     count += verb.dep_ == "pcomp" and verb.head.lower_ == "without"
     count += sum(1 for c in verb.children if c.dep_ == "dobj" for d in c.children if d.dep_ == "det" and d.lower_ == "no")
-    count += head.lower_ in matching.antonyms()
+    count += head.lower_ in match_words.antonyms()
     return count % 2 == 1
 
 

@@ -5,6 +5,7 @@ attribution cues left out, synonyms folded into one concept: "jobless rate" and 
 are one, "dropped" and "fell" another), its quantities normalized ("4.2%" = "4.2 percent",
 "$2.9 billion" = 2.9e9 dollars, "nearly $3 billion" an approximate 3e9 dollars), its named
 entities (a person by surname), its dates, and its polarity (an odd number of negations denies);
+the words are folded, stemmed and sorted by :mod:`annotator.match_words`;
 the quantities and dates are read by :mod:`annotator.figures`; what it asserts, by its parse, by
 :mod:`annotator.match_structure`.
 :func:`compare` decides on a pair: ``same`` when the words agree enough and the entities,
@@ -22,11 +23,8 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 
-import Stemmer
-
-from . import contradictions, figures, first_person, lexicon, same_claim
+from . import contradictions, figures, first_person, match_words, same_claim
 
 SAME_THRESHOLD = 0.4  # word agreement (see _similarity) from which a pair can be the same claim
 # Dice from which a pair can be the same claim, however high its overlap: a short sentence whose
@@ -100,7 +98,7 @@ class Features:
     def predicate(self) -> frozenset[str]:
         """The words that say what is claimed of whom: all but names, titles and roles, and
         times (``lexicons/match_roles.txt``)."""
-        return self.words - self.persons - self.entities - self.names - self.dates - _roles()
+        return self.words - self.persons - self.entities - self.names - self.dates - match_words.roles()
 
     @functools.cached_property
     def properties(self) -> frozenset[str]:
@@ -158,56 +156,6 @@ class Features:
         return sum(1 for scope in self.negations if scope & words) % 2 == 1
 
 
-@cache
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("english")
-
-
-@cache
-def _synonyms() -> tuple[re.Pattern, dict[str, str]]:
-    table = lexicon.table("match_synonyms.tsv")
-    phrases = sorted(table, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)")
-    return pattern, table
-
-
-@cache
-def stopwords() -> frozenset[str]:
-    words = set(lexicon.words("match_stopwords.txt"))
-    for lemma, _pos in lexicon.cues():  # attribution cues: "said" and "claimed" assert alike
-        words.update((lemma, lemma + "s", lemma + "d", lemma + "ed", lemma + "ing"))
-    return frozenset(words)
-
-
-@cache
-def _roles() -> frozenset[str]:
-    return frozenset(stems(sorted(lexicon.words("match_roles.txt"))))
-
-
-@cache
-def negation_words() -> frozenset[str]:
-    """The words that deny (``lexicons/negations.txt``)."""
-    return lexicon.words("negations.txt")
-
-
-@cache
-def antonyms() -> dict[str, str]:
-    """The words that deny a concept, and the concept ("opposed": support)."""
-    return lexicon.table("match_antonyms.tsv")
-
-
-@functools.lru_cache(maxsize=8192)  # names and words come back claim after claim
-def fold(text: str) -> str:
-    """Lower case, "n't" as "not", each synonym phrase replaced by its concept."""
-    text = text.lower().replace("’", "'").replace("n't", " not").replace("cannot", "can not")
-    pattern, table = _synonyms()
-    return pattern.sub(lambda m: f" {table[m.group(0)]} ", text)
-
-
-def stems(words: list[str]) -> list[str]:
-    return _stemmer().stemWords(words)
-
-
 def features(text: str, entities: Iterable[tuple[str, str]] = (),
              structure: Mapping | None = None, source: tuple[str | None, str | None] = (None, None)) -> Features:
     """The match features of a claim's text, its named entities ``(text, label)``, the
@@ -215,19 +163,19 @@ def features(text: str, entities: Iterable[tuple[str, str]] = (),
     source (canonical name, entity label), of whom its first-person subjects speak
     (:mod:`annotator.first_person`)."""
     terms, found, days, scopes, sequence, fragment = _text_features(text)
-    stop = stopwords()
+    stop = match_words.stopwords()
     persons, others, names = set(), set(), set()
     for name, label in entities:
         if label not in NAMED_LABELS:
             continue
-        parts = [w for w in _WORD.findall(fold(name)) if w not in stop]
+        parts = [w for w in _WORD.findall(match_words.fold(name)) if w not in stop]
         if not parts:
             continue
-        names.update(stems(parts))
+        names.update(match_words.stems(parts))
         if label == "PERSON":
-            persons.add(stems([parts[-1]])[0])
+            persons.add(match_words.stems([parts[-1]])[0])
         else:
-            others.update(stems(parts))  # "Iraq" is named in "the Iraq War"
+            others.update(match_words.stems(parts))  # "Iraq" is named in "the Iraq War"
     return first_person.said_by(Features(
         terms, found, frozenset(persons), frozenset(others), days, scopes, frozenset(names),
         sequence=sequence, fragment=fragment, **_parsed(structure)), *source)
@@ -240,15 +188,15 @@ def _text_features(text: str) -> tuple[frozenset[str], frozenset[figures.Quantit
                                        tuple[frozenset[str], ...], str, bool]:
     """What :func:`features` reads from the text alone: its terms, quantities, dates (years
     included), negation scopes, folded word sequence and whether it is a fragment."""
-    folded = fold(text)
+    folded = match_words.fold(text)
     sequence = " " + " ".join(_WORD.findall(folded)) + " "
     folded = _AGE.sub(" ", folded)  # "a 40-year-old man" says who, not what
     days, rest = figures.dates(folded)
     found, years, rest = figures.quantities(rest)
     raw = _WORD_OR_BREAK.findall(rest)
-    negations, denying = negation_words(), antonyms()
+    negations, denying = match_words.negation_words(), match_words.antonyms()
     words = [denying.get(w, w) for w in raw]  # "opposed" is "support", denied
-    stop = stopwords()
+    stop = match_words.stopwords()
     scopes = []
     for i, w in enumerate(words):
         if w in negations:
@@ -257,8 +205,8 @@ def _text_features(text: str) -> tuple[frozenset[str], frozenset[figures.Quantit
         elif raw[i] in denying:
             scopes.append([w])
     words = [w for w in words if w not in _BREAKS]
-    terms = frozenset(stems([w for w in words if w not in stop and w not in negations]))
-    return (terms, frozenset(found), frozenset(days | years), tuple(frozenset(stems(x)) for x in scopes),
+    terms = frozenset(match_words.stems([w for w in words if w not in stop and w not in negations]))
+    return (terms, frozenset(found), frozenset(days | years), tuple(frozenset(match_words.stems(x)) for x in scopes),
             sequence, same_claim.is_fragment(text))
 
 

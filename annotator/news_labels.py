@@ -20,7 +20,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Span
 
-from . import checkworthy, corpus, pipeline, structure
+from . import checkworthy, checkworthy_features, corpus, pipeline, structure
 from .claims import SPANS_KEY
 from .labels import CHECKWORTHY
 from .train import Example
@@ -90,7 +90,7 @@ def claim_features(nlp: Language, articles: Path, labels: Sequence[Label]) -> li
                                      alignment_mode="expand")
                 if span is not None and len(span):
                     chosen[(article, start, end)] = (cover, checkworthy.as_claim(span))
-        features = checkworthy.claim_features([span for _, span in chosen.values()])
+        features = checkworthy_features.claim_features([span for _, span in chosen.values()])
         found.update({key: (cover, ids) for (key, (cover, _)), ids in zip(chosen.items(), features)})
         doc.user_data.clear()  # see pipeline._Parsing.add: the components' spans hold the Doc
     return [found[key][1] if key in found else None for key in ((lab.article, lab.start, lab.end) for lab in labels)]

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from spacy.language import Language
 
-from . import char_ngrams, checkworthy, evaluate, labels
+from . import char_ngrams, checkworthy, checkworthy_features, evaluate, labels
 
 SEED = 18
 HELDOUT = 0.2
@@ -58,7 +58,7 @@ def claimbuster_split(examples: Sequence[Example]) -> tuple[list[int], list[int]
     return list(train), sorted(test)
 
 
-def matrix(features: Sequence[np.ndarray], columns: int = checkworthy.N_FEATURES):
+def matrix(features: Sequence[np.ndarray], columns: int = checkworthy_features.N_FEATURES):
     """Hashed feature ids as a sparse count matrix."""
     from scipy import sparse
 
@@ -80,15 +80,15 @@ def fit(features: Sequence[np.ndarray], labels: Sequence[str], weights: Sequence
     from sklearn.linear_model import LogisticRegression
 
     is_prose = np.asarray(prose, dtype=bool)
-    counts = matrix([checkworthy.prose_ids(f) if p else checkworthy.debate_ids(f) for f, p in zip(features, is_prose)])
+    counts = matrix([checkworthy_features.prose_ids(f) if p else checkworthy_features.debate_ids(f) for f, p in zip(features, is_prose)])
     tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
     lr = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
     lr.fit(tfidf.transform(counts), labels, sample_weight=np.asarray(weights))
     order = [list(lr.classes_).index(c) for c in checkworthy.CLASSES]
-    genre_coef, genre_intercept = np.zeros(checkworthy.N_FEATURES), 1.0 if is_prose.all() else -1.0
+    genre_coef, genre_intercept = np.zeros(checkworthy_features.N_FEATURES), 1.0 if is_prose.all() else -1.0
     if 0 < is_prose.sum() < len(is_prose):
         genre = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000)
-        genre.fit(tfidf.transform(matrix([checkworthy.debate_ids(f) for f in features])), is_prose)
+        genre.fit(tfidf.transform(matrix([checkworthy_features.debate_ids(f) for f in features])), is_prose)
         genre_coef, genre_intercept = genre.coef_[0], float(genre.intercept_[0])
     model = checkworthy.Model(  # weights at the precision of the file, so figures are the shipped model's
         classes=checkworthy.CLASSES, idf=tfidf.idf_.astype(np.float16).astype(np.float32),
@@ -99,7 +99,7 @@ def fit(features: Sequence[np.ndarray], labels: Sequence[str], weights: Sequence
     )
     if text_weight < 1.0:  # the same examples, read by their characters
         chars = TfidfTransformer(sublinear_tf=True).fit(
-            text_counts := matrix([checkworthy.text_ids(f) for f in features], char_ngrams.N_COLUMNS))
+            text_counts := matrix([checkworthy_features.text_ids(f) for f in features], char_ngrams.N_COLUMNS))
         text = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
         text.fit(chars.transform(text_counts), labels, sample_weight=np.asarray(weights))
         order = [list(text.classes_).index(c) for c in checkworthy.CLASSES]
@@ -187,7 +187,7 @@ def scores_of(model: checkworthy.Model, features: Sequence[np.ndarray], examples
 def features_of(nlp: Language, examples: Sequence[Example]) -> list[np.ndarray]:
     """Each example's features: its own (a claim read in its article), or its text's, parsed alone."""
     texts = [e.text for e in examples if e.features is None]
-    parsed = iter([checkworthy.feature_ids(s) for s in checkworthy.sentence_spans(nlp, texts)])
+    parsed = iter([checkworthy_features.feature_ids(s) for s in checkworthy.sentence_spans(nlp, texts)])
     return [e.features if e.features is not None else next(parsed) for e in examples]
 
 

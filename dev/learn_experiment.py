@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 import annotator
-from annotator import checkworthy, evaluate, learn, pipeline
+from annotator import checkworthy, checkworthy_features, evaluate, learn, pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = [ROOT / "tests" / "fixtures" / f"extra-eval-{n}" for n in (2, 3, 4)]
@@ -112,7 +112,7 @@ def main(work: Path, force: bool) -> None:
             pooled[which].append(json.loads(cli("eval", gold_file, "--db", path, "--json"))["(all)"])
         model_path = folder / "claims.models" / "checkworthy-learned-1.npz"
         after = checkworthy.read_model(model_path) if "in use" in out else shipped
-        features = [checkworthy.feature_ids(s)
+        features = [checkworthy_features.feature_ids(s)
                     for s in checkworthy.sentence_spans(nlp, [g["text"] for g in gold])]
         pooled["gold"] += [g["checkworthy"] for g in gold]
         for which, model in (("before", shipped), ("after", after)):

@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from annotator import char_ngrams, checkworthy
+from annotator import char_ngrams, checkworthy, checkworthy_features
 from annotator.claims import SPANS_KEY
 
 
@@ -83,10 +83,10 @@ def test_the_component_scores_a_batch_as_it_scores_one_document(nlp):
 
 
 def test_features_are_the_same_on_every_parse(nlp):
-    a = checkworthy.feature_ids(claim(nlp, "Prices fell sharply in May."))
-    b = checkworthy.feature_ids(claim(nlp, "Prices fell sharply in May."))
+    a = checkworthy_features.feature_ids(claim(nlp, "Prices fell sharply in May."))
+    b = checkworthy_features.feature_ids(claim(nlp, "Prices fell sharply in May."))
     assert len(a) and (a == b).all()
-    assert ((0 <= a) & (a < 3 * checkworthy.N_FEATURES)).all()  # three readings, see test_claim_features
+    assert ((0 <= a) & (a < 3 * checkworthy_features.N_FEATURES)).all()  # three readings, see test_claim_features
 
 
 @pytest.mark.parametrize(
@@ -129,7 +129,7 @@ def test_a_file_that_is_not_a_model_is_refused_naming_it(tmp_path):
 def test_prose_and_debate_choose_their_class_with_their_own_biases_and_calibration():
     """Same probabilities, two genres: each row takes the class biases and the score calibration of
     the genre it reads as."""
-    n, k = checkworthy.N_FEATURES, len(checkworthy.CLASSES)
+    n, k = checkworthy_features.N_FEATURES, len(checkworthy.CLASSES)
     model = checkworthy.Model(
         classes=checkworthy.CLASSES, idf=np.ones(n), coef=np.zeros((k, n)), intercept=np.zeros(k),
         bias=np.array([0.0, 0.0, 1.0]), calibration=(1.0, 0.0), meta={},
@@ -146,7 +146,7 @@ def test_prose_and_debate_choose_their_class_with_their_own_biases_and_calibrati
 def test_only_a_prose_claim_mixes_in_its_character_ngram_model():
     """The character n-gram model's probabilities are averaged into a prose claim's, with the
     model's weight; a debate sentence is read by its words and parse alone."""
-    n, k, m = checkworthy.N_FEATURES, len(checkworthy.CLASSES), char_ngrams.N_COLUMNS
+    n, k, m = checkworthy_features.N_FEATURES, len(checkworthy.CLASSES), char_ngrams.N_COLUMNS
     plain = checkworthy.Model(
         classes=checkworthy.CLASSES, idf=np.ones(n), coef=np.zeros((k, n)), intercept=np.zeros(k),
         bias=np.zeros(k), calibration=(1.0, 0.0), meta={}, genre_coef=np.zeros(n), genre_intercept=0.0,

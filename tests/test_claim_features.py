@@ -1,7 +1,7 @@
 """What the check-worthiness model reads of a claim: its content and the guide's kinds of
 non-factual content, on sentences written for the test; and the two readings of one claim."""
 
-from annotator import checkworthy
+from annotator import checkworthy_features
 from annotator.claim_features import content_span, judgement
 from annotator.claims import SPANS_KEY
 
@@ -32,9 +32,9 @@ def test_modal_words_count_only_as_modal_verbs(nlp):
 
 def test_a_claim_has_a_debate_reading_of_its_words_and_a_prose_reading_of_its_content(nlp):
     got = claim(nlp, "Police said 14 people were killed in the blast.")
-    ids = checkworthy.feature_ids(got)
-    assert (checkworthy.debate_ids(ids) == checkworthy.span_features([got])[0]).all()
-    content = checkworthy.span_features([content_span(got)])[0]
-    prose = checkworthy.prose_ids(ids)
+    ids = checkworthy_features.feature_ids(got)
+    assert (checkworthy_features.debate_ids(ids) == checkworthy_features.span_features([got])[0]).all()
+    content = checkworthy_features.span_features([content_span(got)])[0]
+    prose = checkworthy_features.prose_ids(ids)
     assert (prose[:len(content)] == content).all()  # then the symbolic features, then the prose copies
     assert len(prose) == 2 * (len(content) + len(judgement(got)))

@@ -178,10 +178,10 @@ def test_learn_stores_a_model_that_rescoring_and_the_next_extract_use(db_copy, t
 @pytest.mark.slow
 def test_worker_processes_score_with_the_learned_model(tmp_path, small_training_data, nlp):
     """A worker builds its pipeline with the learned weights (the engines' parse_chunk)."""
-    from annotator import checkworthy, corpus, engines, pipeline, train
+    from annotator import checkworthy, checkworthy_features, corpus, engines, pipeline, train
 
     examples = train.load_examples(small_training_data / "train.jsonl", [], 1.0)
-    features = [checkworthy.feature_ids(s)
+    features = [checkworthy_features.feature_ids(s)
                 for s in checkworthy.sentence_spans(nlp, [e.text for e in examples])]
     shipped = checkworthy.load_model()
     model = refit(shipped, features, [e.label for e in examples], [1.0] * len(examples),
@@ -270,7 +270,7 @@ def test_a_class_let_stand_is_the_one_the_reviewer_saw(tmp_path):
     document with another model in use re-scores the claim, and the label stays."""
     import dataclasses
 
-    from annotator import checkworthy
+    from annotator import checkworthy, checkworthy_features
     from annotator.evaluate import reviewed_gold
 
     corpus, db_path = tmp_path / "corpus", tmp_path / "claims.db"
@@ -291,7 +291,7 @@ def test_a_class_let_stand_is_the_one_the_reviewer_saw(tmp_path):
     path = learned.model_path(db_path, 1)
     path.parent.mkdir()
     model.save(path)
-    learned.record(db, db_path, 1, path, {"active": True, "features": checkworthy.FEATURES})
+    learned.record(db, db_path, 1, path, {"active": True, "features": checkworthy_features.FEATURES})
     db.close()
     (corpus / "a.txt").write_text(f"{claim}\n\nThank you all for coming tonight. We will see.\n",
                                   encoding="utf-8")
@@ -334,18 +334,18 @@ def test_the_feature_cache_keeps_the_most_recently_used_sets(nlp, own_cache):
 def test_a_model_learned_on_an_older_layout_of_the_features_is_not_used(tmp_path):
     """A database learned by an older annotator (its features laid out otherwise) is scored by the
     shipped model until `annotator learn` runs again; the old weights file is refused by name."""
-    from annotator import checkworthy
+    from annotator import checkworthy, checkworthy_features
 
     db_path = tmp_path / "c.db"
     db = store.connect(db_path)
     shipped = checkworthy.load_model()
-    for version, features in ((1, None), (2, checkworthy.FEATURES)):
+    for version, features in ((1, None), (2, checkworthy_features.FEATURES)):
         path = learned.model_path(db_path, version)
         path.parent.mkdir(parents=True, exist_ok=True)
         shipped.save(path)
         figures = {"active": True, **({"features": features} if features else {})}
         learned.record(db, db_path, version, path, figures)
-        got = learned.current(db, db_path, checkworthy.FEATURES)
+        got = learned.current(db, db_path, checkworthy_features.FEATURES)
         assert (got["name"] if got else None) == (f"{learned.PREFIX}2" if features else None)
 
     old = tmp_path / "old.npz"

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from annotator import checkworthy, corpus, news_labels, pipeline
+from annotator import checkworthy_features, corpus, news_labels, pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 POLNEAR = ROOT.parent / "shared" / "eval" / "polnear"
@@ -59,7 +59,7 @@ def test_a_labelled_claim_is_read_as_the_pipeline_reads_it_in_its_article(nlp, t
     claims = {c.text: c for c in paragraph.spans["annotator_claims"]}
     mayor = claims["The mayor said the plan was a disgrace."]
     assert mayor._.annotator_source is not None
-    assert np.array_equal(got[0], checkworthy.claim_features([mayor])[0])
+    assert np.array_equal(got[0], checkworthy_features.claim_features([mayor])[0])
     assert np.array_equal(got[2], got[0])  # most of it is the mayor's sentence
     assert not np.array_equal(got[1], got[0])
 
