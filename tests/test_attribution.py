@@ -17,6 +17,8 @@ CASES = [
     ("The company said in a statement that it had fired the manager.", "The company", "said", "reported"),
     ("Critics argue that the law is unconstitutional.", "Critics", "argue", "reported"),
     ("The lawyer insisted his client was innocent.", "The lawyer", "insisted", "reported"),
+    ("The mayor reiterated that the bridge would reopen in May.", "The mayor", "reiterated", "reported"),
+    ("The coach conceded his team had played badly.", "The coach", "conceded", "reported"),
     ("The president warned that sanctions would follow.", "The president", "warned", "reported"),
     ("The UN estimates that 2 million people have fled.", "The UN", "estimates", "reported"),
     ("Mr. Lee, the company's chief executive, said profits had doubled.", "Mr. Lee", "said", "reported"),
