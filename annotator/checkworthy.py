@@ -1,14 +1,16 @@
 """How worth checking a claim is: ClaimBuster's cfs/ufs/nfs, a calibrated score, Full Fact's type.
 
 The class and the score come from a linear model learned from data (``annotator train
-checkworthy``; weights in ``models/checkworthy.npz``). Its features are hashed from what the
-spaCy model already computed for every token of the claim's content (lower-cased form, lemma,
-suffix, prefix, shape, tag, dependency, entity type, as n-grams and head-dependent pairs) and from
-the symbolic features of :mod:`.claim_features` (stance, cue classes, the guide's kinds of
-non-factual content), so scoring costs a few array operations per claim. A claim that reads as prose (news, encyclopedia) rather than debate speech is
-scored with prose-specific copies of its features and class biases tuned on prose (see
+checkworthy``; weights in ``models/checkworthy.npz``). Its features (:mod:`.checkworthy_features`)
+are hashed from what the spaCy model already computed for every token of the claim (lower-cased
+form, lemma, suffix, prefix, shape, tag, dependency, entity type, as n-grams and head-dependent
+pairs), from the symbolic features of :mod:`.claim_features` (stance, cue classes, the guide's
+kinds of non-factual content) and from the claim's characters (:mod:`.char_ngrams`), so scoring
+costs a few array operations per claim. A claim that reads as prose (news, encyclopedia) rather
+than debate speech is read by its content, with prose-specific copies of its features, class
+biases tuned on prose, and its probabilities averaged with a character n-gram model's (see
 :class:`Model`). The score is the calibrated probability that the claim is ``cfs``. The claim
-type is a rule over the claim's own content (its source and cue left out).
+type is a rule over the claim's own content (:mod:`.claim_type`).
 
 The ``annotator_checkworthy`` component sets ``span._.annotator_checkworthy``,
 ``span._.annotator_checkworthy_score`` and ``span._.annotator_claim_type``.
