@@ -15,11 +15,9 @@ match features change; the stored text and source do not. A source that is no na
 """
 
 import dataclasses
-import re
 
 from . import match_words, matching
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _GROUPS = frozenset({"ORG", "NORP", "GPE"})  # the sources that say "we" as one
 
 
@@ -30,7 +28,7 @@ def said_by(f: "matching.Features", canonical: str | None, label: str | None) ->
     pronoun = "i" if label == "PERSON" else "we" if label in _GROUPS else None
     if pronoun is None or not canonical or all(s != pronoun for _p, s in f.subjects):
         return f
-    parts = [w for w in _WORD.findall(match_words.fold(canonical)) if w not in match_words.stopwords()]
+    parts = match_words.name_words(canonical)
     if not parts:
         return f
     words = frozenset(match_words.stems(parts))

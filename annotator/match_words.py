@@ -13,6 +13,8 @@ import Stemmer
 
 from . import lexicon
 
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
 
 @cache
 def _stemmer() -> Stemmer.Stemmer:
@@ -62,3 +64,9 @@ def fold(text: str) -> str:
 
 def stems(words: list[str]) -> list[str]:
     return _stemmer().stemWords(words)
+
+
+def name_words(name: str) -> list[str]:
+    """The words a name is matched by: folded, function words left out, not yet stemmed (a
+    person is matched by the last: the surname)."""
+    return [w for w in WORD.findall(fold(name)) if w not in stopwords()]

@@ -56,7 +56,6 @@ MIN_SHARED = 4  # words two claims must share to be related at all ("She is righ
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT",
                           "WORK_OF_ART"})
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # A negation's scope ends at these ("Nobody knows why, but unemployment fell" asserts the fall).
 _BREAKS = frozenset({";", ":", "(", ")", "—", "–", "but", "while", "although", "though", "whereas"})
 _WORD_OR_BREAK = re.compile(r"[^\W_]+|[;:()—–]", re.UNICODE)
@@ -163,12 +162,11 @@ def features(text: str, entities: Iterable[tuple[str, str]] = (),
     source (canonical name, entity label), of whom its first-person subjects speak
     (:mod:`annotator.first_person`)."""
     terms, found, days, scopes, sequence, fragment = _text_features(text)
-    stop = match_words.stopwords()
     persons, others, names = set(), set(), set()
     for name, label in entities:
         if label not in NAMED_LABELS:
             continue
-        parts = [w for w in _WORD.findall(match_words.fold(name)) if w not in stop]
+        parts = match_words.name_words(name)
         if not parts:
             continue
         names.update(match_words.stems(parts))
@@ -189,7 +187,7 @@ def _text_features(text: str) -> tuple[frozenset[str], frozenset[figures.Quantit
     """What :func:`features` reads from the text alone: its terms, quantities, dates (years
     included), negation scopes, folded word sequence and whether it is a fragment."""
     folded = match_words.fold(text)
-    sequence = " " + " ".join(_WORD.findall(folded)) + " "
+    sequence = " " + " ".join(match_words.WORD.findall(folded)) + " "
     folded = _AGE.sub(" ", folded)  # "a 40-year-old man" says who, not what
     days, rest = figures.dates(folded)
     found, years, rest = figures.quantities(rest)
