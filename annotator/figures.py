@@ -160,9 +160,16 @@ def same_values(a: frozenset[Quantity], b: frozenset[Quantity]) -> bool:
 
 
 def dates_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
-    for prefix in ("y", "m"):
-        da = {d for d in a if d.startswith(prefix)}
-        db = {d for d in b if d.startswith(prefix)}
+    """Whether two claims' dates cannot be one time: years apart, months apart, or days apart.
+    A day is in its month: "Feb. 9" (m2d9) is no conflict with "in February" (m2), which a
+    blind judge read as the same claim (`w16p-6`: the Supreme Court's 5-4 vote on the Clean
+    Power Plan)."""
+    def month(d: str) -> str:
+        return d.split("d")[0]
+
+    for da, db in (({d for d in a if d.startswith("y")}, {d for d in b if d.startswith("y")}),
+                   ({month(d) for d in a if d.startswith("m")}, {month(d) for d in b if d.startswith("m")}),
+                   ({d for d in a if "d" in d}, {d for d in b if "d" in d})):
         if da and db and not da & db:
             return True
     return False
