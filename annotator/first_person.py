@@ -11,12 +11,18 @@ organisation) has a subject in common with it. The source is evidence for a subj
 never against: a claim that names someone else may still speak of the source by a pronoun or a
 role ("the nominee said she wanted ..."). Only the
 match features change; the stored text and source do not. A source that is no named identity
-("officials", "the candidate") stands for no one the other claim can name, and is left alone.
+("officials", "a spokesman") stands for no one the other claim can name, and is left alone; but
+a definite role noun ("The presidential candidate reiterated: 'I ... did not send classified
+material'", "the senator said") stands for the person the claims of its paragraph just before it
+name, when they name one person only (:func:`role_sources`): the way a pronoun source does in
+:mod:`annotator.sources`, for matching alone.
 """
 
 import dataclasses
+from collections.abc import Sequence
+from functools import cache
 
-from . import match_words, matching
+from . import lexicon, match_words, matching
 
 _GROUPS = frozenset({"ORG", "NORP", "GPE"})  # the sources that say "we" as one
 
@@ -43,3 +49,45 @@ def speaks_of(a: "matching.Features", b: "matching.Features") -> bool:
     both by one source). Evidence for a subject in common only: a claim that names others and
     not the source may still speak of it by a pronoun or a role ("the nominee said she ...")."""
     return bool(a.speaker & (b.persons | b.entities | b.speaker) or b.speaker & (a.persons | a.entities))
+
+
+def _is_role(source: str | None, canonical: str | None) -> bool:
+    """Whether a source is a definite role noun ("the presidential candidate", "the senator"):
+    "the", then lower-case words, the last a role (``lexicons/match_roles.txt``) of no one who
+    speaks for someone else (``lexicons/match_speaking_for.txt``: "the spokesman", "the
+    moderator" after a claim naming the candidate)."""
+    words = (source or "").split()
+    if len(words) < 2 or len(words) > 4 or words[0].lower() != "the" or not canonical:
+        return False
+    rest = words[1:]
+    return all(w.isalpha() and w.islower() for w in rest) and rest[-1] not in _speaking_for() and \
+        match_words.stems([rest[-1]])[0] in match_words.roles()
+
+
+@cache
+def _speaking_for() -> frozenset[str]:
+    return lexicon.words("match_speaking_for.txt")
+
+
+def role_sources(claims: Sequence[tuple[int, str | None, str | None, str | None, Sequence[str]]]
+                 ) -> list[tuple[str | None, str | None]]:
+    """The source each claim of a document speaks for, for :func:`said_by`: ``claims`` in
+    document order, each (its paragraph, its source's text, canonical name and entity label, the
+    persons it names). A definite role noun with no entity of its own ("The presidential
+    candidate reiterated") stands for the person that the nearest claim of its paragraph before
+    it naming anyone names, if that claim names one person only (by surname); any other source
+    is as it is."""
+    found: list[tuple[str | None, str | None]] = []
+    for i, (paragraph, source, canonical, label, _persons) in enumerate(claims):
+        person = None
+        if label is None and _is_role(source, canonical):
+            for earlier in reversed(claims[:i]):
+                if earlier[0] != paragraph:
+                    break
+                names = [n for n in earlier[4] if n[:1].isupper()]  # not "bona" of "bona fides"
+                surnames = {(match_words.name_words(n) or [""])[-1] for n in names} - {""}
+                if surnames:
+                    person = max(names, key=len) if len(surnames) == 1 else None
+                    break
+        found.append((person, "PERSON") if person else (canonical, label))
+    return found

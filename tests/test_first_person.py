@@ -5,7 +5,7 @@ import pytest
 from conftest import rows
 
 from annotator import extract
-from annotator.first_person import said_by
+from annotator.first_person import role_sources, said_by
 from annotator.match_structure import predicates
 from annotator.matching import compare, features
 
@@ -64,3 +64,32 @@ def test_extract_matches_a_quoted_denial_with_the_charge_it_denies(tmp_path):
     found = rows(db, "select a.text as a, b.text as b, a.source_canonical as sa, b.source_canonical as sb, x.relation"
                      " from claim_relations x join claims a on a.id = x.claim_id join claims b on b.id = x.other_id")
     assert [(r["relation"], {r["sa"], r["sb"]}) for r in found] == [("contradicts", {"Joan Marlowe", "report"})], found
+
+
+def test_a_definite_role_noun_speaks_for_the_one_person_named_just_before_it():
+    claims = [(3, None, None, None, ["Joan Marlowe", "Marlowe"]),  # names one person
+              (3, "The senator", "senator", None, []),  # -> Marlowe
+              (3, "the spokesman", "spokesman", None, []),  # speaks for someone else: as it is
+              (4, "The senator", "senator", None, []),  # another paragraph: as it is
+              (4, None, None, None, ["Tom Reyes", "Marlowe"]),
+              (4, "the senator", "senator", None, []),  # two persons before it: as it is
+              (4, "officials", "officials", None, []),  # no role noun of one person
+              (5, None, None, None, ["bona"]),  # "bona fides": no name
+              (5, "The Texas senator", "Texas senator", None, [])]
+    assert role_sources(claims) == [
+        (None, None), ("Joan Marlowe", "PERSON"), ("spokesman", None), ("senator", None),
+        (None, None), ("senator", None), ("officials", None), (None, None), ("Texas senator", None)]
+
+
+def test_extract_reads_a_role_noun_source_as_the_person_named_before_it(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "speech.txt").write_text(
+        "Joan Marlowe spoke to reporters in Dayton on Tuesday about the budget. "
+        f"The candidate repeated: {DENIAL}\n", encoding="utf-8")
+    (docs / "report.txt").write_text(f"{CHARGE}\n", encoding="utf-8")
+    db = str(tmp_path / "claims.db")
+    extract.run([str(docs)], db, progress=False, match=True)
+    found = rows(db, "select a.source_canonical as sa, b.source_canonical as sb, x.relation from claim_relations x"
+                     " join claims a on a.id = x.claim_id join claims b on b.id = x.other_id")
+    assert [(r["relation"], {r["sa"], r["sb"]}) for r in found] == [("contradicts", {"candidate", "report"})], found

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import sqlite_utils
 
-from .. import match_structure, matching
+from .. import first_person, match_structure, matching
 from .connection import writing
 from .final_review import latest_review_id
 
@@ -52,14 +52,19 @@ Claim = tuple[str, str, str, list, tuple[str | None, str | None]]
 
 
 def _claims(db: Conn, where: str, params: Iterable) -> list[Claim]:
-    """(id, document_id, text, [(entity text, label)], (source's canonical name, label)) of the
-    current claims matching ``where``."""
+    """(id, document_id, text, [(entity text, label)], (the source it speaks for: canonical name,
+    label)) of the current claims matching ``where`` (one document's), in document order; a
+    definite role noun source read as the person named just before it (first_person.role_sources)."""
     rows = db.execute(
         f"select c.id, c.document_id, c.text, (select json_group_array(json_array(ce.text, ce.label))"
-        f" from claim_entities ce where ce.claim_id = c.id), c.source_canonical, c.source_label from claims c"
-        f" where c.superseded = 0 and {where}", list(params)).fetchall()
-    return [(cid, doc, text, json.loads(ents) if ents else [], (canonical, label))
-            for cid, doc, text, ents, canonical, label in rows]
+        f" from claim_entities ce where ce.claim_id = c.id), c.source_canonical, c.source_label,"
+        f" c.paragraph_index, c.source from claims c"
+        f" where c.superseded = 0 and {where} order by c.start", list(params)).fetchall()
+    entities = [json.loads(ents) if ents else [] for _cid, _doc, _text, ents, *_rest in rows]
+    spoken = first_person.role_sources([
+        (paragraph, source, canonical, label, [t for t, lab in ents if lab == "PERSON"])
+        for (*_head, canonical, label, paragraph, source), ents in zip(rows, entities)])
+    return [(cid, doc, text, ents, said) for (cid, doc, text, *_rest), ents, said in zip(rows, entities, spoken)]
 
 
 def _store_keys(db: Conn, claims: list[Claim],
