@@ -59,6 +59,9 @@ from .subjects import as_clause_cue, outer_conjunct, set_off_cue, without_dateli
 from .tags import after_quotation, tag_at
 
 RULES = "annotator.attribution_rules.v2"
+# cues that relay someone's words, whose clause a coordinated clause goes on (:func:`continues`)
+RELAYING = frozenset({"say", "tell", "add", "note", "explain", "write", "report", "according", "conclude",
+                      "acknowledge", "state", "recall"})
 
 
 def _register() -> None:
@@ -107,12 +110,33 @@ class Attributor:
             found[i] = Attribution(a.source, a.cue, a.classes + own.classes, own.content or claims[i].root)
         if self.model is not None:
             found = [self.model.decide(claim, a) for claim, a in zip(claims, found)]
+        for i in range(1, len(claims)):
+            if found[i].source is None and found[i].cue is None and continues(claims[i - 1], found[i - 1], claims[i]):
+                a = found[i - 1]
+                found[i] = Attribution(a.source, a.cue, a.classes + found[i].classes, claims[i].root)
         for claim, a in zip(claims, found):
             claim._.annotator_source = without_dateline(a.source)
             claim._.annotator_cue = a.cue
             claim._.annotator_cue_classes = list(a.classes)
             claim._.annotator_content = a.content.i if a.content is not None else None
         return doc
+
+
+def continues(before: Span, a: Attribution, claim: Span) -> bool:
+    """``claim`` was split off ``before``, attributed by ``a``, at a clause the parse coordinated
+    with ``a``'s cue or content, and goes on with what the speaker says: ``X said A, but B``,
+    ``According to X, A, and B`` (not ``A, he said, but B``: there the cue follows what it tags)."""
+    if a.source is None or a.cue is None or a.content is None or claim.start < before.end \
+            or claim[0].sent != before[-1].sent or a.source.root.i > before.end:
+        return False
+    cue, content = a.cue.root, a.content
+    # a cue that relays words goes on; after a position or a finding (``Many assumed A, but that
+    # wasn't the case``, ``X argued A, while Democrats …``) or a cue denied, B is most often the
+    # document's own; so is a B with a cue word of its own
+    if cue.lemma_.lower() not in RELAYING or "denied" in a.classes or any(lookup(t) for t in claim):
+        return False
+    return cue.i < content.i and claim.root.dep_ == "conj" and claim.root.head in (cue, content) \
+        and before.start <= cue.i < before.end
 
 
 def _adjective_cue(claim: Span) -> CueMatch | None:

@@ -136,6 +136,8 @@ def split_clauses(span: Span) -> list[Span]:
         head = conj.head if conj.head.i >= span.start else root
         if not (_attributed(head, before=conj.left_edge.i) or _attributed(conj)):
             continue
+        if _closing_tag(conj, span):
+            continue
         cut = conj.left_edge.i
         while cut < conj.i and (doc[cut].dep_ == "cc" or doc[cut].is_punct):
             cut += 1
@@ -158,6 +160,18 @@ def split_clauses(span: Span) -> list[Span]:
                 start += 1
             return [left, *split_clauses(doc[start:span.end])]
     return [span]
+
+
+def _closing_tag(conj: Token, span: Span) -> bool:
+    """``…, his top aide, Tad Devine, told The Huffington Post.``: a cue after a comma (no ``and``)
+    that ends the sentence with no clause of its own tags the words before it; not a clause."""
+    doc = span.doc
+    before = conj.left_edge.i - 1
+    if before < span.start or doc[before].text != "," or not is_cue_word(conj):
+        return False
+    if any(c.dep_ in ("ccomp", "xcomp", "parataxis", "advcl", "conj") for c in conj.children):
+        return False
+    return all(t.is_punct or t.is_space for t in doc[conj.right_edge.i + 1:span.end])
 
 
 def _trim_right(doc: Doc, start: int, end: int) -> Span | None:

@@ -200,10 +200,11 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
 
 
 def _quoted_predicate(obj: Token) -> bool:
-    """A quotation opens right after a noun of ``obj``'s phrase (``the use of executive orders "…"``)."""
+    """A quotation opens right after a noun of ``obj``'s phrase (``the use of executive orders "…"``;
+    ``Merkel “The Chancellor …”``, where the parse made the quoted words the object)."""
     doc = obj.doc
     opening = quotation_marks(text_of(doc))[0]
-    for i in range(obj.i + 1, min(obj.right_edge.i + 2, len(doc))):
+    for i in range(obj.left_edge.i + 1, min(obj.right_edge.i + 2, len(doc))):
         if doc[i].idx in opening and doc[i - 1].pos_ in ("NOUN", "PROPN", "PRON") \
                 and i - 1 >= obj.left_edge.i:
             return True

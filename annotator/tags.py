@@ -98,6 +98,8 @@ def tag_at(claim: Span, t: Token, quote: bool) -> CueMatch | None:
         while i < claim.end and (doc[i].dep_ in ("advmod", "aux", "neg") and doc[i].pos_ != "VERB"
                                  or doc[i].is_space  # "the judge\xa0said"
                                  or subject is not None and doc[i].is_punct and i < subject.head.i):
+            if doc[i].text in QUOTE_MARKS:  # "“… the emails, the foundation, all the …,” said X": X's tag
+                return None
             i += 1
         verb = doc[i] if i < claim.end else None
         cue = lookup(verb) if verb is not None else None
@@ -118,8 +120,10 @@ def tag_at(claim: Span, t: Token, quote: bool) -> CueMatch | None:
         stop = next((k for k in range(after, claim.end) if doc[k].text in (",", "--", "—", "–")),
                     claim.end)
         # a clause the cue takes (after "…, X said" only after it: the one before is what X said)
+        # (``…, his aide told The Huffington Post.``: the object of ``tell`` is the hearer)
         if has_finite_verb(doc[after:stop]) or any(c.dep_ in ("ccomp", "dobj") and (
-                c.i > verb.i or verb.i == t.i + 1) for c in verb.children) or t.i < claim.start + 3 or unsaid(verb) \
+                c.i > verb.i or verb.i == t.i + 1) and not (c.dep_ == "dobj" and verb.lemma_ == "tell")
+                for c in verb.children) or t.i < claim.start + 3 or unsaid(verb) \
                 or verb.dep_ in ("relcl", "acl"):  # "…, a plan announced earlier this year"
             return None
     inside = doc[claim.start:t.i].root  # the quotation's own head: its hedges, nested cues

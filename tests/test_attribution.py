@@ -313,3 +313,46 @@ def test_the_rules_read_a_cue_verb_the_parse_tagged_as_a_noun(nlp):
     found = attribute(doc[:])
     assert found.source is not None and found.source.text == "Roe"
     assert found.cue is not None and found.cue.text == "claims"
+
+
+@pytest.mark.parametrize("text,second", [
+    # the clause split off at the coordination goes on with what the speaker says
+    ("The Ohio governor said the U.S. needs to secure the border and create a guest-worker program, but that "
+     "he would not support mass deportation.", "The Ohio governor"),
+    ("The mayor said she got a grant for her first year, but her parents made too much money to "
+     "qualify for any other grants.", "The mayor"),
+    ("Groberg concluded that idealism is nice, but sometimes realism takes over.", "Groberg"),
+    # a tag after the first clause, a position or a cue denied: the second clause is the document's
+    ("He took the documents from a party office in Thailand, he said, but he refused to provide copies.", None),
+    ("Many people involved in the talks assumed the deal was done, but that was not the case.", None),
+])
+def test_a_clause_split_off_at_a_coordination(nlp, text, second):
+    claims = first_claim(nlp, text)
+    assert len(claims) == 2
+    got = claims[1]._.annotator_source
+    assert same(got.text if got is not None else None, second), (claims[1].text, got)
+
+
+def test_a_tag_after_a_comma_ends_the_sentence_and_is_no_claim_of_its_own(nlp):
+    text = ("Despite a series of costly defeats on Tuesday night, Sen. Bernie Sanders remains committed to "
+            "seeing the primary through to the convention, his top aide, Tad Devine, told The Huffington Post.")
+    claims = first_claim(nlp, text)
+    assert len(claims) == 1
+    source, cue, _ = fields(claims[0])
+    assert same(source, "his top aide, Tad Devine") and cue == "told"
+
+
+def test_a_tag_source_is_never_inside_the_quotation(nlp):
+    text = ("“The drop we are seeing now is directly attributable to the emails, the foundation, all the old "
+            "trust stuff,” said a person close to the Clintons.")
+    source, cue, _ = fields(first_claim(nlp, text)[0])
+    assert same(source, "a person close to the Clintons") and cue == "said"
+
+
+@pytest.mark.parametrize("text,source", [
+    ("He called anti-Trump protestors “illegals” and “thugs” without proof.", "He"),
+    ("Jacobs called Merkel “The Chancellor of the Free World.”", "Jacobs"),
+])
+def test_a_characterisation_whose_quoted_words_the_parse_made_the_object(nlp, text, source):
+    got, cue, _ = fields(first_claim(nlp, text)[0])
+    assert same(got, source) and cue == "called"
