@@ -27,10 +27,13 @@ from . import lexicon, match_words, matching
 _GROUPS = frozenset({"ORG", "NORP", "GPE"})  # the sources that say "we" as one
 
 
-def said_by(f: "matching.Features", canonical: str | None, label: str | None) -> "matching.Features":
+def said_by(f: "matching.Features", canonical: str | None, label: str | None,
+            role: str | None = None) -> "matching.Features":
     """``f`` with each first-person subject of its predicates read as its source (``canonical``
     name, entity ``label``): *i* for a person, *we* for an organisation; ``f`` itself when it has
-    none, or its source is no named person or organisation."""
+    none, or its source is no named person or organisation. ``role``: the role noun the source
+    was read from (:func:`role_sources`), whose words in the claim ("The presidential candidate
+    reiterated: ...") name the speaker, not what is claimed: the name stands for them."""
     pronoun = "i" if label == "PERSON" else "we" if label in _GROUPS else None
     if pronoun is None or not canonical or all(s != pronoun for _p, s in f.subjects):
         return f
@@ -40,7 +43,8 @@ def said_by(f: "matching.Features", canonical: str | None, label: str | None) ->
     words = frozenset(match_words.stems(parts))
     name = match_words.stems([parts[-1]])[0]  # a person by surname, as matching.features has them
     subjects = frozenset((p, name if s == pronoun else s) for p, s in f.subjects)
-    return dataclasses.replace(f, terms=f.terms | words, subjects=subjects, names=f.names | words,
+    terms = f.terms - frozenset(match_words.stems(match_words.name_words(role))) if role else f.terms
+    return dataclasses.replace(f, terms=terms | words, subjects=subjects, names=f.names | words,
                                speaker=frozenset({name}))
 
 
@@ -70,14 +74,14 @@ def _speaking_for() -> frozenset[str]:
 
 
 def role_sources(claims: Sequence[tuple[int, str | None, str | None, str | None, Sequence[str]]]
-                 ) -> list[tuple[str | None, str | None]]:
-    """The source each claim of a document speaks for, for :func:`said_by`: ``claims`` in
-    document order, each (its paragraph, its source's text, canonical name and entity label, the
-    persons it names). A definite role noun with no entity of its own ("The presidential
-    candidate reiterated") stands for the person that the nearest claim of its paragraph before
-    it naming anyone names, if that claim names one person only (by surname); any other source
-    is as it is."""
-    found: list[tuple[str | None, str | None]] = []
+                 ) -> list[tuple[str | None, str | None, str | None]]:
+    """The source each claim of a document speaks for, for :func:`said_by` (canonical name,
+    entity label, and the role it was read from, if so): ``claims`` in document order, each (its
+    paragraph, its source's text, canonical name and entity label, the persons it names). A
+    definite role noun with no entity of its own ("The presidential candidate reiterated")
+    stands for the person that the nearest claim of its paragraph before it naming anyone names,
+    if that claim names one person only (by surname); any other source is as it is."""
+    found: list[tuple[str | None, str | None, str | None]] = []
     for i, (paragraph, source, canonical, label, _persons) in enumerate(claims):
         person = None
         if label is None and _is_role(source, canonical):
@@ -89,5 +93,5 @@ def role_sources(claims: Sequence[tuple[int, str | None, str | None, str | None,
                 if surnames:
                     person = max(names, key=len) if len(surnames) == 1 else None
                     break
-        found.append((person, "PERSON") if person else (canonical, label))
+        found.append((person, "PERSON", canonical) if person else (canonical, label, None))
     return found

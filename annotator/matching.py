@@ -156,10 +156,13 @@ class Features:
 
 
 def features(text: str, entities: Iterable[tuple[str, str]] = (),
-             structure: Mapping | None = None, source: tuple[str | None, str | None] = (None, None)) -> Features:
+             structure: Mapping | None = None,
+             source: tuple[str | None, str | None] | tuple[str | None, str | None, str | None] = (None, None),
+             ) -> Features:
     """The match features of a claim's text, its named entities ``(text, label)``, the
     predicates of its parse (:func:`match_structure.predicates`; none: a fragment) and its
-    source (canonical name, entity label), of whom its first-person subjects speak
+    source (canonical name, entity label, and the role noun it was read from, if so:
+    :func:`first_person.role_sources`), of whom its first-person subjects speak
     (:mod:`annotator.first_person`)."""
     terms, found, days, scopes, sequence, fragment = _text_features(text)
     persons, others, names = set(), set(), set()

@@ -7,6 +7,7 @@ from conftest import rows
 from annotator import extract
 from annotator.first_person import role_sources, said_by
 from annotator.match_structure import predicates
+from annotator.match_words import name_words, stems
 from annotator.matching import compare, features
 
 DENIAL = "“I did not share the secret budget memos with the press office.”"
@@ -50,6 +51,12 @@ def test_only_a_first_person_subject_and_a_named_source_change_the_features(nlp)
     assert said_by(parsed(nlp, WE_DENY), "Joan Marlowe", "PERSON").subjects == parsed(nlp, WE_DENY).subjects
     said = said_by(denial, "Joan Marlowe", "PERSON")
     assert type(said).from_json(said.to_json()) == said
+    # read from a role noun in the claim: its words name the speaker, and give way to the name
+    told = parsed(nlp, f"The presidential candidate repeated: {DENIAL}")
+    role = set(stems(name_words("presidential candidate")))
+    assert role <= told.terms
+    assert said_by(told, "Joan Marlowe", "PERSON", "presidential candidate").terms == (told.terms - role) | {"joan", "marlow"}
+    assert said_by(told, "Joan Marlowe", "PERSON").terms == told.terms | {"joan", "marlow"}
 
 
 def test_extract_matches_a_quoted_denial_with_the_charge_it_denies(tmp_path):
@@ -77,8 +84,9 @@ def test_a_definite_role_noun_speaks_for_the_one_person_named_just_before_it():
               (5, None, None, None, ["bona"]),  # "bona fides": no name
               (5, "The Texas senator", "Texas senator", None, [])]
     assert role_sources(claims) == [
-        (None, None), ("Joan Marlowe", "PERSON"), ("spokesman", None), ("senator", None),
-        (None, None), ("senator", None), ("officials", None), (None, None), ("Texas senator", None)]
+        (None, None, None), ("Joan Marlowe", "PERSON", "senator"), ("spokesman", None, None),
+        ("senator", None, None), (None, None, None), ("senator", None, None), ("officials", None, None),
+        (None, None, None), ("Texas senator", None, None)]
 
 
 def test_extract_reads_a_role_noun_source_as_the_person_named_before_it(tmp_path):

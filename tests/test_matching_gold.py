@@ -63,7 +63,7 @@ def first_person(f) -> bool:
 
 
 @functools.cache
-def _annotated(text: str) -> list[tuple[int, int, tuple[str | None, str | None]]]:
+def _annotated(text: str) -> list[tuple[int, int, tuple[str | None, str | None, str | None]]]:
     """(start, end, the source each claim speaks for) of the claims the annotator finds in an
     article, as a database of the article holds them (a definite role noun read as the person
     named just before it: first_person.role_sources, as store.relations reads them)."""
@@ -88,13 +88,13 @@ def _annotator():
     return build_nlp()
 
 
-def source_of(text: str, start: int) -> tuple[str | None, str | None]:
+def source_of(text: str, start: int) -> tuple[str | None, str | None, str | None]:
     """The source the claim at ``start`` of an article speaks for (its canonical name and label),
     as a database of the article holds it: what a first-person subject stands for."""
     for claim_start, end, said in _annotated(text):
         if claim_start <= start < end:
             return said
-    return None, None
+    return None, None, None
 
 
 def score(nlp, weight=None) -> dict:

@@ -48,12 +48,12 @@ APPEARANCES_SQL = """(
       where k.claim_id = c.id and g.superseded = 0 and g.doc != c.doc order by g.doc))"""
 
 
-Claim = tuple[str, str, str, list, tuple[str | None, str | None]]
+Claim = tuple[str, str, str, list, tuple[str | None, str | None, str | None]]
 
 
 def _claims(db: Conn, where: str, params: Iterable) -> list[Claim]:
     """(id, document_id, text, [(entity text, label)], (the source it speaks for: canonical name,
-    label)) of the current claims matching ``where`` (one document's), in document order; a
+    label, the role noun it was read from)) of the current claims matching ``where`` (one document's), in document order; a
     definite role noun source read as the person named just before it (first_person.role_sources)."""
     rows = db.execute(
         f"select c.id, c.document_id, c.text, (select json_group_array(json_array(ce.text, ce.label))"
