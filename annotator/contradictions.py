@@ -12,7 +12,8 @@ it says what is measured or asserted, and of whom, closely enough:
   :mod:`annotator.match_structure` reads the parse) is denied in one only, said of a subject both
   name (a noun, or a personal pronoun standing for a person the claim names: "she neither sent
   nor received" is said of Clinton in a sentence about Clinton), and of the same objects where
-  both give one. A claim whose parse gave no predicate contradicts nothing;
+  both give one; not a predicate whose object is a pronoun in either ("I don't like it" names
+  nothing that is not liked). A claim whose parse gave no predicate contradicts nothing;
 - **a figure** of one unit with incompatible values (:func:`figures.conflict`; a count's unit is
   the noun it counts: "four Americans" killed and "three security agents" on site that night
   are no conflict), the rest of what both measure agreeing, anchored by a figure, a month or a
@@ -89,7 +90,7 @@ def denial(a: Features, b: Features) -> bool:
     """One denies a predicate the other asserts, of a subject both name (see the module)."""
     if not a.parsed or not b.parsed:
         return False
-    shared = (a.mains | a.clauses) & (b.mains | b.clauses) & (a.mains | b.mains)
+    shared = (a.mains | a.clauses) & (b.mains | b.clauses) & (a.mains | b.mains) - a.vague - b.vague
     return any((p in a.denied) != (p in b.denied) and _said_of_one_subject(a, b, p) for p in shared)
 
 

@@ -45,6 +45,9 @@ _QUESTION = frozenset({"whether", "if"})
 _MODALS = frozenset({"could", "may", "might"})
 _POSSIBLY = frozenset({"maybe", "perhaps", "possibly"})  # adverbs that say as much ("Maybe the rules apply")
 _CONDITIONS = frozenset({"if", "unless"})
+# Objects that say nothing of what is acted on by themselves: "I don't like it" denies liking
+# something the sentence does not name.
+_VAGUE = frozenset({"it", "this", "that", "these", "those"})
 _MAIN = frozenset({"conj", "ccomp", "xcomp", "parataxis", "pcomp", "prep", "pobj"})  # keep a clause main
 _BACKGROUND = frozenset({"relcl", "acl", "appos"})  # what modifies a noun: background
 _INTRODUCING = frozenset({"advcl", "acl", "relcl"})  # ... unless it is an attribution cue
@@ -109,6 +112,7 @@ def predicates(span: Span) -> dict:
     personal pronoun; a passive's subject is its object)."""
     found: tuple[set[str], set[str], set[str]] = (set(), set(), set())
     denied: set[str] = set()
+    vague: set[str] = set()  # main and clausal predicates whose object is a pronoun ("don't like it")
     verbs = 0  # the verbs it has, empty ones too (none: a fragment)
     hedged = any(t.text == "?" for t in span[-3:])  # a question (before its closing quotes)
     subjects: set[tuple[str, str]] = set()  # (predicate, the stem of its subject), when a noun
@@ -138,12 +142,14 @@ def predicates(span: Span) -> dict:
             subject = _subject(t)
             if subject is not None:
                 subjects.update((w, _stem(subject)) for w in words)
+            if any(c.dep_ == "dobj" and c.lower_ in _VAGUE for c in t.children):
+                vague.update(words)
             objects.update((w, _stem(c)) for w in words for c in t.children
                            if c.dep_ in _SUBJECT_OBJECT and c.pos_ in ("NOUN", "PROPN"))
     main, clausal, background = (sorted(s - {""}) for s in found)
     return {"m": main, "c": clausal, "b": background, "v": verbs, "h": int(hedged), "k": _counted(numbers), "n": sorted(denied - {""}),
             "s": sorted([w, subject] for w, subject in subjects if w and subject),
-            "o": sorted([w, thing] for w, thing in objects if w and thing)}
+            "o": sorted([w, thing] for w, thing in objects if w and thing), "p": sorted(vague - {""})}
 
 
 def _counted(numbers: list[Token]) -> list[list[str]]:

@@ -48,7 +48,7 @@ NEAR_VERBATIM = 0.65  # word agreement from which few predicate words can make t
 NEGATION_SCOPE = 3  # content words after a negation that it bears on
 # The shape of the features stored in claim_match_keys: a database whose features have another
 # (matched by an older annotator) has them redone before it is matched again (relations.stale).
-FEATURES_VERSION = 8  # 7: a first-person subject read as the claim's source (first_person); 8: a role noun source too
+FEATURES_VERSION = 9  # 9: predicates with a pronoun object; 7: a first-person subject read as the claim's source (first_person); 8: a role noun source too
 # The key of a claim row (pipeline.paragraph_rows) that holds its predicates, read from the parse
 # (match_structure.predicates): stored in its match features, not in the claims table.
 MATCH_STRUCTURE = "match_structure"
@@ -87,6 +87,7 @@ class Features:
     sequence: str = ""  # its words, folded, in order: " a b c " (see contains)
     fragment: bool = False  # a piece of a sentence (same_claim.is_fragment): related to nothing
     speaker: frozenset[str] = frozenset()  # its source's name, for a claim in the first person (first_person)
+    vague: frozenset[str] = frozenset()  # main and clausal predicates whose object is a pronoun ("don't like it")
 
     @functools.cached_property
     def words(self) -> frozenset[str]:
@@ -141,7 +142,8 @@ class Features:
     def parse(self) -> dict:
         """What it holds of its parse, as :func:`match_structure.predicates` gives it."""
         return {"m": sorted(self.mains), "c": sorted(self.clauses), "b": sorted(self.background),
-                "v": self.verbs, "h": int(self.hedged), "k": sorted(self.counted), "n": sorted(self.denied), "s": sorted(self.subjects), "o": sorted(self.objects)}
+                "v": self.verbs, "h": int(self.hedged), "k": sorted(self.counted), "n": sorted(self.denied), "s": sorted(self.subjects), "o": sorted(self.objects),
+                "p": sorted(self.vague)}
 
     @classmethod
     def from_json(cls, data: dict) -> "Features":
@@ -220,7 +222,8 @@ def _parsed(structure: Mapping | None) -> dict:
             "hedged": bool(structure.get("h")), "denied": frozenset(structure["n"]),
             "counted": frozenset((k, noun) for k, noun in structure.get("k", ())),
             "subjects": frozenset((p, s) for p, s in structure["s"]),
-            "objects": frozenset((p, o) for p, o in structure["o"])}
+            "objects": frozenset((p, o) for p, o in structure["o"]),
+            "vague": frozenset(structure.get("p", ()))}
 
 
 class _IDF(dict):

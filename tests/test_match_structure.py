@@ -204,3 +204,16 @@ def test_a_month_both_name_does_not_tie_a_denial_to_one_occasion(nlp):
     b = parsed(nlp, "In September, Mark Levin spoke at a rally in Washington on the Iran nuclear deal.")
     assert a.negations and a.dates & b.dates
     assert compare(a, b)[0] is None
+
+
+def test_a_denial_of_what_a_pronoun_stands_for_denies_nothing_named(nlp):
+    """ "I don't like it" denies liking something the sentence does not name: no contradiction of
+    what another sentence says is liked (the matcher's wrong contradiction of the blind sample
+    `w16p-4`: "I'd like to punch him in the face" against "I don't like it")."""
+    praised = parsed(nlp, "Mayor Joan Marlowe praised the harbour dredging plan for Dayton on Tuesday.")
+    denied = parsed(nlp, "Mayor Joan Marlowe did not praise the harbour dredging plan for Dayton on Tuesday.")
+    rally = parsed(nlp, "Asked on Tuesday about the rally over the harbour dredging plan for Dayton,"
+                        " Mayor Joan Marlowe did not praise it.")
+    assert rally.vague == {"prais"} and not denied.vague
+    assert compare(praised, denied)[0] == "contradicts"
+    assert compare(praised, rally)[0] is None and compare(rally, praised)[0] is None

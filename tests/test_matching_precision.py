@@ -49,8 +49,9 @@ def test_judged_sample_precision(ner):  # noqa: F811
     # 0.76 (129 of 170): the first samples' judge counted fragments of a sentence as the same claim,
     # which are related to nothing now, and the rules ask more below near-verbatim; 0.98 before
     assert sum(p == "same" for p in kept) / len(kept) >= 0.5
-    # 5 right of 17: Trump's "I pay federal taxes" against reports he paid none; the 12 wrong are
-    # the fresh samples' (w16-4 to w16p-4: figures of other days or things, "will be unveiled"
-    # against "would not raise", two Khans' criticisms, and denials of what the gold calls
-    # contradictions: SOURCES.md). No fresh blind sample has held a right contradiction.
-    assert called_contradicts[True] >= 5 and called_contradicts[False] <= 12
+    # 5 right: Trump's "I pay federal taxes" against reports he paid none; 2 wrong (two Khans'
+    # criticisms; "without speaking his name" against "will speak there"), of the 17 wrong ones
+    # earlier rules called among these pairs (figures of other days or things, "will be unveiled"
+    # against "would not raise", "I don't like it" against "I'd like to punch him": SOURCES.md).
+    # No fresh blind sample has held a right contradiction the matcher called.
+    assert called_contradicts[True] >= 5 and called_contradicts[False] <= 2
