@@ -251,8 +251,8 @@ def quotation_speaker(doc: Doc, q_start: int, q_end: int) -> Attribution | None:
     for k in (doc[j] for j in words):
         cue = lookup(k)
         subject = subject_of(k) if cue is not None and "clause" in cue.frames else None
-        if cue is not None and subject is None and k.tag_ == "VBG" and k.dep_ == "advcl":
-            subject = subject_of(k.head)  # "X went on the attack, saying, "Is …? …""
+        if cue is not None and subject is None and k.tag_ in ("VBG", "VB"):
+            subject = _speaker_above(k)
         if cue is not None and subject is not None and subject.i < k.i and subject.dep_ != "nsubjpass" \
                 and not any(a <= subject.idx < b for a, b in quoted):
             if subject.tag_ in ("WDT", "WP") and k.dep_ == "relcl":  # "Rikkie Wells, who tweeted, “…"
@@ -261,6 +261,25 @@ def quotation_speaker(doc: Doc, q_start: int, q_end: int) -> Attribution | None:
         if k.tag_ in FINITE_TAGS:
             break
     return None
+
+
+def _speaker_above(verb: Token, depth: int = 2) -> Token | None:
+    """The subject a participle or an infinitive with no subject speaks for: that of the verb it
+    hangs on (``X went on the attack, saying, "…``, ``X interjected to say: "…``), of the verb whose
+    object it qualifies (``his campaign sent out a text message to supporters saying: "…``) or whose
+    preposition it follows (``X appeared to assert his plans by saying, "…``); a name it qualifies
+    (``O'Malley, who …, interjected to say: "…``, where the parse hung the verb on the name)."""
+    node = verb.head
+    if verb.dep_ in ("advcl", "xcomp"):
+        found = subject_of(node)
+        return found if found is not None or depth == 0 else _speaker_above(node, depth - 1)
+    if verb.dep_ == "acl" and node.dep_ in ("ROOT", "nsubj") and node.pos_ == "PROPN":
+        return node
+    if verb.dep_ not in ("acl", "pcomp"):
+        return None
+    while node.dep_ in ("dobj", "pobj", "dative", "prep") and node.head is not node:
+        node = node.head
+    return subject_of(node) if node.pos_ in ("VERB", "AUX") else None
 
 
 def attribute(claim: Span) -> Attribution:

@@ -228,9 +228,9 @@ def guide_only(claim: Span, cue: Span) -> bool:
     model must not drop: a nested speaker (``X said Y denied …``: Y, the innermost; PolNeAR gives
     X; ``Reuters quoted the minister as saying …``: the minister), a belief stated with ``be`` + a
     cue adjective or participle (``Officials are concerned …``, ``X was accused of …``), a cue of three
-    words or more (``did not say``) and a direct quotation (:func:`_closes_quotation`)."""
+    words or more (``did not say``) and a direct quotation (:func:`_closes_quotation`, :func:`_opens_quotation`)."""
     if cue[0].lemma_ == "be" or any(t.pos_ == "ADJ" for t in cue) or len(cue) > 2 \
-            or _closes_quotation(claim, cue):
+            or _closes_quotation(claim, cue) or _opens_quotation(cue):
         return True
     return any(claim.start <= a.i < claim.end and cues.lookup(a) is not None for a in cue.root.ancestors)
 
@@ -247,6 +247,14 @@ def _closes_quotation(claim: Span, cue: Span) -> bool:
 
 
 _CLOSING = cues.QUOTE_MARKS | {","}
+
+
+def _opens_quotation(cue: Span) -> bool:
+    """``… by saying, "…"``, ``X interjected to say: "…"``: a comma or colon and an opening mark
+    right after the cue (the guide's direct quotation)."""
+    doc = cue.doc
+    i = cue.end
+    return i + 1 < len(doc) and doc[i].text in (",", ":") and doc[i + 1].text in cues.QUOTE_MARKS
 
 
 def _same(a: Candidate, b: Candidate) -> bool:

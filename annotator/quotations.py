@@ -130,7 +130,9 @@ def quotation_links(claims: list[Span], found: list["Attribution"],
             own = a.cue is not None and not _speaker_hedge(a) and not (named and q_start <= a.cue.start_char < q_end)
             part = inside >= 0.5 * len(c.text.strip(QUOTES + " ")) or inside and (
                 q_start <= c.root.idx < q_end  # its head word is quoted
-                or a.cue is None and speaker.cue is not None and c.root in speaker.cue  # its head is the tag's cue
+                # its head is the tag's cue, or it holds the cue that opens the quotation ("…, saying, "…")
+                or a.cue is None and speaker.cue is not None and (c.root in speaker.cue or c.start_char
+                                                                  <= speaker.cue.start_char < q_start)
                 or a.cue is None and _cut_at_mark(text, c, q_start))
             if i != owner and not own and part:
                 links.append((i, speaker))

@@ -356,3 +356,17 @@ def test_a_tag_source_is_never_inside_the_quotation(nlp):
 def test_a_characterisation_whose_quoted_words_the_parse_made_the_object(nlp, text, source):
     got, cue, _ = fields(first_claim(nlp, text)[0])
     assert same(got, source) and cue == "called"
+
+
+@pytest.mark.parametrize("text,source,cue", [
+    # a quotation opened by an infinitive, a participle on the object, a participle after "by"
+    ('Even before the mayor took the stage, his campaign sent out a text message to supporters saying: "With '
+     'your help, we were just declared the winner! Reply GIVE to contribute."', "his campaign", "saying"),
+    ("On Twitter, she responded Tuesday to one of his messages by saying, \"Seriously, just stop lying.\"",
+     "she", "saying"),
+])
+def test_a_quotation_opened_by_a_verb_with_no_subject_of_its_own(nlp, text, source, cue):
+    for claim in first_claim(nlp, text):
+        if '"' in claim.text:
+            got, got_cue, _ = fields(claim)
+            assert same(got, source) and got_cue == cue, (claim.text, got, got_cue)
