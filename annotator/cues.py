@@ -112,7 +112,7 @@ def span_of(token: Token) -> Span:
             start -= 1
     while start < end and (doc[start].is_punct or doc[start].is_space):
         start += 1
-    while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in ")]"
+    while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in ")]%"
                            or doc[end - 1].is_space):
         end -= 1
     return doc[start:end]
@@ -265,7 +265,7 @@ def cue_match(token: Token) -> CueMatch | None:
     if not ok or subj is None:
         return None
     source = span_of(subj)
-    if subj.is_punct or not _balanced(subj.doc[subj.left_edge.i:subj.right_edge.i + 1].text):
+    if subj.is_punct and subj.pos_ == "PUNCT" or not _balanced(subj.doc[subj.left_edge.i:subj.right_edge.i + 1].text):
         source = _noun_phrase_before(token) or source
     return CueMatch(cue, cue_span(token), source, content, negated(token))
 

@@ -36,6 +36,18 @@ def _noun_chunk(doc: Doc, start: int, end: int) -> Span | None:
     return doc[start:i] if i > start else None
 
 
+def _past_apposition(doc: Doc, i: int, end: int) -> int:
+    """Past a phrase set off by commas at ``i`` (``, 58,``, ``, a spokesman for X,``) when a finite
+    word follows it, else ``i``: the parse did not tie the phrase to the name before it."""
+    if i >= end or doc[i].text != ",":
+        return i
+    close = next((k for k in range(i + 1, min(end, i + 14)) if doc[k].text == ","), None)
+    if close is None or close + 1 >= end or has_finite_verb(doc[i + 1:close]) \
+            or doc[close + 1].tag_ not in FINITE_TAGS:
+        return i
+    return close + 1
+
+
 def _verb_read_as_noun(token: Token) -> lexicon.Cue | None:
     """The cue a lowercase present-tense verb tagged as a noun stands for (``state``, ``notes``)."""
     if token.pos_ != "NOUN" or not token.is_lower:
@@ -81,7 +93,8 @@ def tag_at(claim: Span, t: Token, quote: bool) -> CueMatch | None:
         t = doc[t.i + 1]  # "… “perhaps”, he told reporters": the comma after the mark
     nxt = doc[t.i + 1]
     cue = lookup(nxt)
-    if cue is not None and "clause" in cue.frames:  # "…," said X
+    # "…," said X (not "…," told X: the object of "tell" is the hearer)
+    if cue is not None and "clause" in cue.frames and nxt.lemma_ != "tell":
         source = _noun_chunk(doc, nxt.i + 1, claim.end)
         verb: Token | None = nxt
     else:  # "…," X said
@@ -95,6 +108,8 @@ def tag_at(claim: Span, t: Token, quote: bool) -> CueMatch | None:
         if subject is not None and source.end < subject.head.i:
             source = span_of(subject)
         i = source.end
+        if subject is None:
+            i = _past_apposition(doc, i, claim.end)  # "…," Ramos, 58, told AFP
         while i < claim.end and (doc[i].dep_ in ("advmod", "aux", "neg") and doc[i].pos_ != "VERB"
                                  or doc[i].is_space  # "the judge\xa0said"
                                  or subject is not None and doc[i].is_punct and i < subject.head.i):

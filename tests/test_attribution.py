@@ -370,3 +370,15 @@ def test_a_quotation_opened_by_a_verb_with_no_subject_of_its_own(nlp, text, sour
         if '"' in claim.text:
             got, got_cue, _ = fields(claim)
             assert same(got, source) and got_cue == cue, (claim.text, got, got_cue)
+
+
+@pytest.mark.parametrize("text,source", [
+    # "told" right after the quotation: its object is the hearer; an age set off by commas
+    ("“We were tremendously wrong to not have confronted him from the beginning,” Ramos, 58, told AFP in an "
+     "interview in Mexico City on Monday.", "Ramos"),
+    # a percentage is the share of a poll's respondents, its sign kept
+    ("47% say the United States should commit troops on the ground.", "47%"),
+])
+def test_a_speaker_the_parse_hid(nlp, text, source):
+    got, _, _ = fields(first_claim(nlp, text)[0])
+    assert got == source
