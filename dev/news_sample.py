@@ -12,7 +12,9 @@ leaves out the ids (first column) of an earlier file. (It writes news-train-1 â€
 export of the same 210 articles; news-test-1 was drawn by the same rules in the same run, from PolNeAR
 dev's articles but those of the blind set, 50 of them; news-blind-2 with ``--files 1 --articles 40 --seed
 2018`` from 67 articles no earlier set used, copied into one folder given as ARTICLES; news-blind-3
-with ``--files 1 --articles 50 --seed 2019`` from 70 train articles none of those used or drew from.) The labels that come back (``id	label	note``)
+with ``--files 1 --articles 50 --seed 2019`` from 70 train articles none of those used or drew from; news-train-5 â€¦ 8 with ``--files 4 --articles
+50 --seed 2020`` from 240 train articles no labelled set used, the first 240 of their sorted stems
+after ``random.Random(2020).shuffle``.) The labels that come back (``id	label	note``)
 become rows of data/news-labels/*.tsv (article, start, end, label, set).
 """
 
