@@ -278,8 +278,9 @@ def fit_and_measure(
              f"F1 cfs {r['cfs']['f1']:.3f} ufs {r['ufs']['f1']:.3f} nfs {r['nfs']['f1']:.3f}")
     def line(name: str, classes: list[str], scores: list[float], labels: list[str]) -> None:
         r = evaluate.checkworthy_scores(labels, classes, scores)
+        brier = float(np.mean((np.asarray(scores) - (np.asarray(labels) == "cfs")) ** 2))
         echo(f"  {name:32} macro-F1 {r['macro_f1']:.3f}  cfs AP {r['cfs_average_precision']:.3f}  "
-             f"({r['sentences']} claims)")
+             f"F1 ufs {r['ufs']['f1']:.3f}  Brier {brier:.3f}  ({r['sentences']} claims)")
 
     if groups:
         echo("\ngold sets, each scored by a model trained without it (its prose class biases and "
