@@ -83,7 +83,8 @@ def subject_of(token: Token) -> Token | None:
                 if nouns:
                     return nouns[0]
                 # a name read as a verb: "Your Baby Can", "Trump defended …" (a bare word opening the sentence)
-                return c if c.is_title and (c.i > 0 or c.tag_ == "VB" and not list(c.children)) else None
+                return c if c.is_title and (c.i > 0 or c.tag_ == "VB" and all(
+                    g.dep_ in ("cc", "conj", "compound") for g in c.children)) else None
             return c
     if token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
         return subject_of(token.head)

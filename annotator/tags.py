@@ -78,12 +78,28 @@ def after_quotation(claim: Span) -> CueMatch | None:
         if t.text in QUOTE_MARKS:
             if not quote:
                 continue
-        elif t.text not in (",", "--", "—", "–") or not finite_before:
+        elif t.text not in (",", "--", "—", "–") or not (finite_before or _parenthetical(claim, t)):
             continue
         found = tag_at(claim, t, quote)
         if found is not None:
             return found
     return None
+
+
+def _parenthetical(claim: Span, t: Token) -> bool:
+    """``Democrats, Frank notes, applaud …``, ``In particular, Will wrote, Christie can …``: a name
+    and a finite cue set off by the comma ``t`` and the next one, a clause with a finite verb after
+    whose head is no cue of its own (``CNN, Cruz said, called it …``: CNN, the innermost speaker)."""
+    doc = claim.doc
+    if lookup(claim.root) is not None:
+        return False
+    name = _noun_chunk(doc, t.i + 1, claim.end)
+    if name is None or name.end + 2 >= claim.end:
+        return False
+    verb, comma = doc[name.end], doc[name.end + 1]
+    cue = lookup(verb)
+    return cue is not None and "clause" in cue.frames and verb.tag_ in ("VBD", "VBZ", "VBP") \
+        and comma.text == "," and has_finite_verb(doc[comma.i + 1:claim.end])
 
 
 def tag_at(claim: Span, t: Token, quote: bool) -> CueMatch | None:
@@ -138,8 +154,10 @@ def tag_at(claim: Span, t: Token, quote: bool) -> CueMatch | None:
         # (``…, his aide told The Huffington Post.``: the object of ``tell`` is the hearer)
         if has_finite_verb(doc[after:stop]) or any(c.dep_ in ("ccomp", "dobj") and (
                 c.i > verb.i or verb.i == t.i + 1) and not (c.dep_ == "dobj" and verb.lemma_ == "tell")
-                for c in verb.children) or t.i < claim.start + 3 or unsaid(verb) \
+                for c in verb.children) or t.i < claim.start + 3 and not _parenthetical(claim, t) or unsaid(verb) \
                 or verb.dep_ in ("relcl", "acl"):  # "…, a plan announced earlier this year"
             return None
     inside = doc[claim.start:t.i].root  # the quotation's own head: its hedges, nested cues
+    if not quote and not has_finite_verb(doc[claim.start:t.i]):
+        inside = claim.root  # a parenthetical tag: what it tags is the clause after it
     return CueMatch(cue, cue_span(verb), source, inside, negated(verb))

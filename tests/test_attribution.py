@@ -382,3 +382,17 @@ def test_a_quotation_opened_by_a_verb_with_no_subject_of_its_own(nlp, text, sour
 def test_a_speaker_the_parse_hid(nlp, text, source):
     got, _, _ = fields(first_claim(nlp, text)[0])
     assert got == source
+
+
+@pytest.mark.parametrize("text,source", [
+    # a tag set off by commas right after the subject or an opening phrase
+    ("Voters, the senator suggested, don't have to worry that big banks can buy politicians.", "the senator"),
+    # its head a cue of its own: the innermost speaker, as the guide's nested attribution
+    ("CNN, Cruz said, called the announcement “highly significant.”", "CNN"),
+    # a name opening the sentence that the parse read as a verb, with its conjunct
+    ("Trump and his attorneys have said the company would return after the case is resolved.",
+     "Trump and his attorneys"),
+])
+def test_a_parenthetical_tag_and_a_subject_read_as_a_verb(nlp, text, source):
+    got, _, _ = fields(first_claim(nlp, text)[0])
+    assert same(got, source), (got, source)
