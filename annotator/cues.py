@@ -124,7 +124,10 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
     kids = list(token.children)
     if "clause" in cue.frames or "predicative" in cue.frames:
         for c in kids:
-            if c.dep_ in ("ccomp", "parataxis") and c.pos_ in ("VERB", "AUX"):
+            # "says Trump's flurry … was “unhinged …”": a clause whose predicate the parse made its head
+            # (or a small clause: "a survey found both men largely unknown")
+            if c.dep_ in ("ccomp", "parataxis") and (c.pos_ in ("VERB", "AUX") or c.i > token.i and any(
+                    g.dep_ in SUBJ and g.i < c.i for g in c.children)):
                 return True, c
     if "clause" in cue.frames:
         # "Limbaugh added:", "Trump said Friday: …", "Kelly responded pointedly, with a smile: …"
@@ -163,7 +166,10 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
                     and nxt.head.i > token.i:
                 return True, nxt.head
             # "writes in The Atlantic that Trump exhibits …": the clause's verb read as a noun
-            if nxt is not None and nxt.lower_ == "that" and nxt.head.dep_ == "ccomp" and nxt.head.head == token:
+            # "tweeted in the early morning hours that Machado was …": the clause read as adverbial
+            if nxt is not None and nxt.lower_ == "that" and nxt.head.head == token and (
+                    nxt.head.dep_ == "ccomp" or nxt.head.dep_ == "advcl" and nxt.head.i > nxt.i
+                    and any(g.dep_ in SUBJ for g in nxt.head.children)):
                 return True, nxt.head
         for dobj in (c for c in kids if c.dep_ == "dobj"):  # "told the meeting that …" read as a clause of "meeting"
             for clause in dobj.children:

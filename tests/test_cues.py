@@ -53,3 +53,42 @@ def test_a_colon_after_the_cue_s_adverb_comma_and_prepositional_phrase(nlp):
     tags = ["NNP", "VBD", "RB", ",", "IN", "DT", "NN", ":", "``", "UH", ".", "''"]
     doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, tags=tags)
     assert complement(doc[1], lexicon.cues()[("respond", "VERB")]) == (True, None)
+
+
+def test_a_clause_whose_predicate_the_parse_made_its_head(nlp):
+    """``says the mayor's string of posts was “reckless”`` with the adjective heading the clause
+    (the small model does so before a quoted predicate: PolNeAR dev); not a clause without a subject."""
+    from spacy.tokens import Doc
+
+    from annotator import lexicon
+    from annotator.cues import complement
+
+    words = ["Lee", "says", "the", "posts", "were", "“", "reckless", ".", "”"]
+    spaces = [True, True, True, True, True, False, False, False, False]
+    heads = [1, 1, 3, 6, 6, 6, 1, 1, 1]
+    deps = ["nsubj", "ROOT", "det", "nsubjpass", "auxpass", "punct", "ccomp", "punct", "punct"]
+    pos = ["PROPN", "VERB", "DET", "NOUN", "AUX", "PUNCT", "ADJ", "PUNCT", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos)
+    say = lexicon.cues()[("say", "VERB")]
+    assert complement(doc[1], say) == (True, doc[6])
+    words = ["Lee", "says", "“", "reckless", ".", "”"]
+    doc = Doc(nlp.vocab, words=words, spaces=[True, True, False, False, False, False],
+              heads=[1, 1, 3, 1, 1, 1], deps=["nsubj", "ROOT", "punct", "ccomp", "punct", "punct"],
+              pos=["PROPN", "VERB", "PUNCT", "ADJ", "PUNCT", "PUNCT"])
+    assert complement(doc[1], say) == (False, None)
+
+
+def test_a_that_clause_the_parse_read_as_adverbial(nlp):
+    """``posted in the night that Lee was “a fraud”`` with ``that`` an adverb of an adverbial clause."""
+    from spacy.tokens import Doc
+
+    from annotator import lexicon
+    from annotator.cues import complement
+
+    words = ["Kim", "posted", "in", "the", "night", "that", "Lee", "was", "a", "fraud", "."]
+    spaces = [True, True, True, True, True, True, True, True, True, False, False]
+    heads = [1, 1, 1, 4, 2, 7, 7, 1, 9, 7, 1]
+    deps = ["nsubj", "ROOT", "prep", "det", "pobj", "advmod", "nsubj", "advcl", "det", "attr", "punct"]
+    tags = ["NNP", "VBD", "IN", "DT", "NN", "WDT", "NNP", "VBD", "DT", "NN", "."]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, tags=tags)
+    assert complement(doc[1], lexicon.cues()[("post", "VERB")]) == (True, doc[7])
