@@ -48,6 +48,17 @@ def said_by(f: "matching.Features", canonical: str | None, label: str | None,
                                speaker=frozenset({name}))
 
 
+def as_parsed(stored: dict, speaker: Sequence[str], label: str | None) -> dict:
+    """The parse that :func:`said_by` was given, from the one stored with the features it made
+    (``Features.parse``, its ``speaker``, its source's entity ``label``): each subject it read as
+    the source a first-person pronoun again. (A subject that was the source's name already
+    becomes one too: said_by makes the same features of either.)"""
+    pronoun = "i" if label == "PERSON" else "we" if label in _GROUPS else None
+    if not speaker or pronoun is None:
+        return stored
+    return {**stored, "s": [[p, pronoun if s in speaker else s] for p, s in stored["s"]]}
+
+
 def speaks_of(a: "matching.Features", b: "matching.Features") -> bool:
     """Whether one of two claims is said in the first person by a source the other names (or
     both by one source). Evidence for a subject in common only: a claim that names others and

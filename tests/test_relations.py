@@ -121,6 +121,31 @@ def test_relations_follow_the_documents(tmp_path):
     assert groups == 1
 
 
+def test_match_from_scratch_finds_what_extract_found_in_either_order(tmp_path):
+    """40 documents with one claim each, said of four plants at three costs, so that each claim
+    has more candidates than it compares (relations.CANDIDATES), stored in two batches in one
+    order and in the other: ``annotator match`` redoes what ``extract --match`` found either way
+    (it compared each document with those stored before it, in the order they were stored).
+    Matching every document with all the others found 100 pairs here where extract found 173."""
+    places, extra = ["Riverton", "Oakdale", "Lakeside", "Millbrook"], ["after long delays", "despite protests",
+                                                                        "with federal money", "over budget", ""]
+    for k in range(40):
+        batch = tmp_path / "docs" / ("odd" if k % 2 else "even")
+        batch.mkdir(parents=True, exist_ok=True)
+        (batch / f"d{k:02d}.txt").write_text(
+            f"Senator Alvarez said the {places[k % 4]} water treatment plant cost ${[250, 300, 410][k % 3]} million"
+            f" to build {extra[k % 5]}, according to the state auditor.\n\nThe weather was mild.\n")
+    found = {}
+    for order in (("even", "odd"), ("odd", "even")):
+        db = str(tmp_path / f"{order[0]}-first.db")
+        for batch in order:
+            extract.run([str(tmp_path / "docs" / batch)], db, progress=False, match=True)
+        found[order] = relation_set(db)
+        assert len(found[order]) > relations.CANDIDATES * 10
+        relations.match_all(store.connect(db))
+        assert relation_set(db) == found[order]
+
+
 def test_a_new_documents_pairs_join_groups_as_a_full_regroup_would(db_path):
     """extract joins the groups a new document's ``same`` pairs link without reading the other
     relations; the groups are those of the recursive recompute over every relation."""

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from markupsafe import Markup
 
 from ..filters import Filters
-from ..store import queries, relations, team
+from ..store import queries, related, team
 from . import passages, querystrings
 
 
@@ -64,8 +64,8 @@ def load_claim(conn: sqlite3.Connection, claim_id: str, viewer: str | None = Non
     document = queries.document(conn, claim["document_id"])
     matched = queries.has_table(conn, "claim_relations")
     return {
-        "matches": relations.matches(conn, claim_id) if matched else [],
-        "prior": relations.prior_check(conn, claim_id) if matched else None,
+        "matches": related.matches(conn, claim_id) if matched else [],
+        "prior": related.prior_check(conn, claim_id) if matched else None,
         "claim": claim,
         "document": document or {},
         "claim_link": passages.claim_link(document, claim) if document else None,

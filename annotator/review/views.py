@@ -8,7 +8,7 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import AsgiStream, BadRequest, NotFound, Response
 
 from .. import export, labels, store
-from ..store import queries, relations
+from ..store import queries, related
 from ..store import sets as claim_sets
 from . import access, forms, pages, querystrings, site
 from .forms import InvalidInput
@@ -253,7 +253,7 @@ async def contradictions_page(request, datasette):
     db = await site.database(datasette)
     await site.check_read(datasette, request, db)
     found = await db.execute_fn(
-        lambda conn: relations.contradictions(conn) if queries.has_table(conn, "claim_relations") else [])
+        lambda conn: related.contradictions(conn) if queries.has_table(conn, "claim_relations") else [])
     context = {
         "database": db.name,
         "groups": found,

@@ -304,19 +304,39 @@ def update_document(db: Conn, document_id: str, grouped: Iterable[str] = (),
     return len(rows)
 
 
+def _arrival(db: Conn) -> tuple[list[str], dict[str, tuple[dict, list[str]]]]:
+    """The documents of the current claims in the order their match keys were stored (extract
+    stores a document's keys when it stores the document; a changed document's come last), those
+    without keys after them in name order; and the parse each claim's stored features hold, where
+    they have this version's shape (the parse extract made of the document), with the speaker
+    it was read as said by (:func:`first_person.as_parsed`)."""
+    stored = db.execute(
+        "select document_id, claim_id, json_extract(features, '$.v'), json_array(json_extract(features, '$.x'), json_extract(features, '$.sp'))"
+        " from claim_match_keys order by id").fetchall()
+    order = list(dict.fromkeys(doc for doc, *_rest in stored))
+    known = set(order)
+    order += [r[0] for r in db.execute(
+        "select distinct document_id from claims where superseded = 0 order by document_id") if r[0] not in known]
+    parses = {cid: tuple(json.loads(x)) for _doc, cid, version, x in stored if version == matching.FEATURES_VERSION}
+    return order, parses
+
+
 def match_all(db: sqlite_utils.Database,
               progress: Callable[[int], None] | None = None) -> dict[str, int]:
-    """Redo the match keys, relations and groups of every current claim, a document at a time."""
+    """Redo the match keys, relations and groups of every current claim, a document at a time,
+    as ``extract --match`` found them: in the order the documents were stored (:func:`_arrival`),
+    each compared with the documents before it, so that each claim has the candidates it had
+    when it was stored and the words their weights, and the full result is the incremental one.
+    (A claim's candidates are its best :data:`CANDIDATES`: comparing every document with all the
+    others, a pair could be found by one way and not the other.)"""
     with writing(db):
+        documents, parses = _arrival(db)
         db.execute("delete from claim_relations")
         db.execute("delete from claim_match_keys")
-        documents = [r[0] for r in db.execute(
-            "select distinct document_id from claims where superseded = 0 order by document_id")]
-        for doc in documents:  # first every key, so that each claim sees every other
-            _store_keys(db, _claims(db, "c.document_id = ?", [doc]))
         for doc in documents:
-            found = {cid: matching.Features.from_json(json.loads(data)) for cid, data in db.execute(
-                "select claim_id, features from claim_match_keys where document_id = ?", [doc])}
+            claims = _claims(db, "c.document_id = ?", [doc])
+            found = _store_keys(db, claims, {cid: first_person.as_parsed(parses[cid][0], parses[cid][1], source[1])
+                                             for cid, _doc, _text, _ents, source in claims if cid in parses})
             _store_relations(db, _relate(db, doc, found))
             if progress:
                 progress(1)
@@ -334,63 +354,3 @@ def counts(db: Conn) -> dict[str, int]:
     groups, grouped = db.execute(
         "select count(distinct match_group), count(match_group) from claim_match_keys").fetchone()
     return {"same": same, "contradicts": contradicts, "groups": groups, "grouped_claims": grouped}
-
-
-# --- for the review pages ------------------------------------------------------------------------
-
-_OTHER = f"""
-    select o.id, o.doc, o.text, o.source, o.source_canonical, o.stance,
-      r.verdict, r.reviewer, r.created as reviewed_at, x.relation, x.score
-    from (select other_id as id, relation, score from claim_relations where claim_id = :id
-          union all select claim_id, relation, score from claim_relations where other_id = :id) x
-    join claims o on o.id = x.id
-    left join reviews r on r.id = {latest_review_id("o.id")}
-    order by x.relation desc, r.verdict is null, x.score desc, o.doc"""
-
-
-def _dicts(cursor: sqlite3.Cursor) -> list[dict]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def matches(conn: Conn, claim_id: str) -> list[dict]:
-    """The claims related to ``claim_id``: ``same`` first, those with a verdict first, each with
-    its document, source, stance and current verdict."""
-    return _dicts(conn.execute(_OTHER, {"id": claim_id}))
-
-
-def prior_check(conn: Conn, claim_id: str) -> dict | None:
-    """The latest verdict on another claim of the same match group: verdict, doc, reviewer."""
-    found = _dicts(conn.execute(
-        "select g.id, g.doc, r.verdict, r.reviewer, r.created as reviewed_at from claim_match_keys k"
-        " join claim_match_keys gk on gk.match_group = k.match_group join claims g on g.id = gk.claim_id"
-        f" join reviews r on r.id = {latest_review_id('g.id')}"
-        " where k.claim_id = ? and g.id != k.claim_id and r.verdict is not null"
-        " order by r.id desc limit 1", [claim_id]))
-    return found[0] if found else None
-
-
-AUTHOR = "the author"  # the source of a claim nobody is said to make
-
-
-def contradictions(conn: Conn) -> list[dict]:
-    """The contradicting pairs, grouped by the pair of sources (``{"sources": (a, b), "pairs":
-    [...]}``), the pair of sources with the most contradictions first."""
-    rows = _dicts(conn.execute(
-        "select x.score, a.id as a_id, a.doc as a_doc, a.text as a_text, a.stance as a_stance,"
-        " coalesce(a.source_canonical, a.source) as a_source,"
-        " b.id as b_id, b.doc as b_doc, b.text as b_text, b.stance as b_stance,"
-        " coalesce(b.source_canonical, b.source) as b_source"
-        " from claim_relations x join claims a on a.id = x.claim_id join claims b on b.id = x.other_id"
-        " where x.relation = 'contradicts' and a.superseded = 0 and b.superseded = 0"
-        " order by x.score desc"))
-    groups: dict[tuple[str, str], list[dict]] = {}
-    for row in rows:
-        a = {k[2:]: row[k] for k in row if k.startswith("a_")}
-        b = {k[2:]: row[k] for k in row if k.startswith("b_")}
-        a["source"], b["source"] = a["source"] or AUTHOR, b["source"] or AUTHOR
-        if (a["source"].casefold(), a["doc"]) > (b["source"].casefold(), b["doc"]):
-            a, b = b, a
-        groups.setdefault((a["source"], b["source"]), []).append({"score": row["score"], "a": a, "b": b})
-    return [{"sources": key, "pairs": pairs}
-            for key, pairs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
