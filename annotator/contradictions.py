@@ -13,7 +13,8 @@ it says what is measured or asserted, and of whom, closely enough:
   name (a noun, or a personal pronoun standing for a person the claim names: "she neither sent
   nor received" is said of Clinton in a sentence about Clinton), and of the same objects where
   both give one; not a predicate whose object is a pronoun in either ("I don't like it" names
-  nothing that is not liked). A claim whose parse gave no predicate contradicts nothing;
+  nothing that is not liked), nor one denied of an object the other does not name
+  ("without speaking his name" against "will speak there"). A claim whose parse gave no predicate contradicts nothing;
 - **a figure** of one unit with incompatible values (:func:`figures.conflict`; a count's unit is
   the noun it counts: "four Americans" killed and "three security agents" on site that night
   are no conflict), the rest of what both measure agreeing, anchored by a figure, a month or a
@@ -23,7 +24,8 @@ it says what is measured or asserted, and of whom, closely enough:
   percent if he loses Ohio");
 - a claim that reports what it says as someone's claim, or calls it false or unsupported
   (``lexicons/match_disputed.txt``: "claiming without any evidence that Obama wanted to take in
-  250,000 Syrian refugees", "his claim that ...") asserts none of it: it contradicts nothing (four
+  250,000 Syrian refugees", "his claim that ...", "criticized him for saying he had sacrificed")
+  asserts none of it: it contradicts nothing (four
   of the nine wrong contradictions of the blind samples `w16p-2`..`w16p-4`, and a gold pair that
   two independent judges read as neither);
 - **a denial anchored by a figure**: one denies all the words a negation of it bears on, which
@@ -86,12 +88,22 @@ def _said_of_one_subject(a: Features, b: Features, predicate: str) -> bool:
     return bool(subjects(a, predicate) & subjects(b, predicate)) and matching.same_objects(a, b, predicate)
 
 
+def _denies_as_asserted(denier: Features, asserter: Features, predicate: str) -> bool:
+    """Whether a denial bears on what the other asserts: a denial that gives noun objects denies
+    the predicate of one of them, which the other must name ("all without speaking his name" is
+    no denial that she "will speak there"; "did not send classified material" denies "sent and
+    received classified material", whose parse gives the object to *received* only)."""
+    objects = {o for p, o in denier.objects if p == predicate}
+    return not objects or bool(objects & asserter.terms)
+
+
 def denial(a: Features, b: Features) -> bool:
     """One denies a predicate the other asserts, of a subject both name (see the module)."""
     if not a.parsed or not b.parsed:
         return False
     shared = (a.mains | a.clauses) & (b.mains | b.clauses) & (a.mains | b.mains) - a.vague - b.vague
-    return any((p in a.denied) != (p in b.denied) and _said_of_one_subject(a, b, p) for p in shared)
+    return any((p in a.denied) != (p in b.denied) and _said_of_one_subject(a, b, p)
+               and _denies_as_asserted(*((a, b) if p in a.denied else (b, a)), p) for p in shared)
 
 
 def _anchor(a: Features, b: Features) -> set[str]:
