@@ -6,7 +6,7 @@ refused (decoys, word agreement at least 0.35).
 
 The pairs of articles are split in two halves by a hash of their names (``--half 0`` or ``1``):
 rules are written on the judged sample of one half, and checked on a sample of the other,
-drawn after. Pairs judged before (``tests/fixtures/matching-precision/pairs.tsv``, the gold
+drawn after (without ``--half``: both halves). Pairs judged before (``tests/fixtures/matching-precision/pairs.tsv``, the gold
 pairs) are left out, and each wording is drawn once. The sample is shuffled and written without
 what the matcher said (``--out``: the columns of ``dev/match_sample.py``); the key, with the
 matcher's relation, the near miss's kind and the rule that refused it, goes to ``--key``.
@@ -36,7 +36,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("rows", type=Path, help="the output of dev/contra_near_misses.py")
     p.add_argument("articles", type=Path)
-    p.add_argument("--half", type=int, choices=(0, 1), required=True)
+    p.add_argument("--half", type=int, choices=(0, 1), help="one half of the article pairs (default: both)")
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--near", type=int, default=28, help="near misses (word agreement at least --min-score)")
     p.add_argument("--min-score", type=float, default=0.4)
@@ -56,7 +56,7 @@ def main() -> None:
         for r in csv.DictReader(f, delimiter="\t"):
             texts = frozenset({r["text_a"], r["text_b"]})
             pair = frozenset({(r["article_a"], int(r["start_a"])), (r["article_b"], int(r["start_b"]))})
-            if half(r["article_a"], r["article_b"]) != args.half or pair in before or texts in seen:
+            if args.half is not None and half(r["article_a"], r["article_b"]) != args.half or pair in before or texts in seen:
                 continue
             seen.add(texts)
             if r["predicted"] == "contradicts":
