@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import lexicon
+from . import gender, lexicon
 from .structure import SECTION_SEPARATOR
 
 if TYPE_CHECKING:
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
 THING_PRONOUNS = {"it"}
+UNRESOLVED = PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS | {"i", "we", "you"}  # no referent to take
 ORGANIZATIONS = ("ORG", "NORP", "GPE")  # entity labels an "it" can stand for
 NAMED = ("PERSON", *ORGANIZATIONS)  # a source with one of these labels is a named identity
 ARTICLES = ("the ", "a ", "an ")
@@ -158,9 +159,10 @@ def resolve(rows: Sequence[dict], text: str, entities: Sequence[Entity],
             return _within(section_at(offset), here)
 
         if low in PERSON_PRONOUNS:
-            hit = next((c for c in reversed(seen) if c[1] == "PERSON" and reaches(c[2])), None)
+            hit = next((c for c in reversed(seen) if c[1] == "PERSON" and reaches(c[2])
+                        and gender.agrees(low, c[0], text)), None)
             if hit is None:
-                hit = _nearest_person(persons, start, reaches)
+                hit = _nearest_person(persons, start, reaches, low, text)
             if hit:
                 canon, label = hit[0], "PERSON"
         elif " and " in canon:  # "Hamilton and Greer" → "Neil Hamilton and Ian Greer"
@@ -170,8 +172,9 @@ def resolve(rows: Sequence[dict], text: str, entities: Sequence[Entity],
                 for p in parts
             )
         elif low in GROUP_PRONOUNS | THING_PRONOUNS:
-            want = ORGANIZATIONS if low in THING_PRONOUNS else None
-            hit = next((c for c in reversed(seen) if (want is None or c[1] in want) and reaches(c[2])),
+            # "it" stands for an organization, "they" for anyone but one person
+            hit = next((c for c in reversed(seen) if reaches(c[2]) and c[0].lower() not in UNRESOLVED and (
+                c[1] in ORGANIZATIONS if low in THING_PRONOUNS else c[1] != "PERSON" or " and " in c[0])),
                        None)
             # "Standard Chartered said it rejects …": a nearer organization named in the text
             named = _nearest_organization(entities, start, abbrs, reaches)
@@ -231,11 +234,12 @@ def _nearest_organization(entities: Sequence[Entity], before: int, abbrs: dict[s
     return None
 
 
-def _nearest_person(persons: Sequence[Entity], before: int,
-                    reaches: Callable[[int], bool]) -> tuple[str, str, int] | None:
+def _nearest_person(persons: Sequence[Entity], before: int, reaches: Callable[[int], bool],
+                    pronoun: str, text: str) -> tuple[str, str, int] | None:
     for e in reversed(persons):
-        if e.end <= before and " " in e.text.strip() and reaches(e.start):
-            return _name_without_title(e.text), "PERSON", e.start
+        name = _name_without_title(e.text)
+        if e.end <= before and " " in e.text.strip() and reaches(e.start) and gender.agrees(pronoun, name, text):
+            return name, "PERSON", e.start
     return None
 
 

@@ -73,6 +73,27 @@ def test_a_pronoun_reaches_into_the_section_above(nlp):
     assert run(nlp, text) == [("She", "Anna Berg")]
 
 
+def test_a_pronoun_agrees_with_the_gender_a_name_shows(nlp):
+    """``she`` is not the man named last: a first name (``lexicons/first_names.tsv``) or the titles
+    the text gives a surname show the gender; a name that shows none agrees with any pronoun."""
+    text = ("Senator Maria Lopez met the governor, John Brandt, on Monday.\n"
+            "Brandt said the budget would pass.\n"
+            '"It will not pass," she said.')
+    assert run(nlp, text)[-1] == ("she", "Maria Lopez")
+    from annotator import gender
+    assert gender.of_name("Ruth Bader Ginsburg") == "f" and gender.of_name("Bernie Sanders") == "m"
+    assert gender.of_name("Ortiz", "Mrs. Ortiz spoke. Later Ortiz left.") == "f"
+    assert gender.of_name("Clinton", "Mrs. Clinton and Mr. Clinton") is None
+    assert gender.agrees("he", "Kellyanne Conway") is False and gender.agrees("he", "Kelly Ayotte") is True
+
+
+def test_they_stands_for_no_one_person(nlp):
+    text = ("The union sent a letter to the mayor.\n"
+            "Mayor John Brandt said the city could not pay.\n"
+            '"We will strike," they said.')
+    assert run(nlp, text)[-1][1] != "John Brandt"
+
+
 def test_it_resolves_to_the_organization_just_named(nlp):
     text = ("The minister spoke first.\n"
             'Standard Chartered said it "strongly rejects" the charges.')
