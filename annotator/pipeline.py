@@ -23,6 +23,7 @@ from . import (  # noqa: F401 (factories)
     attribution,
     checkworthy,
     claims,
+    fast_pipes,
     match_structure,
     matching,
     quotations,
@@ -64,6 +65,7 @@ def build_nlp(model: str | None = None, checkworthy_model: str | None = None) ->
     ``checkworthy_model``: a check-worthiness weights file to score with (``annotator learn``'s)
     instead of the shipped one."""
     nlp = spacy.load(resolve_model(model))
+    fast_pipes.speed_up(nlp)  # the model's lemmas and attributes, each worked out once
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer")
     for name in COMPONENTS:
