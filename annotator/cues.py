@@ -76,6 +76,9 @@ def cue_span(token: Token) -> Span:
 
 
 def subject_of(token: Token) -> Token | None:
+    near = _set_off_subject(token)
+    if near is not None:
+        return near
     for c in token.children:
         if c.dep_ in SUBJ:
             if c.pos_ in ("VERB", "AUX"):  # "X reports, Y has denied": the parse took the verb
@@ -93,6 +96,23 @@ def subject_of(token: Token) -> Token | None:
             lexicon.words("say_through.txt"):
         head = token.head.head if token.head.dep_ == "acomp" else token.head
         return subject_of(head)
+    return None
+
+
+def _set_off_subject(token: Token) -> Token | None:
+    """Of two subjects the parse gave ``token``, the one of its own clause where the other is the
+    sentence's (``Hawaii, as one of his advisers pointed out, …``) or a place or time ending an
+    opening phrase (``Speaking in Salem, New Hampshire, Trump went after …``); else None."""
+    doc = token.doc
+    subjects = [c for c in token.children if c.dep_ in SUBJ and c.i < token.i and c.is_alpha]
+    if len(subjects) < 2:
+        return None
+    far, near = subjects[-2], subjects[-1]
+    before = doc[near.left_edge.i - 1] if near.left_edge.i > 0 else None
+    if before is not None and (before.lower_ == "as" and before.i > 0 and doc[before.i - 1].is_punct
+                               or before.text == "," and far.ent_type_ in (
+            "GPE", "LOC", "DATE", "TIME")):
+        return near
     return None
 
 
@@ -126,8 +146,10 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
         for c in kids:
             # "says Trump's flurry … was “unhinged …”": a clause whose predicate the parse made its head
             # (or a small clause: "a survey found both men largely unknown")
+            # "said Obama's words and actions “amount to …”": a verb read as a noun, its subject as a modifier
             if c.dep_ in ("ccomp", "parataxis") and (c.pos_ in ("VERB", "AUX") or c.i > token.i and any(
-                    g.dep_ in SUBJ and g.i < c.i for g in c.children)):
+                    g.dep_ in SUBJ and g.i < c.i for g in c.children) or c.dep_ == "ccomp" and c.pos_ == "NOUN"
+                    and c.i > token.i + 1 and any(g.dep_ == "nmod" and g.i < c.i for g in c.children)):
                 return True, c
     if "clause" in cue.frames:
         # "Limbaugh added:", "Trump said Friday: …", "Kelly responded pointedly, with a smile: …"

@@ -92,3 +92,37 @@ def test_a_that_clause_the_parse_read_as_adverbial(nlp):
     tags = ["NNP", "VBD", "IN", "DT", "NN", "WDT", "NNP", "VBD", "DT", "NN", "."]
     doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, tags=tags)
     assert complement(doc[1], lexicon.cues()[("post", "VERB")]) == (True, doc[7])
+
+
+def test_a_clause_whose_verb_the_parse_read_as_a_noun(nlp):
+    """``said Lee's words and deeds “amount to …”`` with ``amount`` a noun and the subject its modifier."""
+    from spacy.tokens import Doc
+
+    from annotator import lexicon
+    from annotator.cues import complement
+
+    words = ["Kim", "said", "Lee", "’s", "words", "“", "amount", "to", "fraud", ".", "”"]
+    spaces = [True, True, False, True, True, False, True, True, False, False, False]
+    heads = [1, 1, 4, 2, 6, 6, 1, 6, 7, 1, 1]
+    deps = ["nsubj", "ROOT", "poss", "case", "nmod", "punct", "ccomp", "prep", "pobj", "punct", "punct"]
+    pos = ["PROPN", "VERB", "PROPN", "PART", "NOUN", "PUNCT", "NOUN", "ADP", "NOUN", "PUNCT", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos)
+    assert complement(doc[1], lexicon.cues()[("say", "VERB")]) == (True, doc[6])
+
+
+def test_of_two_subjects_the_one_set_off_by_as_or_after_a_place(nlp):
+    """``Hawaii, as one of his advisers pointed out, …`` parsed with two subjects of ``pointed``;
+    ``Speaking in Salem, Ohio, Lee went after Kim, calling …`` with the place a subject too."""
+    from spacy.tokens import Doc
+
+    from annotator.cues import subject_of
+
+    words = ["Hawaii", ",", "as", "his", "advisers", "noted", ",", "gets", "storms", "."]
+    heads = [5, 5, 5, 4, 5, 5, 5, 5, 7, 5]
+    deps = ["nsubj", "punct", "prep", "poss", "nsubj", "ROOT", "punct", "advcl", "dobj", "punct"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps)
+    assert subject_of(doc[5]) == doc[4]
+    words = ["His", "decision", "as", "his", "issue", "showed", "it", "."]
+    doc = Doc(nlp.vocab, words=words, heads=[1, 5, 5, 4, 5, 5, 5, 5],
+              deps=["poss", "nsubj", "prep", "poss", "nsubj", "ROOT", "dobj", "punct"])
+    assert subject_of(doc[5]) == doc[1]
