@@ -14,7 +14,9 @@ dev's articles but those of the blind set, 50 of them; news-blind-2 with ``--fil
 2018`` from 67 articles no earlier set used, copied into one folder given as ARTICLES; news-blind-3
 with ``--files 1 --articles 50 --seed 2019`` from 70 train articles none of those used or drew from; news-train-5 … 8 with ``--files 4 --articles
 50 --seed 2020`` from 240 train articles no labelled set used, the first 240 of their sorted stems
-after ``random.Random(2020).shuffle``.) The labels that come back (``id	label	note``)
+after ``random.Random(2020).shuffle``; news-train-9 … 12 with ``--files 4 --articles 50 --seed 2021``
+from 240 train articles no labelled set used nor drew from, the first 240 of the 314 left after
+``random.Random(2021).shuffle`` of their sorted stems.) The labels that come back (``id	label	note``)
 become rows of data/news-labels/*.tsv (article, start, end, label, set).
 """
 
