@@ -23,6 +23,9 @@ C = 3.0  # inverse regularisation strength, chosen by 5-fold cross-validation on
 # the share of the words-and-parse model in a prose claim's probabilities, the rest the character
 # n-gram model's; chosen on the gold sets and news-train, each left out (see the README)
 TEXT_WEIGHT = 0.7
+# the weight of a news claim that tunes the prose biases (``tuning``) in the character n-gram model's
+# training (the words-and-parse model is not trained on them); 0 leaves them out of it
+TEXT_NEWS_WEIGHT = 1.0
 FOLDS = 5
 
 
@@ -71,9 +74,11 @@ def matrix(features: Sequence[np.ndarray], columns: int = checkworthy_features.N
 
 
 def fit(features: Sequence[np.ndarray], labels: Sequence[str], weights: Sequence[float],
-        prose: Sequence[bool], oof: np.ndarray | None = None, text_weight: float = TEXT_WEIGHT) -> checkworthy.Model:
+        prose: Sequence[bool], oof: np.ndarray | None = None, text_weight: float = TEXT_WEIGHT,
+        text_extra: Sequence[tuple[np.ndarray, str, float]] = ()) -> checkworthy.Model:
     """A model from features, labels and genres (``prose``: a gold claim rather than a debate
-    sentence), with its character n-gram model when ``text_weight`` is under 1; ``oof`` (held-out-fold probabilities of the same examples) tunes the debate class
+    sentence), with its character n-gram model when ``text_weight`` is under 1, trained on the same
+    examples and on ``text_extra`` (features, label, weight: news claims); ``oof`` (held-out-fold probabilities of the same examples) tunes the debate class
     biases and calibrates the score, when given. The prose biases are left at zero, the prose
     calibration that of the score (see :func:`fit_and_measure`)."""
     from sklearn.feature_extraction.text import TfidfTransformer
@@ -97,20 +102,30 @@ def fit(features: Sequence[np.ndarray], labels: Sequence[str], weights: Sequence
         genre_coef=genre_coef.astype(np.float16).astype(np.float32), genre_intercept=genre_intercept,
         prose_bias=np.zeros(len(order)), prose_calibration=(1.0, 0.0),
     )
-    if text_weight < 1.0:  # the same examples, read by their characters
-        chars = TfidfTransformer(sublinear_tf=True).fit(
-            text_counts := matrix([checkworthy_features.text_ids(f) for f in features], char_ngrams.N_COLUMNS))
-        text = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
-        text.fit(chars.transform(text_counts), labels, sample_weight=np.asarray(weights))
-        order = [list(text.classes_).index(c) for c in checkworthy.CLASSES]
-        model.text_idf = chars.idf_.astype(np.float16).astype(np.float32)
-        model.text_coef = text.coef_[order].astype(np.float16).astype(np.float32)
-        model.text_intercept, model.text_weight = text.intercept_[order], text_weight
+    if text_weight < 1.0:  # the same examples (and ``text_extra``'s), read by their characters
+        model = replace(model, **fit_text([*features, *(x[0] for x in text_extra)],
+                                          [*labels, *(x[1] for x in text_extra)],
+                                          [*weights, *(x[2] for x in text_extra)]), text_weight=text_weight)
     if oof is not None:
         debate = ~is_prose
         model.bias = tune_bias(oof[debate], np.asarray(labels)[debate]) if debate.any() else np.zeros(3)
         model.calibration = model.prose_calibration = calibrate(oof[:, 0], np.asarray(labels) == "cfs")
     return model
+
+
+def fit_text(features: Sequence[np.ndarray], labels: Sequence[str], weights: Sequence[float]) -> dict:
+    """The character n-gram model's fields of :class:`checkworthy.Model`, fitted on these examples."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.linear_model import LogisticRegression
+
+    counts = matrix([checkworthy_features.text_ids(f) for f in features], char_ngrams.N_COLUMNS)
+    chars = TfidfTransformer(sublinear_tf=True).fit(counts)
+    text = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
+    text.fit(chars.transform(counts), labels, sample_weight=np.asarray(weights))
+    order = [list(text.classes_).index(c) for c in checkworthy.CLASSES]
+    return {"text_idf": chars.idf_.astype(np.float16).astype(np.float32),
+            "text_coef": text.coef_[order].astype(np.float16).astype(np.float32),
+            "text_intercept": text.intercept_[order]}
 
 
 def out_of_fold(features: Sequence[np.ndarray], labels: Sequence[str], weights: Sequence[float],
@@ -201,8 +216,10 @@ def train_checkworthy(
     ``extra``: more labelled claims trained on, each group a gold set of its own (news claims
     labelled in their articles, ``annotator learn``'s reviewed claims); ``measured``: labelled
     claims only measured, never trained on (a news test set), each group reported; ``tuning``:
-    labelled claims never trained on that tune the prose class biases and the prose calibration
-    with the gold sets' held-out predictions (news claims)."""
+    labelled claims the words-and-parse model never trains on, that tune the prose class biases
+    and the prose calibration with the gold sets' held-out predictions (news claims), and that the
+    character n-gram model trains on (weight :data:`TEXT_NEWS_WEIGHT`; each set's predictions that
+    tune come from a character model trained without it)."""
     examples = load_examples(claimbuster, gold, gold_weight) + list(extra)
     echo(f"parsing {len(examples) + len(measured) + len(tuning)} sentences with "
          f"{nlp.meta['lang']}_{nlp.meta['name']} …")
@@ -238,21 +255,29 @@ def fit_and_measure(
          f"(written to {heldout_path}); gold claims: {len(examples) - len(cb)}")
     f_tr, y_tr, w_tr, g_tr = part(train)
     oof = out_of_fold(f_tr, y_tr, w_tr, g_tr)
-    model = fit(f_tr, y_tr, w_tr, g_tr, oof)
+    # the news claims that tune the prose biases also train the character n-gram model
+    news_text = [(f, e.label, TEXT_NEWS_WEIGHT) for f, e in zip(tuning_features, tuning)] if TEXT_NEWS_WEIGHT else []
+    model = fit(f_tr, y_tr, w_tr, g_tr, oof, text_extra=news_text)
     groups = sorted({e.group for e in examples} - {"claimbuster"})
     news = {e.group for e in examples if e.features is not None}  # claims read in their articles
     loso = {}  # each gold set scored by a model trained without it: probabilities, genre, labels
     for g in groups:
         test = [i for i, e in enumerate(examples) if e.group == g]
-        m = fit(*part([i for i in train if examples[i].group != g]))
+        f_o, y_o, w_o, g_o = part([i for i in train if examples[i].group != g])
+        m = fit(f_o, y_o, w_o, g_o, text_extra=news_text)
         f_g = [features[i] for i in test]
         prose = m.is_prose(f_g)
         loso[g] = (m.probabilities(f_g, prose), prose, [examples[i].label for i in test])
     tuned = sorted({e.group for e in tuning})
-    for g in tuned:  # never trained on: the model's own predictions are held out
+    for g in tuned:  # the words-and-parse model never trained on them; the character model without them
         f_g = [f for f, e in zip(tuning_features, tuning) if e.group == g]
-        prose = model.is_prose(f_g)
-        loso[g] = (model.probabilities(f_g, prose), prose, [e.label for e in tuning if e.group == g])
+        m = model
+        if news_text and model.text_weight < 1.0:
+            rest = [x for x, e in zip(news_text, tuning) if e.group != g]
+            m = replace(model, **fit_text(f_tr + [x[0] for x in rest], y_tr + [x[1] for x in rest],
+                                          w_tr + [x[2] for x in rest]))
+        prose = m.is_prose(f_g)
+        loso[g] = (m.probabilities(f_g, prose), prose, [e.label for e in tuning if e.group == g])
 
     def prose_bias(names) -> np.ndarray:
         """Class biases for prose tuned on the held-out predictions of the sets ``names``."""
@@ -284,7 +309,8 @@ def fit_and_measure(
 
     if groups:
         echo("\ngold sets, each scored by a model trained without it (its prose class biases and "
-             "calibration tuned on the other sets)" + (", then the news sets that only tune them:" if tuned else ":"))
+             "calibration tuned on the other sets)" + (", then the news sets that tune them, "
+             "each read by a character model trained without it:" if tuned else ":"))
         pooled: dict[bool, tuple[list, list, list]] = {}
         for g in groups + tuned:
             p, prose, labels = loso[g]
@@ -324,6 +350,7 @@ def fit_and_measure(
         "trained_on": {"claimbuster": len(cb_train), **{g: sum(1 for i in train if examples[i].group == g)
                                                         for g in groups}},
         "prose_tuned_on": {g: len(loso[g][2]) for g in tuned},
+        "text_news_weight": TEXT_NEWS_WEIGHT if news_text else 0.0,
         "gold_weight": gold_weight, "C": C, "seed": SEED, "heldout": rows[1][1], "baseline": rows[0][1],
         "brier": round(brier, 4), "prose_bias": model.prose_bias.tolist(),
         "prose_calibration": list(model.prose_calibration), "text_weight": model.text_weight,

@@ -3,10 +3,11 @@ model's quality)."""
 
 import json
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from annotator import checkworthy
+from annotator import checkworthy, checkworthy_features, train
 from annotator.claims import SPANS_KEY
 from annotator.cli import cli
 
@@ -95,7 +96,27 @@ def test_train_writes_a_model_that_the_pipeline_loads(tmp_path, monkeypatch):
                                       "-o", str(model), "--heldout", str(heldout), "--news-tune", str(news),
                                       "--news-test", str(test), "--articles", str(articles)],
                                 catch_exceptions=False)
-    assert "then the news sets that only tune them" in result.output and "news-a (" in result.output
+    assert "then the news sets that tune them" in result.output and "news-a (" in result.output
     tuned = checkworthy.read_model(model)
     assert tuned.meta["trained_on"] == {"claimbuster": 43, "set": 1}
     assert tuned.meta["prose_tuned_on"] == {"news-a": 2}
+    assert tuned.meta["text_news_weight"] == train.TEXT_NEWS_WEIGHT > 0  # ... and train its character model
+
+
+def test_news_claims_given_to_the_character_model_train_it_alone():
+    """``text_extra`` (news claims that tune the prose biases) changes the character n-gram model's
+    weights and leaves the words-and-parse model's as they were."""
+    rng = np.random.default_rng(0)
+    labels = ["cfs", "ufs", "nfs"] * 10
+
+    def ids():  # word features, content features, character n-grams, as checkworthy_features lays them out
+        n = checkworthy_features.N_FEATURES
+        return np.concatenate([rng.integers(0, n, 20), n + rng.integers(0, n, 20), 2 * n + rng.integers(0, 2**18, 40)])
+
+    features = [ids() for _ in labels]
+    prose = [k % 2 == 0 for k in range(len(labels))]
+    extra = [(ids(), lab, 1.0) for lab in labels]
+    plain = train.fit(features, labels, [1.0] * len(labels), prose, text_weight=0.7)
+    more = train.fit(features, labels, [1.0] * len(labels), prose, text_weight=0.7, text_extra=extra)
+    assert np.array_equal(plain.coef, more.coef) and np.array_equal(plain.intercept, more.intercept)
+    assert not np.array_equal(plain.text_coef, more.text_coef)

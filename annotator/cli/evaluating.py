@@ -103,8 +103,9 @@ def train():
 @click.option("--news-test", "news_test", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="The same, only measured (repeatable; default: data/news-labels/test.tsv).")
 @click.option("--news-tune", "news_tune", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="The same, never trained on, tuning the prose class biases and calibration with the "
-              "gold sets (repeatable; default, without --news: data/news-labels/train.tsv).")
+              help="The same, tuning the prose class biases and calibration with the gold sets and "
+              "training the character n-gram model only (repeatable; default, without --news: "
+              "data/news-labels/train.tsv).")
 @click.option("--news-weight", default=1.0, show_default=True,
               help="Weight of a labelled news claim against a ClaimBuster sentence.")
 @click.option("--articles", type=click.Path(file_okay=False), default="../shared/eval/polnear",
@@ -118,7 +119,7 @@ def train_checkworthy(data, gold_files, gold_weight, heldout, output, model, new
     'annotator eval --sentences'. News claims labelled as offsets (--news-test, by default
     data/news-labels/test.tsv) are measured, read in their articles (--articles); those of
     --news-tune (by default data/news-labels/train.tsv) tune the class biases and the calibration
-    of the score for prose. Deterministic: the same data gives the same model.
+    of the score for prose, and train the character n-gram model (not the words-and-parse one). Deterministic: the same data gives the same model.
 
     Example:
 
