@@ -25,6 +25,9 @@ def _noun_chunk(doc: Doc, start: int, end: int) -> Span | None:
     while i < end and (doc[i].pos_ in _NAME_POS or doc[i].tag_ == "POS" or doc[i].text == "."
                        and i > start and len(doc[i - 1]) <= 4 and doc[i - 1].is_title
                        or i == start and doc[i].tag_ == "VB" and i + 1 < end and doc[i + 1].pos_ == "PROPN"
+                       # "fundraising documents", "leaked emails": a participle before the noun
+                       or i == start and doc[i].tag_ in ("VBG", "VBN") and i + 1 < end
+                       and doc[i + 1].pos_ == "NOUN" and lookup(doc[i]) is None
                        or doc[i].dep_ == "amod" and doc[i].head.i > i  # "retired neurosurgeon X"
                        or doc[i].tag_ == "HYPH" and i > start and not doc[i - 1].whitespace_
                        and not doc[i].whitespace_ and i + 1 < end and doc[i + 1].pos_ in _NAME_POS):

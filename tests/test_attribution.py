@@ -173,6 +173,9 @@ CASES = [
     # a cue set off by commas before a quotation speaks for it; a name the parse read as an adverb
     ("In other words, he said, ''the era of cheap money is over.''", "he", "said", "reported"),
     ("Jolly said the bill would pass by the end of the year.", "Jolly", "said", "reported"),
+    # a closing tag whose source opens with a participle ("fundraising documents")
+    ("That is why the mayor had to lend his campaign thousands of dollars last month, fundraising documents "
+     "show.", "fundraising documents", "show", "asserted"),
     # "as" hung on the object; a present-tense cue the parse read as a noun after a quotation
     ('The mayor described the attack as "a sobering reminder that attacks on any city are an attack on all '
      'of us."', "The mayor", "described", "reported"),
