@@ -21,6 +21,10 @@ from spacy.matcher import Matcher
 from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.tokens import Doc
 
+# Entries a stand-in's table keeps before it starts again: a corpus of a million documents has
+# more distinct (form, tag, ...) values than memory should hold; a table this size is tens of MB.
+TABLE_LIMIT = 200_000
+
 
 class _StandIn:
     """A pipeline component in place of ``component``: everything but its work is the original's."""
@@ -60,6 +64,8 @@ class Lemmas(_StandIn):
             key = (orth, pos, morph)
             found = known.get(key)
             if found is None:
+                if len(known) >= TABLE_LIMIT:
+                    known.clear()
                 found = known[key] = strings.add(lemmatizer.lemmatize(doc[i])[0])
             lemmas[i] = found
             changed = True
@@ -111,6 +117,8 @@ class AttributeRules(_StandIn):
             for i, key in enumerate(map(tuple, doc.to_array(self.columns).tolist())):
                 found = known.get(key)
                 if found is None:
+                    if len(known) >= TABLE_LIMIT:
+                        known.clear()
                     found = known[key] = [m for m, _, _ in self.one(doc[i:i + 1], allow_missing=True)]
                 matches.extend((m, i, i + 1) for m in found)
         if len(self.rest):

@@ -40,3 +40,14 @@ def test_pipeline_uses_them(nlp):
     kinds = {type(p).__name__ for _, p in nlp.pipeline}
     assert {"Lemmas", "AttributeRules"} <= kinds
     assert [t.lemma_ for t in nlp("She was running.")] == ["she", "be", "run", "."]
+
+
+def test_tables_stay_bounded_and_give_the_same_answers_when_full(monkeypatch):
+    texts = TEXTS + TEXTS
+    plain = spacy.load(resolve_model())
+    fast = spacy.load(resolve_model())
+    fast_pipes.speed_up(fast)
+    monkeypatch.setattr(fast_pipes, "TABLE_LIMIT", 5)
+    assert annotations(fast, texts) == annotations(plain, texts)
+    tables = [p.known for _, p in fast.pipeline if isinstance(p, fast_pipes._StandIn)]
+    assert len(tables) == 2 and all(0 < len(t) <= 5 for t in tables)
