@@ -6,17 +6,28 @@ nearly always given to one sex) or, for a surname alone, by the titles the docum
 """
 
 import re
-from functools import lru_cache
 
 from . import lexicon
 
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 _TITLE_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
+# Answers already worked out, by name and the text's hash: not the text itself, which a cache
+# would keep alive (thousands of documents' texts); cleared when full.
+_KNOWN: dict[tuple[str, int], str | None] = {}
+_KNOWN_LIMIT = 4096
 
 
-@lru_cache(maxsize=4096)
 def of_name(name: str, text: str = "") -> str | None:
     """``"m"``, ``"f"`` or None (not known) for a person's name as written in ``text``."""
+    key = (name, hash(text))
+    if key not in _KNOWN:
+        if len(_KNOWN) >= _KNOWN_LIMIT:
+            _KNOWN.clear()
+        _KNOWN[key] = _of_name(name, text)
+    return _KNOWN[key]
+
+
+def _of_name(name: str, text: str) -> str | None:
     words = name.split()
     if not words:
         return None
