@@ -304,21 +304,33 @@ def update_document(db: Conn, document_id: str, grouped: Iterable[str] = (),
     return len(rows)
 
 
-def _arrival(db: Conn) -> tuple[list[str], dict[str, tuple[dict, list[str]]]]:
+def _arrival(db: Conn) -> list[str]:
     """The documents of the current claims in the order their match keys were stored (extract
     stores a document's keys when it stores the document; a changed document's come last), those
-    without keys after them in name order; and the parse each claim's stored features hold, where
-    they have this version's shape (the parse extract made of the document), with the speaker
-    it was read as said by (:func:`first_person.as_parsed`)."""
-    stored = db.execute(
-        "select document_id, claim_id, json_extract(features, '$.v'), json_array(json_extract(features, '$.x'), json_extract(features, '$.sp'))"
-        " from claim_match_keys order by id").fetchall()
-    order = list(dict.fromkeys(doc for doc, *_rest in stored))
+    without keys after them in name order. The parse each claim's stored features hold, where
+    they have this version's shape (the parse extract made of the document), with the speaker it
+    was read as said by, is kept aside in ``temp.match_parses`` (in SQLite: a million claims'
+    parses would not fit in memory) for :func:`_parses`."""
+    db.execute("drop table if exists temp.match_parses")
+    db.execute(
+        "create temp table match_parses as select document_id, claim_id,"
+        " json_array(json_extract(features, '$.x'), json_extract(features, '$.sp')) as parse"
+        " from claim_match_keys where json_extract(features, '$.v') = ?", [matching.FEATURES_VERSION])
+    db.execute("create index temp.match_parses_document on match_parses(document_id)")
+    order = [r[0] for r in db.execute(
+        "select document_id from claim_match_keys group by document_id order by min(id)")]
     known = set(order)
     order += [r[0] for r in db.execute(
         "select distinct document_id from claims where superseded = 0 order by document_id") if r[0] not in known]
-    parses = {cid: tuple(json.loads(x)) for _doc, cid, version, x in stored if version == matching.FEATURES_VERSION}
-    return order, parses
+    return order
+
+
+def _parses(db: Conn, document_id: str, claims: list[Claim]) -> dict[str, dict]:
+    """The stored parse of each of a document's claims, as :func:`first_person.said_by` was given it."""
+    stored = {cid: json.loads(parse) for cid, parse in db.execute(
+        "select claim_id, parse from temp.match_parses where document_id = ?", [document_id])}
+    return {cid: first_person.as_parsed(stored[cid][0], stored[cid][1], source[1])
+            for cid, _doc, _text, _ents, source in claims if cid in stored}
 
 
 def match_all(db: sqlite_utils.Database,
@@ -330,16 +342,16 @@ def match_all(db: sqlite_utils.Database,
     (A claim's candidates are its best :data:`CANDIDATES`: comparing every document with all the
     others, a pair could be found by one way and not the other.)"""
     with writing(db):
-        documents, parses = _arrival(db)
+        documents = _arrival(db)
         db.execute("delete from claim_relations")
         db.execute("delete from claim_match_keys")
         for doc in documents:
             claims = _claims(db, "c.document_id = ?", [doc])
-            found = _store_keys(db, claims, {cid: first_person.as_parsed(parses[cid][0], parses[cid][1], source[1])
-                                             for cid, _doc, _text, _ents, source in claims if cid in parses})
+            found = _store_keys(db, claims, _parses(db, doc, claims))
             _store_relations(db, _relate(db, doc, found))
             if progress:
                 progress(1)
+        db.execute("drop table temp.match_parses")
         _regroup(db, [r[0] for r in db.execute(
             "select claim_id from claim_relations where relation = 'same' union "
             "select other_id from claim_relations where relation = 'same'")])
