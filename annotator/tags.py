@@ -29,6 +29,9 @@ def _noun_chunk(doc: Doc, start: int, end: int) -> Span | None:
                        or i == start and doc[i].tag_ in ("VBG", "VBN") and i + 1 < end
                        and doc[i + 1].pos_ == "NOUN" and lookup(doc[i]) is None
                        or doc[i].dep_ == "amod" and doc[i].head.i > i  # "retired neurosurgeon X"
+                       # "Federal Election Commission records show": a noun read as a verb
+                       or doc[i].dep_ == "compound" and doc[i].head.i > i and doc[i].is_lower
+                       and doc[i].tag_ in ("VBZ", "VBP", "VB")
                        or doc[i].tag_ == "HYPH" and i > start and not doc[i - 1].whitespace_
                        and not doc[i].whitespace_ and i + 1 < end and doc[i + 1].pos_ in _NAME_POS):
         if doc[i].pos_ in ("PRON", "DET") and i > start and doc[i - 1].pos_ in ("NOUN", "PROPN"):
@@ -49,6 +52,20 @@ def _past_apposition(doc: Doc, i: int, end: int) -> int:
             or doc[close + 1].tag_ not in FINITE_TAGS:
         return i
     return close + 1
+
+
+def _joined(doc: Doc, source: Span, end: int) -> Span:
+    """``source`` and the phrase ``and`` joins to it when a closing tag ends the clause there
+    (``…, campaign and corporate records show.``, ``…, Grassley and Leahy said.``)."""
+    if source.end + 1 >= end or doc[source.end].lower_ != "and":
+        return source
+    second = _noun_chunk(doc, source.end + 1, end)
+    if second is None:
+        return source
+    rest = doc[second.end:end]
+    if all(k.is_punct for k in rest) or lookup(rest[0]) is not None and all(k.is_punct for k in rest[1:]):
+        return doc[source.start:second.end]
+    return source
 
 
 def _verb_read_as_noun(token: Token) -> lexicon.Cue | None:
@@ -120,6 +137,7 @@ def tag_at(claim: Span, t: Token, quote: bool) -> CueMatch | None:
         source = _noun_chunk(doc, t.i + 1, claim.end)
         if source is None:
             return None
+        source = _joined(doc, source, claim.end)
         # "…," Melanne Verveer, a State Department official, wrote: the parse's subject
         subject = next((k for k in doc[source.start:min(claim.end, source.end + 30)]
                         if k.dep_ in ("nsubj",) and k.left_edge.i == t.i + 1

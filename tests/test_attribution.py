@@ -239,6 +239,13 @@ CASES = [
     ("The company paid $5,000 to the group in 2014, campaign finance records show.", "campaign finance records",
      "show", "asserted"),
     ("He cannot expect to win the state without their support, O'Hara notes.", "O'Hara", "notes", "reported"),
+    # ... its speaker split by the parse: a noun read as a verb, two nouns joined by "and"
+    ("In all, the party's host committee raised $57million, Federal Election Commission records show.",
+     "Federal Election Commission records", "show", "asserted"),
+    ("The city spent $4 million on the stadium last year, Federal Election Commission records show.",
+     "Federal Election Commission records", "show", "asserted"),
+    ("Most of the money came from firms that no longer exist, or from donors who cannot be found, campaign and "
+     "corporate records show.", "campaign and corporate records", "show", "asserted"),
     # a quotation opened by a participle speaks for the head's subject, also after a question
     ('And then the senator went fully on the attack, saying, "Is the mayor going to admit the error? If he '
      "doesn't he should resign at once!\"", "the senator", "saying", "reported"),
