@@ -134,7 +134,9 @@ class Features:
         return sorted(self.words)
 
     def to_json(self) -> dict:
-        return {"v": FEATURES_VERSION, "t": sorted(self.terms), "q": [[q.value, q.unit, q.qualifier] for q in self.quantities],
+        """What is stored of it: every set sorted, so that the same claim gives the same bytes in
+        any process (a set's order follows the process's string hashing)."""
+        return {"v": FEATURES_VERSION, "t": sorted(self.terms), "q": sorted([q.value, q.unit, q.qualifier] for q in self.quantities),
                 "p": sorted(self.persons), "e": sorted(self.entities), "d": sorted(self.dates),
                 "n": [sorted(scope) for scope in self.negations], "w": sorted(self.names),
                 "x": self.parse(), "s": self.sequence, "f": self.fragment, "sp": sorted(self.speaker)}
