@@ -12,7 +12,8 @@ it says what is measured or asserted, and of whom, closely enough:
   :mod:`annotator.match_structure` reads the parse) is denied in one only, said of a subject both
   name (a noun, or a personal pronoun standing for a person the claim names: "she neither sent
   nor received" is said of Clinton in a sentence about Clinton), and of the same objects where
-  both give one; not a predicate whose object is a pronoun in either ("I don't like it" names
+  both give one (a light verb's noun said of what its clause says: "has no chance of winning the
+  nomination" is no denial that he "has a chance to take them all"); not a predicate whose object is a pronoun in either ("I don't like it" names
   nothing that is not liked), nor one denied of an object the other does not name
   ("without speaking his name" against "will speak there"). A claim whose parse gave no predicate contradicts nothing;
 - **a figure** of one unit with incompatible values (:func:`figures.conflict`; a count's unit is

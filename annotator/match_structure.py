@@ -22,7 +22,8 @@ Each predicate is the stem of its lemma, synonyms folded as in :func:`matching.f
 that say little by themselves (*be*, *go*, *get*, *make* ...) give none. For the main and clausal
 ones it also reads which are denied ("did not pay", "paid no taxes", "opposed") and their noun
 subjects (or personal pronouns: "I pay", read as a person the claim names by
-:mod:`annotator.contradictions`) and objects, so that "taxpayers would pay" is not said of Trump.
+:mod:`annotator.contradictions`) and objects, so that "taxpayers would pay" is not said of Trump
+(a light verb's noun is said of what its clause says: "a chance to take them all": *take*).
 """
 
 from functools import cache, lru_cache
@@ -48,6 +49,9 @@ _CONDITIONS = frozenset({"if", "unless"})
 # Objects that say nothing of what is acted on by themselves: "I don't like it" denies liking
 # something the sentence does not name.
 _VAGUE = frozenset({"it", "this", "that", "these", "those"})
+# Prepositions whose clause says what a noun is of ("no chance of winning", "an attempt at
+# hiding", "a plan for cutting"), not an example of it ("sacrifices, such as creating jobs").
+_OF = frozenset({"of", "for", "at", "to", "in", "on", "toward", "towards"})
 _MAIN = frozenset({"conj", "ccomp", "xcomp", "parataxis", "pcomp", "prep", "pobj"})  # keep a clause main
 _BACKGROUND = frozenset({"relcl", "acl", "appos"})  # what modifies a noun: background
 _INTRODUCING = frozenset({"advcl", "acl", "relcl"})  # ... unless it is an attribution cue
@@ -144,7 +148,7 @@ def predicates(span: Span) -> dict:
                 subjects.update((w, _stem(subject)) for w in words)
             if any(c.dep_ == "dobj" and c.lower_ in _VAGUE for c in t.children):
                 vague.update(words)
-            objects.update((w, _stem(c)) for w in words for c in t.children
+            objects.update((w, _object(w, c)) for w in words for c in t.children
                            if c.dep_ in _SUBJECT_OBJECT and c.pos_ in ("NOUN", "PROPN"))
     main, clausal, background = (sorted(s - {""}) for s in found)
     return {"m": main, "c": clausal, "b": background, "v": verbs, "h": int(hedged), "k": _counted(numbers), "n": sorted(denied - {""}),
@@ -162,6 +166,25 @@ def _counted(numbers: list[Token]) -> list[list[str]]:
             found.update((q.key(), _stem(t.head)) for q in figures.quantities(
                 " ".join(x.text for x in t.subtree))[0] if q.unit == "")
     return sorted([k, noun] for k, noun in found if noun)
+
+
+def _object(predicate: str, noun: Token) -> str:
+    """What ``predicate`` is said of, from its noun object: the noun; but where the noun is the
+    predicate itself (a light verb's object: "has a chance", "made no attempt") and a clause says
+    what it is of, that clause's verb ("has no chance of ever winning the nomination": *win*;
+    "has a chance to take them all": *take*): the noun alone would not tell two chances, plans
+    or attempts apart."""
+    stem = _stem(noun)
+    if stem != predicate:
+        return stem
+    for c in noun.children:
+        if c.dep_ == "acl" and c.pos_ == "VERB":
+            return _stem(c)
+        if c.dep_ == "prep" and c.lower_ in _OF:
+            verb = next((g for g in c.children if g.dep_ == "pcomp" and g.pos_ == "VERB"), None)
+            if verb is not None:
+                return _stem(verb)
+    return stem
 
 
 def _hedged(verb: Token) -> bool:

@@ -217,3 +217,16 @@ def test_a_denial_of_what_a_pronoun_stands_for_denies_nothing_named(nlp):
     assert rally.vague == {"prais"} and not denied.vague
     assert compare(praised, denied)[0] == "contradicts"
     assert compare(praised, rally)[0] is None and compare(rally, praised)[0] is None
+
+
+def test_a_chance_or_a_plan_is_said_of_what_its_clause_says(nlp):
+    """A light verb's noun ("has a chance", "made no attempt") is the predicate; what it is a
+    chance of is its clause: "no chance of winning the nomination" does not deny "a chance to
+    take every delegate of Nevada" (the matcher's wrong contradiction of the blind sample
+    `w16p-8`), but does deny "a chance of winning the nomination"."""
+    none = parsed(nlp, "Senator Marlowe has no chance of ever winning enough delegates to capture the nomination.")
+    some = parsed(nlp, "Senator Marlowe has won most of the delegates in Nevada, and he has a chance to take them all.")
+    same = parsed(nlp, "Senator Marlowe has a chance of winning enough delegates to capture the nomination.")
+    assert ("chanc", "win") in none.objects and ("chanc", "take") in some.objects
+    assert compare(none, some)[0] is None and compare(some, none)[0] is None
+    assert compare(none, same)[0] == "contradicts"
