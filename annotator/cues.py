@@ -225,6 +225,11 @@ def complement(token: Token, cue: lexicon.Cue) -> tuple[bool, Token | None]:
         for c in kids:
             if c.dep_ in ("dobj", "xcomp") or (c.dep_ == "prep" and c.lower_ in ("of", "with")):
                 return True, None
+    # "A recent survey found 90 percent support for …": a finding's object, its subject a document
+    if "finding_object" in cue.frames \
+            and any(c.dep_ == "dobj" and c.lower_ not in ("that", "this", "it") for c in kids) \
+            and any(c.dep_ == "nsubj" and c.lower_ in lexicon.words("document_nouns.txt") for c in kids):
+        return True, None
     return False, None
 
 

@@ -239,6 +239,12 @@ CASES = [
     ("The company paid $5,000 to the group in 2014, campaign finance records show.", "campaign finance records",
      "show", "asserted"),
     ("He cannot expect to win the state without their support, O'Hara notes.", "O'Hara", "notes", "reported"),
+    # a finding's object, its subject a document ("found" alone: "Police found a body" is no attribution)
+    ("A recent national survey found 80 percent support for the new rules.", "A recent national survey", "found",
+     "asserted"),
+    ("The inquiry found nothing about the mayor's actions that had not been reported before.", "The inquiry",
+     "found", "asserted"),
+    ("Police found a body near the river on Sunday.", "", "", "asserted"),
     # ... its speaker split by the parse: a noun read as a verb, two nouns joined by "and"
     ("In all, the party's host committee raised $57million, Federal Election Commission records show.",
      "Federal Election Commission records", "show", "asserted"),
