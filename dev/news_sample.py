@@ -16,7 +16,9 @@ with ``--files 1 --articles 50 --seed 2019`` from 70 train articles none of thos
 50 --seed 2020`` from 240 train articles no labelled set used, the first 240 of their sorted stems
 after ``random.Random(2020).shuffle``; news-train-9 … 12 with ``--files 4 --articles 50 --seed 2021``
 from 240 train articles no labelled set used nor drew from, the first 240 of the 314 left after
-``random.Random(2021).shuffle`` of their sorted stems.) The labels that come back (``id	label	note``)
+``random.Random(2021).shuffle`` of their sorted stems; news-train-13 … 16 with ``--files 4 --articles 15
+--per-article 10 --seed 2022`` from the 72 train articles left of which no set labels a claim: ten
+claims an article, as too few articles were left for three.) The labels that come back (``id	label	note``)
 become rows of data/news-labels/*.tsv (article, start, end, label, set).
 """
 
@@ -73,16 +75,17 @@ def main() -> None:
     ap.add_argument("--articles-per-file", "--articles", dest="per_file", type=int, default=50)
     ap.add_argument("--avoid", type=Path)
     ap.add_argument("--seed", type=int, default=1818)
+    ap.add_argument("--per-article", type=int, default=PER_ARTICLE)
     a = ap.parse_args()
     rng = random.Random(a.seed)
     avoid = {line.split("\t")[0] for line in a.avoid.read_text(encoding="utf-8").splitlines()} if a.avoid else set()
     found = claims(a.export, a.articles, avoid)
-    stems = sorted(s for s, c in found.items() if len(c) >= PER_ARTICLE)
+    stems = sorted(s for s, c in found.items() if len(c) >= a.per_article)
     rng.shuffle(stems)
     stems = sorted(stems[:a.files * a.per_file], key=lambda s: s.split("_")[0])  # by outlet, dealt round
     files: list[list[tuple[str, str, str]]] = [[] for _ in range(a.files)]
     for i, s in enumerate(stems):
-        files[i % a.files] += rng.sample(found[s], PER_ARTICLE)
+        files[i % a.files] += rng.sample(found[s], a.per_article)
     for n, rows in enumerate(files, 1):
         rng.shuffle(rows)
         with open(f"{a.prefix}-{n}.tsv", "w", encoding="utf-8") as f:

@@ -87,8 +87,8 @@ def test_the_shipped_labels_point_into_polnear_and_no_article_is_both_trained_an
     train = news_labels.read_labels(LABELS / "train.tsv")
     test = news_labels.read_labels(LABELS / "test.tsv")
     judge2 = news_labels.read_labels(LABELS / "test-judge-2.tsv")
-    assert len(train) == 1800 and len(test) == 500
-    assert {lab.set for lab in train} == {f"news-train-{k}" for k in range(1, 13)}
+    assert len(train) == 2400 and len(test) == 500
+    assert {lab.set for lab in train} == {f"news-train-{k}" for k in range(1, 17)}
     assert {lab.set for lab in test} == {"news-test-1", "news-blind-1", "news-blind-2", "news-blind-3"}
     assert not {lab.article for lab in train} & {lab.article for lab in test}
     by_set: dict[str, set[str]] = {}
