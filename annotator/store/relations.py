@@ -333,16 +333,21 @@ def _parses(db: Conn, document_id: str, claims: list[Claim]) -> dict[str, dict]:
             for cid, _doc, _text, _ents, source in claims if cid in stored}
 
 
-def match_all(db: sqlite_utils.Database,
-              progress: Callable[[int], None] | None = None) -> dict[str, int]:
+def match_all(db: sqlite_utils.Database, progress: Callable[[int], None] | None = None,
+              documents: list[str] | None = None) -> dict[str, int]:
     """Redo the match keys, relations and groups of every current claim, a document at a time,
     as ``extract --match`` found them: in the order the documents were stored (:func:`_arrival`),
     each compared with the documents before it, so that each claim has the candidates it had
     when it was stored and the words their weights, and the full result is the incremental one.
     (A claim's candidates are its best :data:`CANDIDATES`: comparing every document with all the
-    others, a pair could be found by one way and not the other.)"""
+    others, a pair could be found by one way and not the other.) ``documents``: the current
+    documents' ids in another order to match them in (dev/match_order.py)."""
     with writing(db):
-        documents = _arrival(db)
+        stored = _arrival(db)
+        if documents is None:
+            documents = stored
+        elif sorted(documents) != sorted(stored):
+            raise ValueError("match_all: documents must be the current documents, each once")
         db.execute("delete from claim_relations")
         db.execute("delete from claim_match_keys")
         for doc in documents:
