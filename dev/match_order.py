@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotator import store  # noqa: E402
-from annotator.store import relations  # noqa: E402
+from annotator import store
+from annotator.store import relations
 
 
 def ordered(db: sqlite3.Connection, how: str) -> list[str]:
@@ -62,11 +62,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("db", type=Path)
     parser.add_argument("--orders", nargs="+", default=["name", "reverse", "seed1"])
+    parser.add_argument("--keep", type=Path, help="keep each order's database in this folder")
     args = parser.parse_args()
     first = None
     with tempfile.TemporaryDirectory() as tmp:
         for how in args.orders:
-            found, groups, spent = replay(args.db, Path(tmp) / f"{how}.db", how)
+            found, groups, spent = replay(args.db, (args.keep or Path(tmp)) / f"{how}.db", how)
             same = sum(r == "same" for r in found.values())
             line = f"{how:8} same {same:5}  contradicts {len(found) - same:3}  grouped {len(groups):5}  cpu {spent:6.1f}s"
             if first is None:

@@ -56,6 +56,17 @@ def relation_set(path) -> set[tuple[str, str, str]]:
               " from claim_relations x join claims a on a.id = x.claim_id join claims b on b.id = x.other_id")}
 
 
+def implied_set(path) -> set[tuple[frozenset[str], str]]:
+    """The relations of every claim, each claim standing for those worded as it is (store/wordings.py)."""
+    label = {r["id"]: f"{r['doc']}:{r['text']}" for r in rows(path, "select id, doc, text from claims")}
+    worded = {r["claim_id"]: r["wording"] for r in rows(path, "select claim_id, wording from claim_match_keys")}
+    members: dict[str, set[str]] = {}
+    for c, w in worded.items():
+        members.setdefault(w or c, set()).add(c)
+    return {(frozenset((label[x], label[y])), r["relation"]) for r in rows(path, "select * from claim_relations")
+            for x in members[worded[r["claim_id"]] or r["claim_id"]] for y in members[worded[r["other_id"]] or r["other_id"]] if x != y}
+
+
 def test_extract_finds_the_same_claim_and_contradictions(db_path):
     a, b, c = (claim_id(db_path, t) for t in (JOBLESS, UNEMPLOYMENT, ROSE))
     found = {(r["claim_id"], r["other_id"]): r["relation"] for r in rows(db_path, "select * from claim_relations")}
@@ -146,6 +157,41 @@ def test_match_from_scratch_finds_what_extract_found_in_either_order(tmp_path):
         assert relation_set(db) == found[order]
 
 
+def test_relations_and_groups_are_the_same_whatever_order_documents_arrive_in(tmp_path):
+    """Wire copy: two sentences on one plant, at two costs, each repeated word for word in 14
+    documents, and paraphrases, stored in three batches in three orders: the paraphrase "said on
+    Monday" shares more rare words with the other cost's copies than with its own claim's. Claims worded alike stand
+    for one another (store/wordings.py): a copy is not matched again, and a claim's candidates
+    are distinct wordings, so the copies stored before it do not fill its places
+    (relations.CANDIDATES); the relations are stored on each wording's smallest claim id. Before,
+    what each claim was compared with depended on what was stored before it: here 276 pairs in
+    one order and 253 in the others, and the paraphrases in the $250 million group or not."""
+    texts = ["Senator Alvarez said the Riverton water treatment plant cost $250 million to build, according to the state auditor.",
+             "Senator Alvarez said on Monday the Riverton water treatment plant cost $410 million to build, the state auditor reported.",
+             "The Riverton water treatment plant cost $250 million to build, Senator Alvarez said on Monday, the state auditor reported.",
+             "Building the Riverton water treatment plant cost $250 million, the state auditor told Senator Alvarez.",
+             "Senator Alvarez said the Riverton water treatment plant cost $410 million to build, according to the state auditor."]
+    for k in range(36):
+        text = texts[k % 2] if k < 28 else texts[2 + k % 3]
+        batch = tmp_path / "docs" / "abc"[k % 3]
+        batch.mkdir(parents=True, exist_ok=True)
+        (batch / f"d{k:02d}.txt").write_text(f"{text}\n\nThe weather was mild.\n")
+    found, groups = {}, {}
+    for order in ("abc", "cba", "bca"):
+        db = str(tmp_path / f"{order}.db")
+        for batch in order:
+            extract.run([str(tmp_path / "docs" / batch)], db, progress=False, match=True)
+        found[order] = relation_set(db)
+        groups[order] = {frozenset(r["members"].split("|")) for r in rows(
+            db, "select group_concat(c.doc, '|') as members from claim_match_keys k join claims c on c.id = k.claim_id"
+                " where k.match_group is not null group by k.match_group")}
+        relations.match_all(store.connect(db))
+        assert relation_set(db) == found[order]
+    assert found["abc"] == found["cba"] == found["bca"]
+    assert groups["abc"] == groups["cba"] == groups["bca"]
+    assert sorted(len(g) for g in groups["abc"]) == [17, 19]  # $410 million: 14 copies and 3 paraphrases
+
+
 def test_a_new_documents_pairs_join_groups_as_a_full_regroup_would(db_path):
     """extract joins the groups a new document's ``same`` pairs link without reading the other
     relations; the groups are those of the recursive recompute over every relation."""
@@ -185,12 +231,15 @@ def test_a_database_matched_with_the_fts5_index_upgrades_and_matches_the_same(tm
     """A database matched before m013 (candidates from an FTS5 index) gets the index of which
     claims hold each word, filled from its match keys, and later documents are matched as before."""
     folder, db = matched_copy(tmp_path)
-    before = relation_set(db)
+    before = implied_set(db)
     with sqlite3.connect(db) as conn:  # back to the schema before m013
         conn.execute("drop table claim_match_postings")
         for trigger in ("insert", "delete"):
             conn.execute(f"drop trigger claim_match_postings_{trigger}")
         conn.execute("delete from _sqlite_migrations where name = 'm013_claim_match_postings'")
+        conn.execute("drop index claim_match_keys_wording")  # and before m016 (claims worded alike)
+        conn.execute("alter table claim_match_keys drop column wording")
+        conn.execute("delete from _sqlite_migrations where name = 'm016_claim_match_wordings'")
     sqlite_utils.Database(db).table("claim_match_keys").enable_fts(["keys"], fts_version="FTS5", create_triggers=True)
     upgraded = store.connect(db)  # migrates
     assert not upgraded["claim_match_keys_fts"].exists()
@@ -198,10 +247,10 @@ def test_a_database_matched_with_the_fts5_index_upgrades_and_matches_the_same(tm
         db, "select count(*) as n from claim_match_keys k, json_each(k.keys)")[0]["n"] > 0
     shutil.copy(folder / "d02.txt", folder / "d04.txt")  # a new document repeating d02
     extract.run([str(folder)], db, progress=False, match=True)
-    d04 = {(a.replace("d02.txt", "d04.txt"), b.replace("d02.txt", "d04.txt"), r) for a, b, r in before
-           if "d02.txt" in a or "d02.txt" in b}
-    found = relation_set(db)
-    assert before <= found and {tuple(sorted(p[:2])) + (p[2],) for p in d04} <= {tuple(sorted(p[:2])) + (p[2],) for p in found}
+    d04 = {(frozenset(x.replace("d02.txt", "d04.txt") for x in pair), r) for pair, r in before
+           if any("d02.txt" in x for x in pair)}
+    found = implied_set(db)  # d04's claims stand for d02's, and d02's for them
+    assert before <= found and d04 <= found
 
 
 def test_a_reviewed_claim_that_changes_keeps_its_review_and_loses_its_matches(tmp_path):

@@ -7,12 +7,22 @@ import sqlite3
 from .final_review import latest_review_id
 from .relations import Conn
 
+# A claim's relations are its wording's (see .wordings): those of the wording's canonical claim
+# (its smallest id), each claim at the other end standing for the claims worded as it is.
 _OTHER = f"""
+    with me(id) as (select coalesce((select min(w.claim_id) from claim_match_keys k join claim_match_keys w
+                                     on w.wording = k.wording where k.claim_id = :id), :id)),
+    direct(id, relation, score) as (
+      select other_id, relation, score from claim_relations where claim_id = (select id from me)
+      union all select claim_id, relation, score from claim_relations where other_id = (select id from me)),
+    x(id, relation, score) as (
+      select coalesce(w.claim_id, d.id), d.relation, max(d.score) from direct d
+      left join claim_match_keys k on k.claim_id = d.id left join claim_match_keys w on w.wording = k.wording
+      group by 1, 2)
     select o.id, o.doc, o.text, o.source, o.source_canonical, o.stance,
       r.verdict, r.reviewer, r.created as reviewed_at, x.relation, x.score
-    from (select other_id as id, relation, score from claim_relations where claim_id = :id
-          union all select claim_id, relation, score from claim_relations where other_id = :id) x
-    join claims o on o.id = x.id
+    from x
+    join claims o on o.id = x.id and o.id != :id
     left join reviews r on r.id = {latest_review_id("o.id")}
     order by x.relation desc, r.verdict is null, x.score desc, o.doc"""
 

@@ -16,11 +16,13 @@ transaction that stores it (``extract``); :func:`match_all` redoes everything (`
 import functools
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
 import sqlite_utils
 
 from .. import first_person, match_structure, matching
+from . import wordings
 from .connection import writing
 from .final_review import latest_review_id
 
@@ -67,26 +69,30 @@ def _claims(db: Conn, where: str, params: Iterable) -> list[Claim]:
     return [(cid, doc, text, ents, said) for (cid, doc, text, *_rest), ents, said in zip(rows, entities, spoken)]
 
 
-def _store_keys(db: Conn, claims: list[Claim],
-                structures: Mapping[str, dict | None] | None = None) -> dict[str, matching.Features]:
-    """Store the match keys of ``claims``, which have none (forgotten, or never matched).
+def _store_keys(db: Conn, claims: list[Claim], structures: Mapping[str, dict | None] | None = None,
+                ) -> tuple[dict[str, matching.Features], dict[str, str | None]]:
+    """Store the match keys of ``claims``, which have none (forgotten, or never matched); their
+    features and wordings (:func:`wordings.wording`).
     ``structures``: the predicates of each claim read from its document's parse (extract); the
     claims without are parsed again from their text (``annotator match``)."""
     structures = dict(structures or {})
     missing = [(cid, text) for cid, _doc, text, _ents, _source in claims if structures.get(cid) is None]
     if missing:
         structures.update(zip([cid for cid, _ in missing], match_structure.parse([t for _, t in missing])))
-    found = {}
+    found, wording_of = {}, {}
     rows = []
     for cid, doc, text, ents, source in claims:
         f = found[cid] = matching.features(text, ents, structures[cid], source)
-        rows.append((cid, doc, json.dumps(f.keys()), json.dumps(f.to_json())))
+        stored = json.dumps(f.to_json(), ensure_ascii=False)
+        w = wording_of[cid] = wordings.wording(f, stored)
+        rows.append((cid, doc, json.dumps(f.keys()), stored, w))
     if rows:
         db.execute(
-            "insert into claim_match_keys (claim_id, document_id, keys, features) "
-            "select json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') from json_each(?)",
+            "insert into claim_match_keys (claim_id, document_id, keys, features, wording) "
+            "select json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
+            " json_extract(value, '$[3]'), json_extract(value, '$[4]') from json_each(?)",
             [json.dumps(rows, ensure_ascii=False)])
-    return found
+    return found, wording_of
 
 
 def _document_frequencies(db: Conn, words: Iterable[str]) -> dict[str, int]:
@@ -99,14 +105,16 @@ def _document_frequencies(db: Conn, words: Iterable[str]) -> dict[str, int]:
 
 
 # A claim's candidates: the claims of other documents that hold the most weight of its query words
-# (``:query``: each word with its IDF), best first. The document's own keys are the ids from
+# (``:query``: each word with its IDF), best first, each with its wording's canonical claim (see
+# .wordings: only the first claim of a wording has postings, so they are distinct wordings). The document's own keys are the ids from
 # ``:lo`` to ``:hi`` (stored by one statement, so one run of ids), less those in ``:inside``,
 # the ids of other documents' keys in that range (none, unless a document's keys were stored
 # apart): a range test per posting, where a list of the own ids took a lookup per posting (-17%).
 _CANDIDATES = """
     with query(word, weight) as materialized (
       select json_extract(value, '$[0]'), json_extract(value, '$[1]') from json_each(:query))
-    select k.claim_id, k.features from (
+    select k.claim_id, k.features, coalesce((select w.claim_id from claim_match_keys w where w.wording = k.wording
+                                             order by w.claim_id limit 1), k.claim_id) from (
       select key_id, sum(weight) as score from (
         select p.key_id, q.weight from query q join claim_match_postings p on p.word = q.word
         where p.key_id not between :lo and :hi or p.key_id in (select value from json_each(:inside)))
@@ -114,17 +122,20 @@ _CANDIDATES = """
     join claim_match_keys k on k.id = best.key_id order by best.score desc, best.key_id"""
 
 
-def query_words(f: matching.Features, df: dict[str, int]) -> list[str]:
+def query_words(f: matching.Features, df: Mapping[str, int], own: Mapping[str, int]) -> list[str]:
     """The words that find ``f``'s candidates: its :data:`QUERY_WORDS` rarest words held by at
-    most :data:`COMMON` claims."""
-    known = sorted((n, k) for k in f.keys() if 0 < (n := df.get(k, 0)) <= COMMON)  # noqa: SIM118 -- Features.keys(), not a dict
+    most :data:`COMMON` claims, and by a claim of another document (``own``: how many claims of
+    its document hold each word). A word of its document alone would find nothing, and would
+    take the place of one that does: the more so the fewer documents came before it."""
+    known = sorted((n, k) for k in f.keys() if own.get(k, 0) < (n := df.get(k, 0)) <= COMMON)  # noqa: SIM118 -- Features.keys(), not a dict
     return [k for _n, k in known[:QUERY_WORDS]]
 
 
 def candidates(db: Conn, found: dict[str, matching.Features], document_id: str,
-               df: dict[str, int], weight: matching.Weight) -> dict[str, list[tuple[str, matching.Features]]]:
+               df: dict[str, int], weight: matching.Weight, held: Mapping[str, int]) -> dict[str, list[tuple[str, matching.Features, str]]]:
     """For each claim of one document (``found``: its features by claim id), the claims of
-    other documents that share the most weight of its rarest words, best first.
+    other documents that share the most weight of its rarest words, best first (``held``: how
+    many claims of the document hold each word, see :func:`query_words`).
 
     Only words held by at most :data:`COMMON` claims find candidates, so the rows read stay
     bounded however large the database; the claims are ranked by the summed IDF of the words
@@ -137,14 +148,14 @@ def candidates(db: Conn, found: dict[str, matching.Features], document_id: str,
         "select id from claim_match_keys where id between ? and ? and document_id != ?",
         [lo, hi, document_id])] if lo is not None else [])
     own = {"lo": lo if lo is not None else 0, "hi": hi if hi is not None else -1, "inside": inside}
-    result: dict[str, list[tuple[str, matching.Features]]] = {}
+    result: dict[str, list[tuple[str, matching.Features, str]]] = {}
     for cid, f in found.items():
         if not matching.relatable(f):
             result[cid] = []
             continue
-        query = [(w, weight[w]) for w in query_words(f, df)]
+        query = [(w, weight[w]) for w in query_words(f, df, held)]
         rows = db.execute(_CANDIDATES, {"query": json.dumps(query), **own, "limit": CANDIDATES}) if query else []
-        result[cid] = [(other, _parsed(other, data)) for other, data in rows]
+        result[cid] = [(other, _parsed(other, data), canon) for other, data, canon in rows]
     return result
 
 
@@ -154,25 +165,29 @@ def _parsed(claim_id: str, data: str) -> matching.Features:
     return matching.Features.from_json(json.loads(data))
 
 
-def _relate(db: Conn, document_id: str,
-            found: dict[str, matching.Features]) -> list[tuple[str, str, str, float]]:
+def _relate(db: Conn, document_id: str, found: dict[str, matching.Features],
+            wording_of: Mapping[str, str | None], copied: set[str]) -> list[tuple[str, str, str, float]]:
     """Compare each claim of a document with its candidates; the pairs that relate, smaller id
-    first. Words are weighted by their IDF over the claims in the index (its largest id: their
+    first, each claim stood for by its wording's canonical claim (:mod:`.wordings`). Words are weighted by their IDF over the claims in the index (its largest id: their
     number, near enough, read from the index rather than counted)."""
     n = db.execute("select coalesce(max(id), 0) from claim_match_keys").fetchone()[0]
     df = _document_frequencies(db, {k for f in found.values() for k in f.keys()})  # noqa: SIM118 -- Features.keys(), not a dict
     weight = matching.idf(df, n)
-    compared = candidates(db, found, document_id, df, weight)
-    distinct = {other: g for cands in compared.values() for other, g in cands}  # a candidate of many
+    held = Counter(k for f in found.values() for k in f.keys())  # noqa: SIM118 -- Features.keys(), not a dict
+    compared = candidates(db, {c: f for c, f in found.items() if c not in copied}, document_id, df, weight, held)
+    distinct = {other: g for cands in compared.values() for other, g, _w in cands}  # a candidate of many
     unknown = set().union(*(g.words for g in distinct.values())) - df.keys()
     df.update(_document_frequencies(db, unknown))
+    canon: dict[str, str] = {}  # the canonical claim of each of its wordings: all of them are its own
+    for cid, w in sorted(wording_of.items()):
+        canon.setdefault(w or cid, cid)
     pairs: dict[tuple[str, str], tuple[str, float]] = {}
     for cid, cands in compared.items():
-        f = found[cid]
-        for other, g in cands:
+        f, mine = found[cid], canon[wording_of.get(cid) or cid]
+        for _other, g, other in cands:
             relation, score = matching.compare(f, g, weight)
             if relation:
-                pairs[(min(cid, other), max(cid, other))] = (relation, round(score, 4))
+                pairs[(min(mine, other), max(mine, other))] = (relation, round(score, 4))
     return [(a, b, rel, score) for (a, b), (rel, score) in pairs.items()]
 
 
@@ -275,9 +290,13 @@ def forget_document(db: Conn, document_id: str) -> list[str]:
         "select claim_id from claim_match_keys where match_group in (select match_group from "
         f"claim_match_keys where claim_id in {in_doc} and match_group is not null)"
         " and document_id != ?", [document_id, document_id])]
+    wordings.forget(db, document_id)
+    worded = [r[0] for r in db.execute(f"select wording from claim_match_keys where claim_id in {in_doc}"
+                                       " and wording is not null", [document_id])]
     for column in ("claim_id", "other_id"):  # one at a time, so each uses its index
         db.execute(f"delete from claim_relations where {column} in {in_doc}", [document_id])
     db.execute(f"delete from claim_match_keys where claim_id in {in_doc}", [document_id])
+    wordings.hand_over(db, worded)
     return grouped
 
 
@@ -292,16 +311,24 @@ def update_document(db: Conn, document_id: str, grouped: Iterable[str] = (),
     document, so all of it lands or none.
     """
     claims = _claims(db, "c.document_id = ?", [document_id])
-    found = _store_keys(db, claims, structures)
-    rows = _relate(db, document_id, found)
-    _store_relations(db, rows)
-    grouped = list(grouped)
-    same = [(a, b) for a, b, rel, _ in rows if rel == "same"]
+    rows, same = _match(db, document_id, claims, structures)
+    grouped, mine = list(grouped), {cid for cid, *_rest in claims}
     if grouped:  # the document changed: the groups it was in may come apart
-        _regroup(db, [*grouped, *(c for pair in same for c in pair if c in found)])
+        _regroup(db, [*grouped, *(c for pair in same for c in pair if c in mine)])
     else:  # a claim linked to none stays in no group
-        _join_groups(db, same, found)
+        _join_groups(db, same, mine)
     return len(rows)
+
+
+def _match(db: Conn, document_id: str, claims: list[Claim], structures: Mapping[str, dict | None] | None,
+           ) -> tuple[list[tuple[str, str, str, float]], list[tuple[str, str]]]:
+    """Store the match keys of a document's claims, link those worded as claims stored before
+    (:func:`wordings.attach`) and match the others; the relations found and the ``same`` pairs."""
+    found, wording_of = _store_keys(db, claims, structures)
+    copied, linked = wordings.attach(db, document_id)
+    rows = _relate(db, document_id, found, wording_of, copied)
+    _store_relations(db, rows)
+    return rows, linked + [(a, b) for a, b, rel, _ in rows if rel == "same"]
 
 
 def _arrival(db: Conn) -> list[str]:
@@ -352,8 +379,7 @@ def match_all(db: sqlite_utils.Database, progress: Callable[[int], None] | None 
         db.execute("delete from claim_match_keys")
         for doc in documents:
             claims = _claims(db, "c.document_id = ?", [doc])
-            found = _store_keys(db, claims, _parses(db, doc, claims))
-            _store_relations(db, _relate(db, doc, found))
+            _match(db, doc, claims, _parses(db, doc, claims))
             if progress:
                 progress(1)
         db.execute("drop table temp.match_parses")

@@ -393,3 +393,20 @@ def m015_reviewer_settings(db: sqlite_utils.Database) -> None:
     :func:`.team.blind`; ``annotator reviewers set``)."""
     db.execute("CREATE TABLE reviewer_settings (reviewer TEXT PRIMARY KEY,"
                " blind INTEGER NOT NULL DEFAULT 0)")
+
+
+@migrations()
+def m016_claim_match_wordings(db: sqlite_utils.Database) -> None:
+    """Claims worded alike (equal match features: wire copy) stand for one another in matching
+    (``wording``: a hash of the features; see :mod:`.relations`); only the first of a wording has
+    postings, so a claim's candidates are distinct wordings."""
+    db.execute("ALTER TABLE claim_match_keys ADD COLUMN wording TEXT")
+    db.execute("CREATE INDEX claim_match_keys_wording ON claim_match_keys (wording, claim_id)")
+    db.execute("DROP TRIGGER claim_match_postings_insert")
+    db.execute(
+        """
+        CREATE TRIGGER claim_match_postings_insert AFTER INSERT ON claim_match_keys
+        WHEN new.wording IS NULL OR NOT EXISTS (
+          SELECT 1 FROM claim_match_keys WHERE wording = new.wording AND id != new.id) BEGIN
+          INSERT OR IGNORE INTO claim_match_postings (word, key_id) SELECT value, new.id FROM json_each(new.keys);
+        END""")
