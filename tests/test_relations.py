@@ -190,6 +190,25 @@ def test_relations_and_groups_are_the_same_whatever_order_documents_arrive_in(tm
     assert found["abc"] == found["cba"] == found["bca"]
     assert groups["abc"] == groups["cba"] == groups["bca"]
     assert sorted(len(g) for g in groups["abc"]) == [17, 19]  # $410 million: 14 copies and 3 paraphrases
+    # the documents holding each wording's smallest claim id change: the rows move to the next
+    # smallest (and its postings with them), and what is left is what a full match finds
+    db = str(tmp_path / "bca.db")
+    smallest = {r["doc"] for r in rows(db, "select c.doc from claim_match_keys k join claims c on c.id = k.claim_id"
+                                           " where k.claim_id = (select min(claim_id) from claim_match_keys w where w.wording = k.wording)")}
+    assert smallest
+    for doc in smallest:
+        path = next((tmp_path / "docs").glob(f"*/{doc}"))
+        path.write_text(path.read_text().replace("Riverton", "Lakeside"))
+    extract.run([str(tmp_path / "docs")], db, progress=False, match=True)
+    incremental, kept = relation_set(db), rows(db, "select claim_id, match_group from claim_match_keys order by claim_id")
+    assert rows(db, "select count(*) as n from claim_match_postings p join claim_match_keys k on k.id = p.key_id"
+                    " where k.wording is not null and k.id != (select min(id) from claim_match_keys w where w.wording = k.wording)")[0]["n"] == 0
+    assert rows(db, "select count(distinct k.wording) as n from claim_match_keys k where k.wording is not null and not exists"
+                    " (select 1 from claim_match_postings p where p.key_id = k.id)"
+                    " and k.id = (select min(id) from claim_match_keys w where w.wording = k.wording)")[0]["n"] == 0
+    relations.match_all(store.connect(db))
+    assert relation_set(db) == incremental
+    assert rows(db, "select claim_id, match_group from claim_match_keys order by claim_id") == kept
 
 
 def test_a_new_documents_pairs_join_groups_as_a_full_regroup_would(db_path):
