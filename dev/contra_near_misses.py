@@ -14,6 +14,7 @@ import argparse
 import csv
 import json
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 from annotator import contradictions, figures, matching
@@ -81,9 +82,10 @@ def main() -> None:
             "select claim_id, features from claim_match_keys where document_id = ?", [document])}
         df = relations._document_frequencies(db, {k for f in found.values() for k in f.keys()})  # noqa: SIM118
         weight = matching.idf(df, total)
-        for cid, cands in relations.candidates(db, found, document, df, weight).items():
-            df.update(relations._document_frequencies(db, set().union(*(g.words for _o, g in cands)) - df.keys()))
-            for other, g in cands:
+        for cid, cands in relations.candidates(
+                db, found, document, df, weight, Counter(k for f in found.values() for k in f.keys())).items():  # noqa: SIM118 -- Features.keys()
+            df.update(relations._document_frequencies(db, set().union(*(g.words for _o, g, _c in cands)) - df.keys()))
+            for other, g, _canonical in cands:
                 pair = (min(cid, other), max(cid, other))
                 if pair in seen:
                     continue

@@ -22,7 +22,7 @@ import zlib
 from collections import defaultdict
 from pathlib import Path
 
-from match_sample import context, judged_before
+from match_sample import judged_before, write_pairs
 
 GOLD = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "matching-gold" / "pairs.tsv"
 
@@ -82,24 +82,10 @@ def main() -> None:
         chosen += rng.sample(pools[k], min(n, len(pools[k])))
     print(f"{len(near)} near misses; drew {len(chosen)} pairs")
     rng.shuffle(chosen)
-    texts: dict[str, str] = {}
-
-    def text(doc: str) -> str:
-        if doc not in texts:
-            texts[doc] = (args.articles / doc).read_text(encoding="utf-8")
-        return texts[doc]
-
-    with args.out.open("w", encoding="utf-8", newline="") as out, args.key.open("w", encoding="utf-8", newline="") as key:
-        blind, keyed = csv.writer(out, delimiter="\t"), csv.writer(key, delimiter="\t")
-        blind.writerow(["id", "date_a", "claim_a", "context_a", "date_b", "claim_b", "context_b"])
-        keyed.writerow(["id", "predicted", "kind", "reason", "score", "article_a", "start_a", "end_a",
-                        "article_b", "start_b", "end_b"])
-        for i, r in enumerate(chosen, 1):
-            da, sa, ea = r["article_a"], int(r["start_a"]), int(r["end_a"])
-            dbb, sb, eb = r["article_b"], int(r["start_b"]), int(r["end_b"])
-            blind.writerow([i, da.split("_")[1], text(da)[sa:ea].replace("\n", " "), context(text(da), sa, ea),
-                            dbb.split("_")[1], text(dbb)[sb:eb].replace("\n", " "), context(text(dbb), sb, eb)])
-            keyed.writerow([i, r["predicted"], r["kind"], r["reason"], r["score"], da, sa, ea, dbb, sb, eb])
+    write_pairs(args.out, args.key, args.articles, ["predicted", "kind", "reason", "score"],
+                [((r["article_a"], int(r["start_a"]), int(r["end_a"])),
+                  (r["article_b"], int(r["start_b"]), int(r["end_b"])),
+                  [r["predicted"], r["kind"], r["reason"], r["score"]]) for r in chosen])
     print(f"wrote {len(chosen)} pairs to {args.out}, the key to {args.key}")
 
 

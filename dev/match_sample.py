@@ -30,6 +30,7 @@ import json
 import random
 import re
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 from annotator import matching, same_claim
@@ -69,6 +70,27 @@ def context(text: str, start: int, end: int) -> str:
     tail = [x for x in after if x.strip()][:1]  # the rest of its sentence, or the next one
     parts = [x.strip() for x in lead] + [f"[[{text[start:end]}]]"] + [x.strip() for x in tail]
     return " ".join(x for x in parts if x).replace("\t", " ").replace("\n", " ")
+
+
+def write_pairs(out: Path, key: Path, articles: Path, key_columns: list[str], pairs: list) -> None:
+    """Write a blind sample (``out``: each pair's claims with their articles' dates and context,
+    nothing of what the matcher said) and its key (``key``: ``key_columns`` of each pair, then
+    where its claims are). ``pairs``: ((article, start, end), (article, start, end), key values)."""
+    texts: dict[str, str] = {}
+
+    def text(doc: str) -> str:
+        if doc not in texts:
+            texts[doc] = (articles / doc).read_text(encoding="utf-8")
+        return texts[doc]
+
+    with out.open("w", encoding="utf-8", newline="") as o, key.open("w", encoding="utf-8", newline="") as k:
+        blind, keyed = csv.writer(o, delimiter="\t"), csv.writer(k, delimiter="\t")
+        blind.writerow(["id", "date_a", "claim_a", "context_a", "date_b", "claim_b", "context_b"])
+        keyed.writerow(["id", *key_columns, "article_a", "start_a", "end_a", "article_b", "start_b", "end_b"])
+        for i, ((da, sa, ea), (dbb, sb, eb), values) in enumerate(pairs, 1):
+            blind.writerow([i, da.split("_")[1], text(da)[sa:ea].replace("\n", " "), context(text(da), sa, ea),
+                            dbb.split("_")[1], text(dbb)[sb:eb].replace("\n", " "), context(text(dbb), sb, eb)])
+            keyed.writerow([i, *values, da, sa, ea, dbb, sb, eb])
 
 
 def main() -> None:
@@ -125,22 +147,8 @@ def main() -> None:
     chosen += rng.sample(band, min(args.band, len(band))) + rng.sample(contra, min(args.contradicts, len(contra)))
     chosen += decoys(db, claims, usable, rng, args.total - len(chosen), {frozenset(r[:2]) for r in predicted})
     rng.shuffle(chosen)
-    texts: dict[str, str] = {}
-
-    def text(doc: str) -> str:
-        if doc not in texts:
-            texts[doc] = (args.articles / doc).read_text(encoding="utf-8")
-        return texts[doc]
-
-    with args.out.open("w", encoding="utf-8", newline="") as out, args.key.open("w", encoding="utf-8", newline="") as key:
-        blind, keyed = csv.writer(out, delimiter="\t"), csv.writer(key, delimiter="\t")
-        blind.writerow(["id", "date_a", "claim_a", "context_a", "date_b", "claim_b", "context_b"])
-        keyed.writerow(["id", "predicted", "score", "article_a", "start_a", "end_a", "article_b", "start_b", "end_b"])
-        for i, (a, b, rel, score) in enumerate(chosen, 1):
-            (da, sa, ea), (dbb, sb, eb) = claims[a], claims[b]
-            blind.writerow([i, da.split("_")[1], text(da)[sa:ea].replace("\n", " "), context(text(da), sa, ea),
-                            dbb.split("_")[1], text(dbb)[sb:eb].replace("\n", " "), context(text(dbb), sb, eb)])
-            keyed.writerow([i, rel, score, da, sa, ea, dbb, sb, eb])
+    write_pairs(args.out, args.key, args.articles, ["predicted", "score"],
+                [(claims[a], claims[b], [rel, score]) for a, b, rel, score in chosen])
     print(f"wrote {len(chosen)} pairs to {args.out}, the key to {args.key}")
 
 
@@ -159,9 +167,10 @@ def decoys(db: sqlite3.Connection, claims: dict, usable, rng: random.Random, n: 
         words = {k for f in mine.values() for k in f.keys()}  # noqa: SIM118 -- Features.keys()
         df = relations._document_frequencies(db, words)
         weight = matching.idf(df, total)
-        for cid, cands in relations.candidates(db, mine, document, df, weight).items():
-            df.update(relations._document_frequencies(db, set().union(*(g.words for _o, g in cands)) - df.keys()))
-            for other, g in cands:
+        for cid, cands in relations.candidates(
+                db, mine, document, df, weight, Counter(k for f in mine.values() for k in f.keys())).items():  # noqa: SIM118 -- Features.keys()
+            df.update(relations._document_frequencies(db, set().union(*(g.words for _o, g, _c in cands)) - df.keys()))
+            for other, g, _canonical in cands:
                 relation, score = matching.compare(mine[cid], g, weight)
                 pair = frozenset({cid, other})
                 if relation is None and score >= DECOY_SCORE and pair not in related and usable(cid, other):

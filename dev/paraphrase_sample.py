@@ -32,7 +32,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from match_sample import context, decoys, judged_before
+from match_sample import decoys, judged_before, write_pairs
 
 NOTES = Path(__file__).resolve().parent.parent.parent / "notes"
 GOLD = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "matching-gold" / "pairs.tsv"
@@ -111,23 +111,9 @@ def main() -> None:
     chosen += [r for r in decoys(db, claims, lambda a, b: usable(a, b), rng, 40 * args.decoys, related)
                if r[3] >= args.decoy_score and jaccard(text_of[r[0]], text_of[r[1]]) >= args.decoy_jaccard][:args.decoys]
     rng.shuffle(chosen)
-    texts: dict[str, str] = {}
-
-    def text(doc: str) -> str:
-        if doc not in texts:
-            texts[doc] = (args.articles / doc).read_text(encoding="utf-8")
-        return texts[doc]
-
-    with args.out.open("w", encoding="utf-8", newline="") as out, args.key.open("w", encoding="utf-8", newline="") as key:
-        blind, keyed = csv.writer(out, delimiter="\t"), csv.writer(key, delimiter="\t")
-        blind.writerow(["id", "date_a", "claim_a", "context_a", "date_b", "claim_b", "context_b"])
-        keyed.writerow(["id", "predicted", "score", "jaccard", "article_a", "start_a", "end_a",
-                        "article_b", "start_b", "end_b"])
-        for i, (a, b, rel, score) in enumerate(chosen, 1):
-            (da, sa, ea), (dbb, sb, eb) = claims[a], claims[b]
-            blind.writerow([i, da.split("_")[1], text(da)[sa:ea].replace("\n", " "), context(text(da), sa, ea),
-                            dbb.split("_")[1], text(dbb)[sb:eb].replace("\n", " "), context(text(dbb), sb, eb)])
-            keyed.writerow([i, rel, score, round(jaccard(text_of[a], text_of[b]), 3), da, sa, ea, dbb, sb, eb])
+    write_pairs(args.out, args.key, args.articles, ["predicted", "score", "jaccard"],
+                [(claims[a], claims[b], [rel, score, round(jaccard(text_of[a], text_of[b]), 3)])
+                 for a, b, rel, score in chosen])
     print(f"wrote {len(chosen)} pairs ({sum(r[2] == 'same' for r in chosen)} same) to {args.out}, the key to {args.key}")
 
 
