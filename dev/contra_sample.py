@@ -22,9 +22,7 @@ import zlib
 from collections import defaultdict
 from pathlib import Path
 
-from match_sample import judged_before, write_pairs
-
-GOLD = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "matching-gold" / "pairs.tsv"
+from match_sample import judged_or_gold, write_pairs
 
 
 def half(article_a: str, article_b: str) -> int:
@@ -46,10 +44,7 @@ def main() -> None:
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--key", type=Path, required=True)
     args = p.parse_args()
-    before, _ = judged_before()
-    with GOLD.open(encoding="utf-8") as f:
-        before |= {frozenset({(r["article_a"], int(r["start_a"])), (r["article_b"], int(r["start_b"]))})
-                   for r in csv.DictReader(f, delimiter="\t")}
+    before = judged_or_gold()
     pools: dict[str, list[dict]] = defaultdict(list)
     seen = set()
     with args.rows.open(encoding="utf-8") as f:

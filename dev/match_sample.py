@@ -38,6 +38,7 @@ from annotator.store import relations
 
 SHUFFLE_SEED = 16
 PAIRS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "matching-precision" / "pairs.tsv"
+GOLD = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "matching-gold" / "pairs.tsv"
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’]))\s+|\n+")
 DECOY_SCORE = 0.35
 
@@ -59,6 +60,15 @@ def judged_before() -> tuple[set[frozenset], set[frozenset]]:
         rows = list(csv.DictReader(f, delimiter="\t"))
     return ({frozenset({(r["article_a"], int(r["start_a"])), (r["article_b"], int(r["start_b"]))}) for r in rows},
             {frozenset({r["article_a"], r["article_b"]}) for r in rows})
+
+
+def judged_or_gold() -> set[frozenset]:
+    """The pairs of claims judged before (:func:`judged_before`) and the gold's pairs."""
+    before, _ = judged_before()
+    with GOLD.open(encoding="utf-8") as f:
+        before |= {frozenset({(r["article_a"], int(r["start_a"])), (r["article_b"], int(r["start_b"]))})
+                   for r in csv.DictReader(f, delimiter="\t")}
+    return before
 
 
 def context(text: str, start: int, end: int) -> str:

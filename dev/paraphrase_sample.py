@@ -32,10 +32,9 @@ import re
 import sqlite3
 from pathlib import Path
 
-from match_sample import decoys, judged_before, write_pairs
+from match_sample import decoys, judged_or_gold, write_pairs
 
 NOTES = Path(__file__).resolve().parent.parent.parent / "notes"
-GOLD = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "matching-gold" / "pairs.tsv"
 WORD = re.compile(r"\w+")
 
 
@@ -75,10 +74,7 @@ def main() -> None:
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--key", type=Path, required=True)
     args = p.parse_args()
-    before, _ = judged_before()
-    with GOLD.open(encoding="utf-8") as f:
-        before |= {frozenset({(r["article_a"], int(r["start_a"])), (r["article_b"], int(r["start_b"]))})
-                   for r in csv.DictReader(f, delimiter="\t")}
+    before = judged_or_gold()
     sampled = judged_wordings(args.notes)
 
     db = sqlite3.connect(args.db)
