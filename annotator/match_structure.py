@@ -79,12 +79,17 @@ def _stem(token: Token) -> str:
 
 @lru_cache(maxsize=65536)  # the same words come back claim after claim
 def _stem_of(word: str, lemma: str, name: bool) -> str:
+    concept = _concept(word, lemma, name)
+    return match_words.stems([match_words.antonyms().get(concept, concept)])[0] if concept else ""
+
+
+@lru_cache(maxsize=65536)
+def _concept(word: str, lemma: str, name: bool) -> str:
+    """The word's concept: its synonym's, or its form's or lemma's (a name keeps its form)."""
     folded = match_words.fold(word).split()
-    if folded == [word]:  # no synonym of the form: the lemma's (a name keeps its form)
+    if folded == [word]:  # no synonym of the form: the lemma's
         folded = match_words.fold(word if name else lemma).split()
-    if not folded:
-        return ""
-    return match_words.stems([match_words.antonyms().get(folded[-1], folded[-1])])[0]
+    return folded[-1] if folded else ""
 
 
 def _level(token: Token, span: Span, root: int) -> int:
@@ -225,7 +230,8 @@ def _denied(verb: Token, head: Token) -> bool:
         c.dep_ != "prep" and c.pos_ not in ("VERB", "AUX") and c.lower_ in negations))
     count += verb.dep_ == "pcomp" and verb.head.lower_ == "without"
     count += sum(1 for c in verb.children if c.dep_ == "dobj" for d in c.children if d.dep_ == "det" and d.lower_ == "no")
-    count += head.lower_ in match_words.antonyms()
+    # a word whose concept denies another ("opposed": support; "fell": decrease, not increase)
+    count += _concept(head.text.lower(), head.lemma_.lower(), head.pos_ == "PROPN") in match_words.antonyms()
     return count % 2 == 1
 
 

@@ -48,7 +48,7 @@ NEAR_VERBATIM = 0.65  # word agreement from which few predicate words can make t
 NEGATION_SCOPE = 3  # content words after a negation that it bears on
 # The shape of the features stored in claim_match_keys: a database whose features have another
 # (matched by an older annotator) has them redone before it is matched again (relations.stale).
-FEATURES_VERSION = 11  # 11: claims worded alike stand for one another (store/wordings.py); 10: a light verb noun's object its clause's verb ("a chance to take"); 9: predicates with a pronoun object; 7: a first-person subject read as the claim's source (first_person); 8: a role noun source too
+FEATURES_VERSION = 12  # 12: a fall is a rise denied (lexicons/match_antonyms.tsv: decrease, increase); 11: claims worded alike stand for one another (store/wordings.py); 10: a light verb noun's object its clause's verb ("a chance to take"); 9: predicates with a pronoun object; 7: a first-person subject read as the claim's source (first_person); 8: a role noun source too
 # The key of a claim row (pipeline.paragraph_rows) that holds its predicates, read from the parse
 # (match_structure.predicates): stored in its match features, not in the claims table.
 MATCH_STRUCTURE = "match_structure"

@@ -93,6 +93,19 @@ def test_figures_contradict_only_when_tied_to_one_occasion_and_no_poll(nlp):
     assert compare(parsed(nlp, ohio[0]), parsed(nlp, ohio[1]))[0] is None
 
 
+
+def test_a_fall_and_a_rise_of_one_figure_contradict(nlp):
+    """A fall is a rise denied (lexicons/match_antonyms.tsv): "rose to 5.1" is not the same claim
+    as "fell to 5.1" (it was, by their shared words and figure), and contradicts "fell to 4.2"
+    (it was related to nothing: the predicates differed); a fall told with other words stays the
+    same claim."""
+    fell = parsed(nlp, "Unemployment in Ohio fell to 4.2 percent in March.")
+    rose = parsed(nlp, "Unemployment in Ohio rose to 5.1 percent in March.")
+    assert compare(fell, parsed(nlp, "The jobless rate in Ohio dropped to 4.2% in March."))[0] == "same"
+    assert compare(rose, fell)[0] == compare(fell, rose)[0] == "contradicts"
+    assert compare(rose, parsed(nlp, "Unemployment in Ohio fell to 5.1 percent in March."))[0] == "contradicts"
+    assert compare(rose, parsed(nlp, "Unemployment in Ohio increased to 5.1 percent in March."))[0] == "same"
+
 def test_below_near_verbatim_the_same_claim_shares_a_stretch_of_words_or_a_figure(nlp):
     """Words, names and predicates agree, but the two share no stretch of four words in order and
     no figure: not called the same claim. The price, on this pair: it is one (Scalia died), told

@@ -91,7 +91,10 @@ def test_extract_stores_what_each_claim_asserts_from_its_documents_parse(db_path
             db_path, "select c.text, json_extract(k.features, '$.x.m') as m from claim_match_keys k"
                      " join claims c on c.id = k.claim_id")}
     found = mains()
-    assert json.loads(found[rows(db_path, "select text from claims where text like ?", [JOBLESS])[0]["text"]]) == ["decreas"]
+    jobless = rows(db_path, "select text from claims where text like ?", [JOBLESS])[0]["text"]
+    assert json.loads(found[jobless]) == ["increas"]  # "fell": a rise denied (lexicons/match_antonyms.tsv)
+    assert rows(db_path, "select json_extract(k.features, '$.x.n') as n from claim_match_keys k join claims c"
+                         " on c.id = k.claim_id where c.text = ?", [jobless])[0]["n"] == '["increas"]'
     assert "match_structure" not in {c["name"] for c in rows(db_path, "select name from pragma_table_info('claims')")}
     CliRunner().invoke(cli, ["match", "--db", str(db_path)], catch_exceptions=False)
     assert mains() == found
