@@ -70,29 +70,28 @@ def _claims(db: Conn, where: str, params: Iterable) -> list[Claim]:
 
 
 def _store_keys(db: Conn, claims: list[Claim], structures: Mapping[str, dict | None] | None = None,
-                ) -> tuple[dict[str, matching.Features], dict[str, str | None]]:
-    """Store the match keys of ``claims``, which have none (forgotten, or never matched); their
-    features and wordings (:func:`wordings.wording`).
+                ) -> dict[str, matching.Features]:
+    """Store the match keys of ``claims``, which have none (forgotten, or never matched), with their
+    wordings (:func:`wordings.wording`); their features.
     ``structures``: the predicates of each claim read from its document's parse (extract); the
     claims without are parsed again from their text (``annotator match``)."""
     structures = dict(structures or {})
     missing = [(cid, text) for cid, _doc, text, _ents, _source in claims if structures.get(cid) is None]
     if missing:
         structures.update(zip([cid for cid, _ in missing], match_structure.parse([t for _, t in missing])))
-    found, wording_of = {}, {}
+    found = {}
     rows = []
     for cid, doc, text, ents, source in claims:
         f = found[cid] = matching.features(text, ents, structures[cid], source)
         stored = json.dumps(f.to_json(), ensure_ascii=False)
-        w = wording_of[cid] = wordings.wording(f, stored)
-        rows.append((cid, doc, json.dumps(f.keys()), stored, w))
+        rows.append((cid, doc, json.dumps(f.keys()), stored, wordings.wording(f, stored)))
     if rows:
         db.execute(
             "insert into claim_match_keys (claim_id, document_id, keys, features, wording) "
             "select json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
             " json_extract(value, '$[3]'), json_extract(value, '$[4]') from json_each(?)",
             [json.dumps(rows, ensure_ascii=False)])
-    return found, wording_of
+    return found
 
 
 def _document_frequencies(db: Conn, words: Iterable[str]) -> dict[str, int]:
@@ -166,9 +165,10 @@ def _parsed(claim_id: str, data: str) -> matching.Features:
 
 
 def _relate(db: Conn, document_id: str, found: dict[str, matching.Features],
-            wording_of: Mapping[str, str | None], copied: set[str]) -> list[tuple[str, str, str, float]]:
+            canonical: Mapping[str, str], copied: set[str]) -> list[tuple[str, str, str, float]]:
     """Compare each claim of a document with its candidates; the pairs that relate, smaller id
-    first, each claim stood for by its wording's canonical claim (:mod:`.wordings`). Words are weighted by their IDF over the claims in the index (its largest id: their
+    first, each claim stood for by its wording's canonical claim (``canonical``, from
+    :func:`wordings.attach`; a claim of no wording stands for itself). Words are weighted by their IDF over the claims in the index (its largest id: their
     number, near enough, read from the index rather than counted)."""
     n = db.execute("select coalesce(max(id), 0) from claim_match_keys").fetchone()[0]
     df = _document_frequencies(db, {k for f in found.values() for k in f.keys()})  # noqa: SIM118 -- Features.keys(), not a dict
@@ -178,12 +178,9 @@ def _relate(db: Conn, document_id: str, found: dict[str, matching.Features],
     distinct = {other: g for cands in compared.values() for other, g, _w in cands}  # a candidate of many
     unknown = set().union(*(g.words for g in distinct.values())) - df.keys()
     df.update(_document_frequencies(db, unknown))
-    canon: dict[str, str] = {}  # the canonical claim of each of its wordings: all of them are its own
-    for cid, w in sorted(wording_of.items()):
-        canon.setdefault(w or cid, cid)
     pairs: dict[tuple[str, str], tuple[str, float]] = {}
     for cid, cands in compared.items():
-        f, mine = found[cid], canon[wording_of.get(cid) or cid]
+        f, mine = found[cid], canonical.get(cid, cid)
         for _other, g, other in cands:
             relation, score = matching.compare(f, g, weight)
             if relation:
@@ -324,9 +321,9 @@ def _match(db: Conn, document_id: str, claims: list[Claim], structures: Mapping[
            ) -> tuple[list[tuple[str, str, str, float]], list[tuple[str, str]]]:
     """Store the match keys of a document's claims, link those worded as claims stored before
     (:func:`wordings.attach`) and match the others; the relations found and the ``same`` pairs."""
-    found, wording_of = _store_keys(db, claims, structures)
-    copied, linked = wordings.attach(db, document_id)
-    rows = _relate(db, document_id, found, wording_of, copied)
+    found = _store_keys(db, claims, structures)
+    copied, linked, canonical = wordings.attach(db, document_id)
+    rows = _relate(db, document_id, found, canonical, copied)
     _store_relations(db, rows)
     return rows, linked + [(a, b) for a, b, rel, _ in rows if rel == "same"]
 

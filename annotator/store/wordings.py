@@ -59,28 +59,29 @@ def _move(db, old: str, new: str) -> None:
     _insert(db, moved)
 
 
-def attach(db, document_id: str) -> tuple[set[str], list[tuple[str, str]]]:
+def attach(db, document_id: str) -> tuple[set[str], list[tuple[str, str]], dict[str, str]]:
     """Link each claim of a new document to its wording's canonical claim (``same``), the
     relations of the wording moved to one of them that becomes its canonical claim. The claims
-    whose wording a claim of another document has (copies: they need no matching), and the pairs
-    linked, for the groups."""
+    whose wording a claim of another document has (copies: they need no matching), the pairs
+    linked, for the groups, and each worded claim's canonical claim."""
     by_wording: dict[str, list[str]] = {}
     before: dict[str, str] = {}
     for cid, w, old in db.execute(_WORDED, {"doc": document_id}).fetchall():
         by_wording.setdefault(w, []).append(cid)
         if old:
             before[w] = old
-    linked = []
+    linked, canonical = [], {}
     for w, mine in by_wording.items():
         old = before.get(w)
         first = min(mine + ([old] if old else []))
         if old and first != old:
             _move(db, old, first)
+        canonical.update(dict.fromkeys(mine, first))
         for cid in [*mine, *([old] if old else [])]:
             if cid != first:
                 linked.append((min(cid, first), max(cid, first)))
     _insert(db, [(a, b, *SAME) for a, b in linked])
-    return {c for w in before for c in by_wording[w]}, linked
+    return {c for w in before for c in by_wording[w]}, linked, canonical
 
 
 def forget(db, document_id: str) -> None:
