@@ -3,6 +3,7 @@
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def connect(path: str | os.PathLike, create: bool = True) -> sqlite_utils.Databa
     db = sqlite_utils.Database(conn)
     wait_for_locks(conn)
     if path != ":memory:":
-        db.enable_wal()
+        enable_wal(db)
     db.execute("PRAGMA foreign_keys = ON")
     if migrations.pending(db):
         # Under the write lock: two processes opening a new database must not both migrate it.
@@ -63,6 +64,24 @@ def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
         raise
+
+
+def enable_wal(db: sqlite_utils.Database) -> None:
+    """Switch to WAL mode, waiting up to :data:`BUSY_TIMEOUT_MS` for the others opening it.
+
+    Changing the journal mode needs the database to itself, and SQLite answers "database is
+    locked" at once, busy timeout or not, while another connection is opening or switching a new
+    database: six threads opening one new file failed about one time in forty.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def wait_for_locks(conn: sqlite3.Connection) -> None:
