@@ -8,7 +8,9 @@ writes OUT-PREFIX-1.tsv … (``id	sentence	context``; id = ``<article stem>:<sta
 two sentences before and one after): prose claims only (not an article's first line, at least five
 words, ending with sentence punctuation), three an article, the articles spread over outlets and
 files, at random with a fixed seed. No label or score of the system is written. ``--avoid FILE``
-leaves out the ids (first column) of an earlier file. (It writes news-train-1 … 4 again from the
+leaves out the ids (first column) of an earlier file; ``--avoid-labels FILE`` (repeatable) the claims
+that overlap, by character offsets in the same article, a claim of a labels file (data/news-labels:
+offsets differ between pipeline versions, so an id does not find them). (It writes news-train-1 … 4 again from the
 export of the same 210 articles; news-test-1 was drawn by the same rules in the same run, from PolNeAR
 dev's articles but those of the blind set, 50 of them; news-blind-2 with ``--files 1 --articles 40 --seed
 2018`` from 67 articles no earlier set used, copied into one folder given as ARTICLES; news-blind-3
@@ -18,7 +20,11 @@ after ``random.Random(2020).shuffle``; news-train-9 … 12 with ``--files 4 --ar
 from 240 train articles no labelled set used nor drew from, the first 240 of the 314 left after
 ``random.Random(2021).shuffle`` of their sorted stems; news-train-13 … 16 with ``--files 4 --articles 15
 --per-article 10 --seed 2022`` from the 72 train articles left of which no set labels a claim: ten
-claims an article, as too few articles were left for three.) The labels that come back (``id	label	note``)
+claims an article, as too few articles were left for three; news-train-17 … 20 with ``--files 4
+--articles 50 --seed 2023 --avoid-labels data/news-labels/train.tsv --avoid-labels
+data/news-labels/test.tsv`` from 240 of the 754 train articles no test set uses, the first 240 of
+their sorted stems after ``random.Random(2023).shuffle`` (main 87bca4f's extract): other claims of
+articles that other sets label, none overlapping a labelled claim.) The labels that come back (``id	label	note``)
 become rows of data/news-labels/*.tsv (article, start, end, label, set).
 """
 
@@ -45,8 +51,21 @@ def context(row: dict, sentences: list[tuple[int, int]], text: str) -> str:
     return re.sub(r"\s+", " ", text[lo:hi]).strip()
 
 
-def claims(export: Path, articles: Path, avoid: set[str]) -> dict[str, list[tuple[str, str, str]]]:
-    """Each article's eligible claims as (id, sentence, context)."""
+def labelled(paths: list[Path]) -> dict[str, list[tuple[int, int]]]:
+    """The (start, end) of each claim of labels files (``article	start	end	…``, data/news-labels), by article."""
+    out: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+            article, start, end = line.split("\t")[:3]
+            out[article].append((int(start), int(end)))
+    return out
+
+
+def claims(export: Path, articles: Path, avoid: set[str],
+           taken: dict[str, list[tuple[int, int]]] | None = None) -> dict[str, list[tuple[str, str, str]]]:
+    """Each article's eligible claims as (id, sentence, context), but those of ``avoid`` (ids) and
+    those overlapping a span of ``taken`` in the same article."""
+    taken = taken or {}
     by: dict[str, list[dict]] = defaultdict(list)
     for line in export.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
@@ -62,7 +81,8 @@ def claims(export: Path, articles: Path, avoid: set[str]) -> dict[str, list[tupl
         order = sorted(sentences.values())
         out[stem] = [(f"{stem}:{r['start']}-{r['end']}", r["text"], context(r, order, text))
                      for r in sorted(rows, key=lambda r: r["start"])
-                     if eligible(r, text) and f"{stem}:{r['start']}-{r['end']}" not in avoid]
+                     if eligible(r, text) and f"{stem}:{r['start']}-{r['end']}" not in avoid
+                     and not any(r["start"] < e and s < r["end"] for s, e in taken.get(stem, ()))]
     return out
 
 
@@ -74,12 +94,14 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=1)
     ap.add_argument("--articles-per-file", "--articles", dest="per_file", type=int, default=50)
     ap.add_argument("--avoid", type=Path)
+    ap.add_argument("--avoid-labels", type=Path, action="append", default=[],
+                    help="a labels file (data/news-labels/*.tsv): leave out claims overlapping its claims")
     ap.add_argument("--seed", type=int, default=1818)
     ap.add_argument("--per-article", type=int, default=PER_ARTICLE)
     a = ap.parse_args()
     rng = random.Random(a.seed)
     avoid = {line.split("\t")[0] for line in a.avoid.read_text(encoding="utf-8").splitlines()} if a.avoid else set()
-    found = claims(a.export, a.articles, avoid)
+    found = claims(a.export, a.articles, avoid, labelled(a.avoid_labels))
     stems = sorted(s for s, c in found.items() if len(c) >= a.per_article)
     rng.shuffle(stems)
     stems = sorted(stems[:a.files * a.per_file], key=lambda s: s.split("_")[0])  # by outlet, dealt round
