@@ -3,6 +3,7 @@ claims read in their articles as extract reads them, and the labels shipped in d
 (their articles are PolNeAR's, in ../shared: those tests skip when it is absent)."""
 
 import csv
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -83,18 +84,26 @@ def test_news_examples_carry_their_text_label_set_weight_and_features(nlp, tmp_p
 def test_the_shipped_labels_point_into_polnear_and_no_article_is_both_trained_and_tested_on():
     """Offsets only in the repository; training articles from PolNeAR train, test ones from dev
     (news-blind-2 and news-blind-3, drawn when dev's were nearly all used, also from train articles
-    no training set uses), never an article in both, nor in two test sets; the second judge's labels are news-test-1's claims."""
+    no training set uses), never an article in both, nor in two test sets, nor two labelled claims
+    overlapping in one article (news-train-17 … 20 label other claims of articles that earlier sets
+    label); the second judge's labels are news-test-1's claims."""
     train = news_labels.read_labels(LABELS / "train.tsv")
     test = news_labels.read_labels(LABELS / "test.tsv")
     judge2 = news_labels.read_labels(LABELS / "test-judge-2.tsv")
-    assert len(train) == 2400 and len(test) == 500
-    assert {lab.set for lab in train} == {f"news-train-{k}" for k in range(1, 17)}
+    assert len(train) == 3000 and len(test) == 500
+    assert {lab.set for lab in train} == {f"news-train-{k}" for k in range(1, 21)}
     assert {lab.set for lab in test} == {"news-test-1", "news-blind-1", "news-blind-2", "news-blind-3"}
     assert not {lab.article for lab in train} & {lab.article for lab in test}
     by_set: dict[str, set[str]] = {}
     for lab in test:
         by_set.setdefault(lab.set, set()).add(lab.article)
     assert sum(map(len, by_set.values())) == len(set().union(*by_set.values()))
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for lab in train + test:
+        spans.setdefault(lab.article, []).append((lab.start, lab.end))
+    for article, some in spans.items():
+        some.sort()
+        assert all(a[1] <= b[0] for a, b in pairwise(some)), article
     assert ({(lab.article, lab.start, lab.end) for lab in judge2}
             == {(lab.article, lab.start, lab.end) for lab in test if lab.set == "news-test-1"})
     if not POLNEAR.is_dir():
