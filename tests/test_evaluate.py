@@ -97,6 +97,8 @@ FLOORS = {
                      "stance_acc": 0.83, "stance_macro_f1": 0.85, "checkworthy_macro_f1": 0.65},
     "extra-eval-4": {"claims_f1": 0.95, "source_acc": 0.90, "attributed_source_acc": 0.88, "cue_acc": 0.88,
                      "stance_acc": 0.86, "stance_macro_f1": 0.75, "checkworthy_macro_f1": 0.50},
+    "extra-eval-5": {"claims_f1": 0.97, "source_acc": 0.92, "attributed_source_acc": 0.86, "cue_acc": 0.92,
+                     "stance_acc": 0.90, "stance_macro_f1": 0.85, "checkworthy_macro_f1": 0.50},
 }
 
 
