@@ -33,15 +33,23 @@ import json
 import random
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 PER_ARTICLE = 3
 
 
-def eligible(row: dict, text: str) -> bool:
+def prose(row: dict, text: str) -> bool:
+    """A sentence of prose: one line, at least five words, starting as a sentence and ending with its
+    punctuation, its words at its offsets."""
     t = row["text"]
-    return (row["paragraph_index"] >= 1 and "\n" not in t and len(t.split()) >= 5 and t[-1] in ".!?\"”’'"
+    return ("\n" not in t and len(t.split()) >= 5 and t[-1] in ".!?\"”’'"
             and (t[0].isupper() or t[0] in "\"“‘'") and text[row["start"]:row["end"]] == t)
+
+
+def eligible(row: dict, text: str) -> bool:
+    """A prose claim, not of an article's first paragraph (its headline)."""
+    return row["paragraph_index"] >= 1 and prose(row, text)
 
 
 def context(row: dict, sentences: list[tuple[int, int]], text: str) -> str:
@@ -62,9 +70,10 @@ def labelled(paths: list[Path]) -> dict[str, list[tuple[int, int]]]:
 
 
 def claims(export: Path, articles: Path, avoid: set[str],
-           taken: dict[str, list[tuple[int, int]]] | None = None) -> dict[str, list[tuple[str, str, str]]]:
-    """Each article's eligible claims as (id, sentence, context), but those of ``avoid`` (ids) and
-    those overlapping a span of ``taken`` in the same article."""
+           taken: dict[str, list[tuple[int, int]]] | None = None,
+           rule: Callable[[dict, str], bool] = eligible) -> dict[str, list[tuple[str, str, str]]]:
+    """Each article's claims that ``rule`` accepts as (id, sentence, context), but those of ``avoid``
+    (ids) and those overlapping a span of ``taken`` in the same article."""
     taken = taken or {}
     by: dict[str, list[dict]] = defaultdict(list)
     for line in export.read_text(encoding="utf-8").splitlines():
@@ -81,7 +90,7 @@ def claims(export: Path, articles: Path, avoid: set[str],
         order = sorted(sentences.values())
         out[stem] = [(f"{stem}:{r['start']}-{r['end']}", r["text"], context(r, order, text))
                      for r in sorted(rows, key=lambda r: r["start"])
-                     if eligible(r, text) and f"{stem}:{r['start']}-{r['end']}" not in avoid
+                     if rule(r, text) and f"{stem}:{r['start']}-{r['end']}" not in avoid
                      and not any(r["start"] < e and s < r["end"] for s, e in taken.get(stem, ()))]
     return out
 
