@@ -11,10 +11,18 @@ others), in the format of dev/news_sample.py (``id	sentence	context``): **every*
 its first paragraph: a Wikipedia lead's first paragraph is prose), in an order shuffled with a fixed
 seed. The split is by text, so that a set left out of training leaves its texts out. No label or
 score of the system is written.
+
+    python dev/encyclopedia_sample.py --gold JUDGED.tsv data/encyclopedia-labels/texts OUT.jsonl
+
+turns the labels that come back (``id	label	note``) into a gold file the training reads (one claim
+a line: ``doc``, ``start``, ``end``, ``text`` as in the text at those offsets, ``checkworthy``), in
+the order of the texts.
 """
 
 import argparse
+import json
 import random
+import sys
 from pathlib import Path
 
 from news_sample import claims, prose
@@ -32,7 +40,26 @@ def eligible(row: dict, text: str) -> bool:
     return row["start"] >= title_end(text) and prose(row, text)
 
 
+def gold(judged: Path, texts: Path, out: Path) -> None:
+    """The labels of ``judged`` (``id	label	note``) as gold claims, their words read from ``texts``."""
+    claims = []
+    for line in judged.read_text(encoding="utf-8").splitlines()[1:]:
+        cid, label = line.split("\t")[:2]
+        stem, span = cid.rsplit(":", 1)
+        start, end = map(int, span.split("-"))
+        if label not in ("cfs", "ufs", "nfs"):
+            raise SystemExit(f"{judged}: {cid}: label {label!r} is not cfs, ufs or nfs")
+        text = (texts / f"{stem}.txt").read_text(encoding="utf-8")[start:end]
+        claims.append({"doc": f"{stem}.txt", "start": start, "end": end, "text": text, "checkworthy": label})
+    claims.sort(key=lambda c: (c["doc"], c["start"]))
+    with open(out, "w", encoding="utf-8") as f:
+        f.writelines(json.dumps(c, ensure_ascii=False) + "\n" for c in claims)
+    print(f"{out}: {len(claims)} claims")
+
+
 def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "--gold":
+        return gold(*map(Path, sys.argv[2:]))
     ap = argparse.ArgumentParser()
     ap.add_argument("export", type=Path)
     ap.add_argument("texts", type=Path)
