@@ -120,3 +120,29 @@ def test_news_claims_given_to_the_character_model_train_it_alone():
     more = train.fit(features, labels, [1.0] * len(labels), prose, text_weight=0.7, text_extra=extra)
     assert np.array_equal(plain.coef, more.coef) and np.array_equal(plain.intercept, more.intercept)
     assert not np.array_equal(plain.text_coef, more.text_coef)
+
+
+def test_the_default_training_data_includes_the_encyclopedia_sets_split_by_text(tmp_path, monkeypatch):
+    """Without --gold, training reads data/encyclopedia-labels/enc-1.jsonl and enc-2.jsonl as gold
+    sets of their own; their claims are the words of their texts at their offsets, and the two sets
+    share no text (so that leaving one out leaves its texts out)."""
+    from pathlib import Path
+
+    from annotator.cli.common import training_data
+
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(root)
+    write_sentences(tmp_path / "train.jsonl", SENTENCES)
+    claimbuster, gold = training_data(str(tmp_path), ())
+    sets = [Path("data/encyclopedia-labels") / f"enc-{n}.jsonl" for n in (1, 2)]
+    assert all(s in gold for s in sets) and Path("tests/fixtures/extra-eval-5/gold.jsonl") in gold
+    examples = train.load_examples(claimbuster, sets, 3.0)
+    docs = {}
+    for s in sets:
+        claims = [json.loads(line) for line in s.read_text(encoding="utf-8").splitlines()]
+        assert len([e for e in examples if e.group == s.stem and e.weight == 3.0]) == len(claims) > 100
+        for c in claims:
+            text = (root / "data/encyclopedia-labels/texts" / c["doc"]).read_text(encoding="utf-8")
+            assert text[c["start"]:c["end"]] == c["text"]
+        docs[s.stem] = {c["doc"] for c in claims}
+    assert docs["enc-1"] and docs["enc-2"] and not docs["enc-1"] & docs["enc-2"]

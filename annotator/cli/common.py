@@ -80,6 +80,12 @@ def pop_filters(kwargs):
     return Filters.from_dict({k: kwargs.pop(k) for k in FILTER_KEYS})
 
 
+# The gold files the check-worthiness model trains on by default (those that exist), each a gold set:
+# the guide's seed and dev gold, the blind-annotated extra sets, the encyclopedia claims labelled blind.
+DEFAULT_GOLD = ("../shared/eval/gold-seed.jsonl", "../shared/eval/dev/gold.jsonl",
+                "tests/fixtures/extra-eval*/gold.jsonl", "data/encyclopedia-labels/enc-*.jsonl")
+
+
 def training_data_options(f):
     """``--data``, ``--gold`` and ``--gold-weight``: what the check-worthiness model is trained on
     (``train checkworthy``, ``learn``); read them with :func:`training_data`."""
@@ -87,7 +93,8 @@ def training_data_options(f):
                      help="Weight of a gold (or reviewed) claim against a ClaimBuster sentence.")(f)
     f = click.option("--gold", "gold_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
                      help="Gold files in the guide's format whose claims are trained on too (repeatable; "
-                     "default: the guide's seed and dev gold and tests/fixtures/extra-eval*/gold.jsonl).")(f)
+                     "default: the guide's seed and dev gold, tests/fixtures/extra-eval*/gold.jsonl and "
+                     "data/encyclopedia-labels/enc-*.jsonl).")(f)
     return click.option("--data", type=click.Path(exists=True, file_okay=False),
                         default="../shared/eval/claimbuster", show_default=True,
                         help="Folder with ClaimBuster's train.jsonl.")(f)
@@ -101,7 +108,5 @@ def training_data(data: str, gold_files: tuple[str, ...]):
     claimbuster = Path(data) / "train.jsonl"
     if not claimbuster.is_file():
         raise click.ClickException(f"{data}: no train.jsonl (ClaimBuster's labelled sentences) in it")
-    names = gold_files or [p for p in ("../shared/eval/gold-seed.jsonl", "../shared/eval/dev/gold.jsonl",
-                                       *sorted(glob.glob("tests/fixtures/extra-eval*/gold.jsonl")))
-                           if Path(p).is_file()]
+    names = gold_files or [p for pattern in DEFAULT_GOLD for p in sorted(glob.glob(pattern))]
     return claimbuster, [Path(g) for g in names]
