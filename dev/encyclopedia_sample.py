@@ -25,7 +25,7 @@ import random
 import sys
 from pathlib import Path
 
-from news_sample import claims, prose
+from news_sample import claims, prose, write_tsv
 
 
 def title_end(text: str) -> int:
@@ -73,9 +73,7 @@ def main() -> None:
     for n, part in enumerate((stems[:a.split], stems[a.split:]), 1):
         rows = [r for s in part for r in found[s]]
         rng.shuffle(rows)
-        with open(f"{a.prefix}-{n}.tsv", "w", encoding="utf-8") as f:
-            f.write("id\tsentence\tcontext\n")
-            f.writelines("\t".join(x.replace("\t", " ") for x in r) + "\n" for r in rows)
+        write_tsv(f"{a.prefix}-{n}.tsv", rows)
         print(f"{a.prefix}-{n}.tsv: {len(rows)} claims of {len(part)} texts ({part[0]} … {part[-1]})")
 
 

@@ -95,6 +95,13 @@ def claims(export: Path, articles: Path, avoid: set[str],
     return out
 
 
+def write_tsv(path: str, rows: list[tuple[str, str, str]]) -> None:
+    """The rows to judge (``id	sentence	context``), tabs inside a field made spaces."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("id\tsentence\tcontext\n")
+        f.writelines("\t".join(x.replace("\t", " ") for x in r) + "\n" for r in rows)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("export", type=Path)
@@ -119,9 +126,7 @@ def main() -> None:
         files[i % a.files] += rng.sample(found[s], a.per_article)
     for n, rows in enumerate(files, 1):
         rng.shuffle(rows)
-        with open(f"{a.prefix}-{n}.tsv", "w", encoding="utf-8") as f:
-            f.write("id\tsentence\tcontext\n")
-            f.writelines("\t".join(x.replace("\t", " ") for x in r) + "\n" for r in rows)
+        write_tsv(f"{a.prefix}-{n}.tsv", rows)
         print(f"{a.prefix}-{n}.tsv: {len(rows)} claims")
 
 
