@@ -59,13 +59,11 @@ def test_a_quoted_accusation_is_not_left_at_the_bottom(nlp):
     assert score > 0.4 and all(score > claim(nlp, o)._.annotator_checkworthy_score for o in opinions)
 
 
-@pytest.mark.xfail(strict=True, reason="classed nfs by 0.005 in log-probability since news-train-13 … -16 "
-                   "tuned the prose biases (p cfs 0.61, nfs 0.22; nfs bias +1.0): a known failure")
 def test_a_quoted_accusation_is_classed_cfs(nlp):
     """The guide: accusations are cfs. (Classed nfs at p(cfs) 0.51 until a prose claim was read by
-    its content, the quotation, rather than by its reporting frame; nfs again, by a hair, since the
-    prose biases were tuned with news-train-13 … -16: its score 0.49 still ranks it above every
-    opinion, see the test above.)"""
+    its content, the quotation, rather than by its reporting frame; nfs again, by a hair, once the
+    prose biases were tuned with news-train-13 … -16; cfs, score 0.57, since the model trains on the
+    encyclopedia sets.)"""
     text = ('"We were told the project was on budget, and that was simply not true," said Ana Ruiz, '
             "who chairs the council's finance committee.")
     assert claim(nlp, text)._.annotator_checkworthy == "cfs"
