@@ -21,7 +21,7 @@ SEED = 18
 HELDOUT = 0.2
 C = 3.0  # inverse regularisation strength, chosen by 5-fold cross-validation on the training part
 # the share of the words-and-parse model in a prose claim's probabilities, the rest the character
-# n-gram model's; chosen on the gold sets and news-train, each left out (see the README)
+# n-gram model's; chosen on the gold sets and news-train, each left out (see docs/checkworthiness.md)
 TEXT_WEIGHT = 0.7
 # the weight of a news claim that tunes the prose biases (``tuning``) in the character n-gram model's
 # training (the words-and-parse model is not trained on them); 0 leaves them out of it
